@@ -96,6 +96,13 @@ export interface Channel {
   bridge: string | null;
   description?: string;
   params: Params;
+  /**
+   * Schema of the whole argument value as it crosses IPC, built by the loader and registered in
+   * the pack's SchemaStore: a tuple array (`prefixItems` of `$ref`s to each param, minItems =
+   * required count, maxItems = total) for positional params, the named object for Tauri, and an
+   * empty tuple for 'none'. Generators and checks work on this one node.
+   */
+  args: SchemaNode;
   /** Return value schema for invoke/command/channel-stream; absent for send, events and void returns. */
   returns?: SchemaNode;
   /** `returns: void` in YAML: the call resolves to `undefined` (Promise<void>, Rust `()`). */
@@ -112,6 +119,11 @@ export interface Channel {
   fixtures: Record<string, string>;
   /** Calls to undo what the channel did (e.g. stop a started process). Same shape as prerequisites. */
   cleanup: Prerequisite[];
+  /**
+   * Why generated calls must not exercise this channel (quits the app, deletes the account...):
+   * the runner and mock still know it, but never call it on their own.
+   */
+  destructive?: string;
   /** Free-form notes; `unspecified` lists what the source document leaves open. */
   notes?: string[];
   /** The pack that defines this channel (differs from the loading pack for included channels). */
@@ -125,7 +137,7 @@ export interface Correlation {
   event: string;
   /** Dotted path in the event payload, e.g. `scriptId`. */
   field: string;
-  /** Dotted path into the start call: `param:<name|index>` or `result:<dotted path>`. */
+  /** Value from the start call: `param:<name|index>`, `result` (the whole result) or `result:<dotted path>`. */
   equals: string;
 }
 
@@ -149,6 +161,27 @@ export interface Stream {
   correlation: Correlation[];
   budget?: { firstEventMs?: number; totalMs?: number };
   notes?: string[];
+  pos: SourcePos;
+}
+
+/**
+ * A stateful collection the mock keeps consistent: what `create`/`upsert` returned is listed by
+ * `list`, found by `get`, changed by `update`, gone after `delete`. Each operation names a channel;
+ * `idField` is the id property of an item; `idParam` the param (name or index) carrying the id in
+ * get/update/delete calls (default: the first param).
+ */
+export interface Collection {
+  name: string;
+  idField: string;
+  idParam?: string;
+  /** Dotted path of the item inside create/get results when they wrap it (e.g. `data.item`). */
+  itemPath?: string;
+  list?: string;
+  get?: string;
+  create?: string;
+  upsert?: string;
+  update?: string;
+  delete?: string;
   pos: SourcePos;
 }
 
@@ -186,6 +219,8 @@ export interface Pack {
   description?: string;
   /** Where the contract comes from (document name), informational. */
   source?: string;
+  /** Pack-level notes (what the source document leaves open, conventions of the pack). */
+  notes?: string[];
   /** Bridge roots, e.g. ['window.api']; every bridge path starts with one of them. */
   roots: string[];
   window?: WindowPosture;
@@ -193,6 +228,8 @@ export interface Pack {
   channels: Channel[];
   byName: Map<string, Channel>;
   streams: Stream[];
+  /** Stateful collections (mock answers stay consistent across create/list/get/update/delete). */
+  collections: Collection[];
   /** Packs whose channels this pack includes, with the channel names taken. */
   includes: { pack: string; channels: string[] }[];
   /** Absolute folder and files the pack was loaded from. */

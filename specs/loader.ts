@@ -1,0 +1,1275 @@
+// The contract loader: reads a pack's YAML files (keeping source positions), checks them against
+// the meta-schema (specs/contract.schema.json) and the rules that need the whole pack, and returns
+// the resolved model of specs/model.ts. Every user error is a ContractError naming file:line:col
+// and the key, so the CLI can print one paragraph and exit 2.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
+import type { Document, Node as YamlNode } from 'yaml';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { compileGrammar, GrammarError } from './grammar.ts';
+import type { CompiledGrammar } from './grammar.ts';
+import { ContractError } from './model.ts';
+import type {
+  Channel,
+  ChannelKind,
+  Collection,
+  Correlation,
+  ErrorContract,
+  JsonSchema,
+  Pack,
+  Params,
+  PositionalParam,
+  Prerequisite,
+  SchemaNode,
+  SourcePos,
+  Stream,
+  Transport,
+  WindowPosture,
+} from './model.ts';
+import { createAjv, createSchemaStore, pointerUri, splitUri } from './schema-store.ts';
+import type { ConformSchemaStore, SchemaFile } from './schema-store.ts';
+
+/** Where packs live by default: specs/packs next to this file. */
+export const DEFAULT_PACKS_DIR = fileURLToPath(new URL('./packs/', import.meta.url));
+export const CONTRACT_FILE = 'contract.yaml';
+const META_SCHEMA_PATH = fileURLToPath(new URL('./contract.schema.json', import.meta.url));
+
+export interface LoadOptions {
+  /** Folder holding the packs (for pack names, includes and cross-pack `$ref`s). Default specs/packs. */
+  packsDir?: string;
+  /**
+   * In-memory sources of other packs (`{ relativePath: text }`), e.g. read from a git ref by the
+   * contract diff. Consulted before the disk for includes and cross-pack refs.
+   */
+  sourcesOf?: (pack: string) => Record<string, string> | undefined;
+  /**
+   * How in-memory files are named in messages: `<displayDir>/<file>` (default `<pack name>`), e.g.
+   * `HEAD~1:specs/packs/clawdesk` for a pack read from git.
+   */
+  displayDir?: (pack: string) => string;
+}
+
+/** The URI of a file of a pack: `conform:/packs/<pack>/<file>`. */
+export function packFileUri(pack: string, file: string): string {
+  return `conform:/packs/${pack}/${file}`;
+}
+
+/** The URI of the args tuple the loader registers for a channel. */
+export function argsUri(pack: string, channel: string): string {
+  return `conform:/args/${pack}/${encodeURIComponent(channel)}`;
+}
+
+/** Load a pack by name (resolved under packsDir, default specs/packs) or by folder path. */
+export async function loadPack(nameOrDir: string, opts: LoadOptions = {}): Promise<Pack> {
+  return loadPackSync(nameOrDir, opts);
+}
+
+export function loadPackSync(nameOrDir: string, opts: LoadOptions = {}): Pack {
+  const looksLikePath = nameOrDir.includes('/') || nameOrDir.includes('\\') || nameOrDir.startsWith('.');
+  let dir: string;
+  let packsDir: string;
+  if (looksLikePath) {
+    dir = resolve(nameOrDir.replace(/[/\\]+$/, ''));
+    packsDir = opts.packsDir ? resolve(opts.packsDir) : dirname(dir);
+  } else {
+    packsDir = resolve(opts.packsDir ?? DEFAULT_PACKS_DIR);
+    dir = join(packsDir, nameOrDir);
+  }
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    const known = existsSync(packsDir) ? listPackNames(packsDir) : [];
+    throw new ContractError(
+      `no pack "${nameOrDir}": ${displayPath(dir)} is not a folder` +
+        (known.length ? ` (packs in ${displayPath(packsDir)}: ${known.join(', ')})` : ''),
+    );
+  }
+  const ctx = new LoadContext({ ...opts, packsDir });
+  return ctx.load(diskSource(basename(dir), dir));
+}
+
+/**
+ * Load a pack from in-memory files, `{ 'contract.yaml': text, 'types.yaml': text }` (paths relative
+ * to the pack folder). Includes and cross-pack refs use `opts.sourcesOf`, then the disk.
+ */
+export async function loadPackFromSources(name: string, sources: Record<string, string>, opts: LoadOptions = {}): Promise<Pack> {
+  return loadPackFromSourcesSync(name, sources, opts);
+}
+
+export function loadPackFromSourcesSync(name: string, sources: Record<string, string>, opts: LoadOptions = {}): Pack {
+  const packsDir = resolve(opts.packsDir ?? DEFAULT_PACKS_DIR);
+  const ctx = new LoadContext({ ...opts, packsDir });
+  return ctx.load(memorySource(name, join(packsDir, name), sources, opts.displayDir?.(name)));
+}
+
+/** Names of the pack folders (those holding a contract.yaml) under a folder. */
+export function listPackNames(packsDir: string = DEFAULT_PACKS_DIR): string[] {
+  if (!existsSync(packsDir)) return [];
+  return readdirSync(packsDir)
+    .filter((n) => existsSync(join(packsDir, n, CONTRACT_FILE)))
+    .sort();
+}
+
+// ------------------------------------------------------------------ sources
+
+interface PackSource {
+  name: string;
+  /** How the pack's files are named in messages. */
+  display(rel: string): string;
+  /** Absolute folder (virtual for in-memory sources). */
+  dir: string;
+  /** Relative paths of the pack's YAML files. */
+  yamlFiles(): string[];
+  read(rel: string): string | undefined;
+}
+
+function diskSource(name: string, dir: string): PackSource {
+  return {
+    name,
+    dir,
+    display: (rel) => displayPath(join(dir, rel)),
+    yamlFiles: () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : []),
+    read: (rel) => {
+      const p = join(dir, rel);
+      return existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined;
+    },
+  };
+}
+
+function memorySource(name: string, dir: string, sources: Record<string, string>, displayDir?: string): PackSource {
+  return {
+    name,
+    dir,
+    display: (rel) => `${displayDir ?? name}/${rel}`,
+    yamlFiles: () => Object.keys(sources).filter((f) => f.endsWith('.yaml') && !f.includes('/')).sort(),
+    read: (rel) => (Object.prototype.hasOwnProperty.call(sources, rel) ? sources[rel] : undefined),
+  };
+}
+
+function displayPath(abs: string): string {
+  const rel = relative(process.cwd(), abs);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
+}
+
+// ------------------------------------------------------------------ YAML with positions
+
+type Seg = string | number;
+
+/** One parsed YAML file with the means to turn a path into `file:line:col`. */
+class YamlFile {
+  readonly data: unknown;
+  constructor(
+    readonly display: string,
+    readonly uri: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {
+    this.data = doc.toJS({ maxAliasCount: 10_000 });
+  }
+
+  static parse(display: string, uri: string, text: string): YamlFile {
+    const lines = new LineCounter();
+    // merge: YAML 1.1 merge keys (`<<: *base`) let packs share channel fragments.
+    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: true, merge: true });
+    const err = doc.errors[0];
+    if (err) {
+      const lp = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+      const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+      throw new ContractError(`malformed YAML: ${what}`, { file: display, line: lp.line, col: lp.col }, err.code);
+    }
+    const file = new YamlFile(display, uri, doc, lines);
+    file.checkDuplicateKeys(doc.contents as YamlNode | null, []);
+    return file;
+  }
+
+  pos(offset: number | undefined): SourcePos {
+    const lp = this.lines.linePos(offset ?? 0);
+    return { file: this.display, line: lp.line, col: lp.col };
+  }
+
+  private deref(node: unknown): unknown {
+    return isAlias(node) ? node.resolve(this.doc) : node;
+  }
+
+  /** Position of the value at `path` (or, with which = 'key', of the key naming it). Falls back to the nearest ancestor. */
+  posAt(path: Seg[], which: 'key' | 'value' = 'value'): SourcePos {
+    let node: unknown = this.doc.contents;
+    let keyOffset: number | undefined;
+    let lastGood: number | undefined = (node as YamlNode | null)?.range?.[0];
+    for (let i = 0; i < path.length; i++) {
+      node = this.deref(node);
+      const seg = path[i]!;
+      keyOffset = undefined;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
+        if (!pair) return this.pos(lastGood);
+        keyOffset = (pair.key as YamlNode | null)?.range?.[0];
+        node = pair.value;
+        lastGood = (node as YamlNode | null)?.range?.[0] ?? keyOffset ?? lastGood;
+        if (i === path.length - 1 && which === 'key') return this.pos(keyOffset ?? lastGood);
+      } else if (isSeq(node)) {
+        const item = node.items[Number(seg)];
+        if (item === undefined) return this.pos(lastGood);
+        node = item;
+        lastGood = (node as YamlNode | null)?.range?.[0] ?? lastGood;
+      } else {
+        return this.pos(lastGood);
+      }
+    }
+    return this.pos(lastGood);
+  }
+
+  /** Column offset of a string value's first character (1 for quoted scalars). */
+  scalarPos(path: Seg[], column: number): SourcePos {
+    const base = this.posAt(path);
+    let node: unknown = this.doc.getIn(path, true);
+    node = this.deref(node);
+    const quoted = node instanceof Scalar && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE');
+    const block = node instanceof Scalar && (node.type === 'BLOCK_LITERAL' || node.type === 'BLOCK_FOLDED');
+    if (block) return base;
+    return { ...base, col: base.col + (quoted ? 1 : 0) + column - 1 };
+  }
+
+  private checkDuplicateKeys(node: YamlNode | null | undefined, path: Seg[]): void {
+    if (!node) return;
+    if (isMap(node)) {
+      const seen = new Map<string, number>();
+      for (const pair of node.items) {
+        const key = String(isScalar(pair.key) ? pair.key.value : pair.key);
+        const keyOffset = (pair.key as YamlNode | null)?.range?.[0];
+        const first = seen.get(key);
+        if (first !== undefined) {
+          const what =
+            path.length === 1 && path[0] === 'channels'
+              ? 'duplicate channel name'
+              : path.length === 1 && path[0] === 'streams'
+                ? 'duplicate stream name'
+                : path.length === 1 && path[0] === '$defs'
+                  ? 'duplicate $defs name'
+                  : 'duplicate key';
+          throw new ContractError(
+            `${keyPath([...path, key])}: ${what} "${key}" (first written at line ${this.pos(first).line})`,
+            this.pos(keyOffset),
+            key,
+          );
+        }
+        seen.set(key, keyOffset ?? 0);
+        this.checkDuplicateKeys(pair.value as YamlNode | null, [...path, key]);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => this.checkDuplicateKeys(item as YamlNode | null, [...path, i]));
+    }
+  }
+}
+
+/** `channels.scripts:create.params[0].schema` */
+export function keyPath(path: Seg[]): string {
+  if (path.length === 0) return '(top level)';
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : String(seg);
+  return out;
+}
+
+// ------------------------------------------------------------------ meta-schema
+
+let metaValidators: { contract: ValidateFunction; schemaFile: ValidateFunction } | undefined;
+
+function meta(): { contract: ValidateFunction; schemaFile: ValidateFunction } {
+  if (!metaValidators) {
+    const ajv = createAjv();
+    ajv.opts.verbose = true; // parentSchema and data in errors, for the messages below
+    ajv.addKeyword({ keyword: 'x-hint', metaSchema: { type: 'string' } });
+    const schema = JSON.parse(readFileSync(META_SCHEMA_PATH, 'utf8')) as { $id: string };
+    ajv.addSchema(schema);
+    metaValidators = {
+      contract: ajv.getSchema(schema.$id)!,
+      schemaFile: ajv.getSchema(`${schema.$id}#/$defs/schemaFile`)!,
+    };
+  }
+  return metaValidators;
+}
+
+const COMBINATORS = new Set(['if', 'then', 'else', 'anyOf', 'oneOf', 'allOf', 'not', '$ref']);
+const PRIORITY = ['additionalProperties', 'required', 'type', 'const', 'enum', 'pattern', 'format'];
+
+function pointerSegs(instancePath: string): string[] {
+  return instancePath === '' ? [] : instancePath.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** Turn segments read from a JSON pointer back into the path through the data (array indices as numbers). */
+function typedPath(data: unknown, segs: string[]): Seg[] {
+  const out: Seg[] = [];
+  let cur = data;
+  for (const s of segs) {
+    if (Array.isArray(cur)) {
+      out.push(Number(s));
+      cur = cur[Number(s)];
+    } else {
+      out.push(s);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[s] : undefined;
+    }
+  }
+  return out;
+}
+
+/** The one ajv error to show: the deepest, preferring a hinted anyOf, then the most telling keyword. */
+export function pickError(errors: ErrorObject[]): ErrorObject {
+  const depth = (e: ErrorObject) => (e.instancePath === '' ? 0 : e.instancePath.split('/').length);
+  const extraDepth = (e: ErrorObject) => (e.keyword === 'additionalProperties' ? 1 : 0);
+  const max = Math.max(...errors.map((e) => depth(e) + extraDepth(e)));
+  const deepest = errors.filter((e) => depth(e) + extraDepth(e) === max);
+  const hinted = errors.find(
+    (e) => (e.keyword === 'anyOf' || e.keyword === 'oneOf') && hintOf(e) && deepest.some((d) => d.instancePath === e.instancePath),
+  );
+  if (hinted) return hinted;
+  const plain = deepest.filter((e) => !COMBINATORS.has(e.keyword));
+  const pool = plain.length ? plain : deepest;
+  const rank = (e: ErrorObject) => {
+    const i = PRIORITY.indexOf(e.keyword);
+    return i < 0 ? PRIORITY.length : i;
+  };
+  return [...pool].sort((a, b) => rank(a) - rank(b))[0]!;
+}
+
+function hintOf(e: ErrorObject): string | undefined {
+  const h = (e.parentSchema as { 'x-hint'?: unknown } | undefined)?.['x-hint'];
+  return typeof h === 'string' ? h : undefined;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v)}`;
+  return `${typeof v} ${JSON.stringify(v)}`;
+}
+
+const TYPE_WORDS: Record<string, string> = {
+  object: 'a mapping',
+  array: 'a list',
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'true or false',
+  null: 'null',
+};
+
+export function describeError(e: ErrorObject): string {
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      return `unknown key "${String(p.additionalProperty)}"` + (allowed.length ? ` (allowed here: ${allowed.join(', ')})` : '');
+    }
+    case 'required':
+      return `missing required key "${String(p.missingProperty)}"`;
+    case 'enum':
+      return `must be one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}, got ${typeName(e.data)}`;
+    case 'const':
+      return `must be ${JSON.stringify(p.allowedValue)}, got ${typeName(e.data)}`;
+    case 'type': {
+      const hint = hintOf(e);
+      const words = String(p.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ');
+      return `must be ${hint ?? words}, got ${typeName(e.data)}`;
+    }
+    case 'pattern':
+      return `${JSON.stringify(e.data)} does not match ${String(p.pattern)}`;
+    case 'anyOf':
+    case 'oneOf': {
+      const hint = hintOf(e);
+      return hint ? `must be ${hint}, got ${typeName(e.data)}` : (e.message ?? e.keyword);
+    }
+    default:
+      return e.message ?? e.keyword;
+  }
+}
+
+/** Map one ajv error against `data` to a ContractError at the right YAML node. */
+function errorAt(file: YamlFile, prefix: Seg[], data: unknown, e: ErrorObject, lead = ''): ContractError {
+  if (!('data' in e)) {
+    // Non-verbose ajv (schema meta-validation) leaves out the offending value: look it up.
+    let cur: unknown = data;
+    for (const seg of pointerSegs(e.instancePath)) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    e = { ...e, data: cur };
+  }
+  const path = [...prefix, ...typedPath(data, pointerSegs(e.instancePath))];
+  const p = e.params as Record<string, unknown>;
+  if (e.keyword === 'additionalProperties') {
+    const key = String(p.additionalProperty);
+    const full = [...path, key];
+    return new ContractError(`${keyPath(full)}: ${lead}${describeError(e)}`, file.posAt(full, 'key'), key);
+  }
+  const key = path.length ? String(path[path.length - 1]) : undefined;
+  return new ContractError(`${keyPath(path)}: ${lead}${describeError(e)}`, file.posAt(path, 'value'), key);
+}
+
+// ------------------------------------------------------------------ the loader
+
+interface SchemaSite {
+  file: YamlFile;
+  path: Seg[];
+}
+
+// JSON Schema 2020-12 keywords whose values are schemas (single, map of, list of).
+const SCHEMA_KEYWORDS = new Set([
+  'items', 'additionalProperties', 'unevaluatedProperties', 'unevaluatedItems', 'contains', 'propertyNames',
+  'not', 'if', 'then', 'else', 'contentSchema',
+]);
+const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
+const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+
+const NON_SCHEMA_VALUE_KEYS = new Set(['const', 'enum', 'examples', 'default', 'x-unspecified', 'x-guard']);
+
+class LoadContext {
+  private readonly packs = new Map<string, Pack>();
+  private readonly loading: string[] = [];
+  /** Parsed YAML files by URI, across every pack touched by this load. */
+  private readonly files = new Map<string, YamlFile>();
+
+  constructor(private readonly opts: LoadOptions & { packsDir: string }) {}
+
+  private sourceOf(pack: string): PackSource | undefined {
+    const mem = this.opts.sourcesOf?.(pack);
+    if (mem) return memorySource(pack, join(this.opts.packsDir, pack), mem, this.opts.displayDir?.(pack));
+    const dir = join(this.opts.packsDir, pack);
+    return existsSync(join(dir, CONTRACT_FILE)) || existsSync(dir) ? diskSource(pack, dir) : undefined;
+  }
+
+  private parseFile(src: PackSource, rel: string): YamlFile | undefined {
+    const uri = packFileUri(src.name, rel);
+    const known = this.files.get(uri);
+    if (known) return known;
+    const text = src.read(rel);
+    if (text === undefined) return undefined;
+    const display = src.display(rel);
+    const file = YamlFile.parse(display, uri, text);
+    const check = rel === CONTRACT_FILE ? meta().contract : meta().schemaFile;
+    if (!check(file.data)) throw errorAt(file, [], file.data, pickError(check.errors!));
+    this.files.set(uri, file);
+    return file;
+  }
+
+  load(src: PackSource): Pack {
+    const done = this.packs.get(src.name);
+    if (done) return done;
+    if (this.loading.includes(src.name)) {
+      throw new ContractError(`include cycle: ${[...this.loading, src.name].join(' -> ')}`);
+    }
+    this.loading.push(src.name);
+    try {
+      const pack = new PackBuilder(this, src).build();
+      this.packs.set(src.name, pack);
+      return pack;
+    } finally {
+      this.loading.pop();
+    }
+  }
+
+  loadByName(name: string, pos: SourcePos, key: string): Pack {
+    const src = this.sourceOf(name);
+    if (!src || src.read(CONTRACT_FILE) === undefined) {
+      const known = listPackNames(this.opts.packsDir);
+      throw new ContractError(
+        `${key}: no pack "${name}" in ${displayPath(this.opts.packsDir)}` + (known.length ? ` (known: ${known.join(', ')})` : ''),
+        pos,
+        key,
+      );
+    }
+    return this.load(src);
+  }
+
+  /** A YAML file of any pack by its URI (for cross-pack `$ref`s), parsed and meta-checked once. */
+  fileByUri(uri: string): YamlFile | undefined {
+    const known = this.files.get(uri);
+    if (known) return known;
+    const m = /^conform:\/packs\/([^/]+)\/([^/]+\.yaml)$/.exec(uri);
+    if (!m) return undefined;
+    const src = this.sourceOf(m[1]!);
+    return src ? this.parseFile(src, m[2]!) : undefined;
+  }
+
+  ownFile(src: PackSource, rel: string): YamlFile | undefined {
+    return this.parseFile(src, rel);
+  }
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function asNotes(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  return Array.isArray(v) ? (v as string[]) : [String(v)];
+}
+
+const COLLECTION_OPS = ['list', 'get', 'create', 'upsert', 'update', 'delete'] as const;
+
+function collectionChannels(c: Collection): string[] {
+  return COLLECTION_OPS.map((op) => c[op]).filter((n): n is string => n !== undefined);
+}
+
+const TEMPLATE = /\$\{([^}]*)\}/g;
+
+/**
+ * Check the `${...}` substitutions in literal args: `${<as>.<path>}` (a prerequisite result),
+ * `${result}` / `${result.<path>}` (the result of the call being cleaned up or streamed) and
+ * `${param:<name|index>}` (an arg that call was made with), each only where it exists.
+ */
+function checkTemplates(
+  f: YamlFile,
+  path: Seg[],
+  value: unknown,
+  scope: { bound: Set<string>; result?: boolean; params?: Params; owner?: string },
+): void {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => checkTemplates(f, [...path, i], v, scope));
+  } else if (isObj(value)) {
+    for (const [k, v] of Object.entries(value)) checkTemplates(f, [...path, k], v, scope);
+  } else if (typeof value === 'string') {
+    for (const m of value.matchAll(TEMPLATE)) {
+      const body = m[1]!.trim();
+      const fail = (why: string): never => {
+        throw new ContractError(`${keyPath(path)}: "${m[0]}" ${why}`, f.posAt(path), String(path[path.length - 1]));
+      };
+      const param = /^param:([^.]+)(\..+)?$/.exec(body);
+      if (param) {
+        if (!scope.params) fail('cannot use param: here (only in cleanup and stream abort args)');
+        const ps = scope.params!;
+        if (ps.style === 'none') fail(`names param "${param[1]}" but "${scope.owner}" takes no params`);
+        if (ps.style === 'positional' && !ps.list.some((p, i) => p.name === param[1] || String(i) === param[1])) {
+          fail(`names unknown param "${param[1]}" of "${scope.owner}" (params: ${ps.list.map((p) => p.name).join(', ')})`);
+        }
+        continue;
+      }
+      const head = /^([A-Za-z_$][A-Za-z0-9_$]*)(\.[^.]+)*$/.exec(body)?.[1];
+      if (!head) fail('is not a substitution: use ${<as>.<path>}, ${result.<path>} or ${param:<name>}');
+      if (head === 'result' && scope.result) continue;
+      if (!scope.bound.has(head!)) {
+        fail(
+          `names unknown prerequisite "${head}"` +
+            (scope.bound.size ? ` (bound here: ${[...scope.bound].join(', ')})` : '') +
+            (scope.result ? '; ${result...} and ${param:...} refer to the call itself' : ''),
+        );
+      }
+    }
+  }
+}
+
+class PackBuilder {
+  private store!: ConformSchemaStore;
+  private contract!: YamlFile;
+  private readonly ownFiles: YamlFile[] = [];
+  /** Files whose schemas were checked (own files and every file a $ref reached). */
+  private readonly checkedFiles = new Set<string>();
+
+  constructor(
+    private readonly ctx: LoadContext,
+    private readonly src: PackSource,
+  ) {}
+
+  private fileEntry(f: YamlFile): SchemaFile {
+    return { uri: f.uri, doc: f.data, posOf: (pointer) => f.posAt(pointerSegsTyped(f.data, pointer)) };
+  }
+
+  build(): Pack {
+    const src = this.src;
+    const rels = src.yamlFiles();
+    if (!rels.includes(CONTRACT_FILE) || src.read(CONTRACT_FILE) === undefined) {
+      throw new ContractError(`${src.display('').replace(/\/$/, '')}: a pack needs a ${CONTRACT_FILE} (found: ${rels.join(', ') || 'no YAML files'})`);
+    }
+    for (const rel of [CONTRACT_FILE, ...rels.filter((r) => r !== CONTRACT_FILE)]) {
+      this.ownFiles.push(this.ctx.ownFile(src, rel)!);
+    }
+    this.contract = this.ownFiles[0]!;
+    this.store = createSchemaStore(this.ownFiles.map((f) => this.fileEntry(f)));
+    const c = this.contract.data as Record<string, unknown>;
+    const transport = c.transport as Transport;
+    const roots = ((c.bridge as { roots?: string[] } | undefined)?.roots ?? []).slice();
+
+    // Schemas: every $def of every own file, then every schema written in a channel.
+    for (const f of this.ownFiles) this.checkFileDefs(f);
+
+    const channels: Channel[] = [];
+    const byName = new Map<string, Channel>();
+    const bridges = new Map<string, Channel>();
+    const rawChannels = (c.channels ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [name, raw] of Object.entries(rawChannels)) {
+      const ch = this.buildChannel(name, raw, transport, roots);
+      channels.push(ch);
+      byName.set(name, ch);
+      if (ch.bridge) {
+        const other = bridges.get(ch.bridge);
+        if (other) {
+          throw new ContractError(
+            `${keyPath(['channels', name, 'bridge'])}: duplicate bridge path "${ch.bridge}" (already the bridge of channel "${other.name}" at line ${other.pos.line})`,
+            this.contract.posAt(['channels', name, 'bridge']),
+            'bridge',
+          );
+        }
+        bridges.set(ch.bridge, ch);
+      }
+    }
+
+    // Includes: channels of other packs by reference (their schemas keep their URIs).
+    const includes: { pack: string; channels: string[] }[] = [];
+    const includedStreams: Stream[] = [];
+    const includedCollections: Collection[] = [];
+    const allRoots = [...roots];
+    ((c.include ?? []) as { pack: string; channels: string[] | '*' }[]).forEach((inc, i) => {
+      const incPath: Seg[] = ['include', i];
+      const other = this.ctx.loadByName(inc.pack, this.contract.posAt([...incPath, 'pack']), `${keyPath([...incPath, 'pack'])}`);
+      if (other.transport !== transport) {
+        throw new ContractError(
+          `${keyPath([...incPath, 'pack'])}: pack "${other.name}" is a ${other.transport} pack; a ${transport} pack cannot include its channels`,
+          this.contract.posAt([...incPath, 'pack']),
+          'pack',
+        );
+      }
+      const theirStore = other.schemas as ConformSchemaStore;
+      for (const uri of theirStore.fileUris()) {
+        if (!this.store.hasFile(uri)) this.store.addFile(theirStore.file(uri)!);
+      }
+      const names = inc.channels === '*' ? other.channels.map((ch) => ch.name) : inc.channels;
+      names.forEach((n, j) => {
+        const namePath: Seg[] = inc.channels === '*' ? [...incPath, 'channels'] : [...incPath, 'channels', j];
+        const theirs = other.byName.get(n);
+        if (!theirs) {
+          throw new ContractError(
+            `${keyPath(namePath)}: pack "${other.name}" has no channel "${n}"${suggest(n, other.channels.map((x) => x.name))}`,
+            this.contract.posAt(namePath),
+            n,
+          );
+        }
+        const mine = byName.get(n);
+        if (mine) {
+          throw new ContractError(
+            `${keyPath(namePath)}: duplicate channel name "${n}": included from "${other.name}" and ${mine.definedIn === this.src.name ? `defined at line ${mine.pos.line}` : `included from "${mine.definedIn}"`}`,
+            this.contract.posAt(namePath),
+            n,
+          );
+        }
+        if (theirs.bridge) {
+          const clash = bridges.get(theirs.bridge);
+          if (clash) {
+            throw new ContractError(
+              `${keyPath(namePath)}: duplicate bridge path "${theirs.bridge}": channel "${n}" included from "${other.name}" and channel "${clash.name}" use it`,
+              this.contract.posAt(namePath),
+              n,
+            );
+          }
+          const root = other.roots.find((r) => theirs.bridge!.startsWith(`${r}.`));
+          if (root && !allRoots.includes(root)) allRoots.push(root);
+        }
+        // Positional/none args live at a registered URI of the defining pack: register it here too.
+        if (!this.hasRegistered(theirs.args.uri)) this.store.register(theirs.args.uri, theirs.args.schema);
+        const copy: Channel = { ...theirs };
+        channels.push(copy);
+        byName.set(n, copy);
+        if (copy.bridge) bridges.set(copy.bridge, copy);
+      });
+      includes.push({ pack: other.name, channels: [...names] });
+      // A collection of the included pack comes along when every channel it names was included.
+      for (const col of other.collections) {
+        if (collectionChannels(col).every((n) => byName.get(n) !== undefined && byName.get(n)!.definedIn === other.byName.get(n)?.definedIn)) {
+          includedCollections.push(col);
+        }
+      }
+      // A stream of the included pack comes along when every channel it uses was included.
+      for (const s of other.streams) {
+        const variants = other.byName.get(s.start)?.kind === 'channel-stream';
+        const used = [s.start, ...(variants ? [] : s.events), ...(s.abort ? [s.abort.call] : [])];
+        if (used.every((n) => byName.get(n) !== undefined && byName.get(n)!.definedIn === other.byName.get(n)?.definedIn)) {
+          includedStreams.push(s);
+        }
+      }
+    });
+
+    // Channel references that may point at included channels.
+    for (const ch of channels) if (ch.definedIn === src.name) this.checkCalls(ch, byName);
+    // An included channel's prerequisites and cleanup must come along too, or its checks cannot run.
+    for (const inc of includes) {
+      const i = includes.indexOf(inc);
+      for (const n of inc.channels) {
+        const ch = byName.get(n)!;
+        for (const call of [...ch.prerequisites, ...ch.cleanup].map((p) => p.call)) {
+          if (!byName.has(call)) {
+            throw new ContractError(
+              `${keyPath(['include', i, 'channels'])}: included channel "${n}" calls "${call}" (prerequisite or cleanup), which is not included; include it too`,
+              this.contract.posAt(['include', i, 'channels']),
+              'channels',
+            );
+          }
+        }
+      }
+    }
+
+    const streams: Stream[] = [];
+    const rawStreams = (c.streams ?? {}) as Record<string, Record<string, unknown>>;
+    for (const [name, raw] of Object.entries(rawStreams)) streams.push(this.buildStream(name, raw, byName));
+    for (const s of includedStreams) if (!streams.some((x) => x.name === s.name)) streams.push(s);
+
+    const collections: Collection[] = [];
+    const rawCollections = (c.collections ?? {}) as Record<string, Record<string, string>>;
+    for (const [name, raw] of Object.entries(rawCollections)) collections.push(this.buildCollection(name, raw, byName));
+    for (const col of includedCollections) if (!collections.some((x) => x.name === col.name)) collections.push(col);
+
+    return {
+      name: src.name,
+      app: String(c.app),
+      transport,
+      description: c.description as string | undefined,
+      source: c.source as string | undefined,
+      notes: asNotes(c.notes),
+      roots: allRoots,
+      window: c.window as WindowPosture | undefined,
+      channels,
+      byName,
+      streams,
+      collections,
+      includes,
+      dir: src.dir,
+      files: this.ownFiles.map((f) => join(src.dir, splitUri(f.uri).file.slice(packFileUri(src.name, '').length))),
+      schemas: this.store,
+    };
+  }
+
+  private hasRegistered(uri: string): boolean {
+    try {
+      this.store.node(uri);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  // ---------------------------------------------------------------- schemas
+
+  private checkFileDefs(f: YamlFile): void {
+    if (this.checkedFiles.has(f.uri)) return;
+    this.checkedFiles.add(f.uri);
+    const defs = (f.data as { $defs?: Record<string, unknown> }).$defs ?? {};
+    for (const name of Object.keys(defs)) this.schemaAt({ file: f, path: ['$defs', name] });
+  }
+
+  /** Check one schema written at `site` (ajv meta-schema, $refs, strict compile) and return its node. */
+  private schemaAt(site: SchemaSite): SchemaNode {
+    const { file, path } = site;
+    const uri = pointerUri(file.uri, path);
+    const node = this.store.node(uri);
+    const ajv = this.store.ajv;
+    if (typeof node.schema === 'object') {
+      if (!ajv.validateSchema(node.schema)) {
+        throw errorAt(file, path, node.schema, pickError(ajv.errors ?? []), 'not a valid JSON Schema: ');
+      }
+    }
+    const examples = this.checkRefs(file, path, node.schema, file.uri);
+    try {
+      this.store.validator(node);
+    } catch (err) {
+      if (err instanceof ContractError) throw err;
+      throw this.compileError(site, node.schema, (err as Error).message);
+    }
+    for (const p of examples) this.checkExamples(file, p);
+    return node;
+  }
+
+  /**
+   * Walk a schema through its subschema keywords: every `$ref` must resolve (files of other packs
+   * it reaches are loaded and checked) and every `examples` entry must be valid.
+   */
+  private checkRefs(file: YamlFile, path: Seg[], schema: unknown, base: string, examples: Seg[][] = []): Seg[][] {
+    if (!isObj(schema)) return examples;
+    for (const [k, v] of Object.entries(schema)) {
+      if (k === '$ref' && typeof v === 'string') this.checkRef(file, [...path, k], v, base);
+      else if (k === 'examples' && Array.isArray(v) && v.length) examples.push(path);
+      else if (SCHEMA_MAP_KEYWORDS.has(k) && isObj(v)) {
+        for (const [name, sub] of Object.entries(v)) this.checkRefs(file, [...path, k, name], sub, base, examples);
+      } else if (SCHEMA_LIST_KEYWORDS.has(k) && Array.isArray(v)) {
+        v.forEach((sub, i) => this.checkRefs(file, [...path, k, i], sub, base, examples));
+      } else if (SCHEMA_KEYWORDS.has(k)) {
+        this.checkRefs(file, [...path, k], v, base, examples);
+      }
+    }
+    return examples;
+  }
+
+  private checkRef(file: YamlFile, path: Seg[], ref: string, base: string): void {
+    const target = this.store.ajv.opts.uriResolver.resolve(base, ref);
+    const targetFile = splitUri(target).file;
+    if (!this.store.hasFile(targetFile)) {
+      const other = targetFile.startsWith('conform:/packs/') ? this.ctx.fileByUri(targetFile) : undefined;
+      if (other) {
+        this.store.addFile(this.fileEntry(other));
+        this.checkFileDefs(other);
+      }
+    }
+    try {
+      this.store.resolve(ref, base);
+    } catch (err) {
+      if (!(err instanceof ContractError)) throw err;
+      const where = this.store.hasFile(targetFile)
+        ? `nothing at ${splitUri(target).pointer || '#'} in ${targetFile.replace(/^conform:\/packs\//, '')}`
+        : `no file ${targetFile.replace(/^conform:\/packs\//, '')}`;
+      throw new ContractError(`${keyPath(path)}: dangling $ref "${ref}": ${where}`, file.posAt(path), '$ref');
+    }
+  }
+
+  /** `examples` are what the generator emits first: each must be valid for its schema. */
+  private checkExamples(file: YamlFile, path: Seg[]): void {
+    const node = this.store.node(pointerUri(file.uri, path));
+    const list = (node.schema as { examples: unknown[] }).examples;
+    list.forEach((example, i) => {
+      const { valid, issues } = this.store.validate(node, example);
+      if (!valid) {
+        const issue = issues[0]!;
+        throw new ContractError(
+          `${keyPath([...path, 'examples', i])}: example is not valid for its schema: ${issue.path || '(root)'} ${issue.message}`,
+          file.posAt([...path, 'examples', i]),
+          'examples',
+        );
+      }
+    });
+  }
+
+  /** Map an ajv compile error (strict mode, unknown format, bad x-guard) to a position. */
+  private compileError(site: SchemaSite, schema: JsonSchema, message: string): ContractError {
+    const quoted = /"([^"]+)"/.exec(message)?.[1];
+    const found = quoted ? findKey(schema, quoted, site.path) : undefined;
+    const formatValue = /unknown format "([^"]+)"/.exec(message)?.[1];
+    const fmt = formatValue ? findValue(schema, 'format', formatValue, site.path) : undefined;
+    const path = fmt ?? found ?? site.path;
+    const cleaned = message
+      .replace(/^strict mode: /, '')
+      .replace(/ ?\(strictSchema\)$/, '')
+      .replace(/ ignored in schema at path "[^"]*"$/, '');
+    return new ContractError(
+      `${keyPath(path)}: not a valid schema: ${cleaned}`,
+      site.file.posAt(path, found && !fmt ? 'key' : 'value'),
+      quoted,
+    );
+  }
+
+  // ---------------------------------------------------------------- channels
+
+  private buildChannel(name: string, raw: Record<string, unknown>, transport: Transport, roots: string[]): Channel {
+    const f = this.contract;
+    const at = (...p: Seg[]) => ['channels', name, ...p];
+    const kind = raw.kind as ChannelKind;
+    const pos = f.posAt(['channels', name], 'key');
+    const fail = (p: Seg[], msg: string, which: 'key' | 'value' = 'value'): never => {
+      throw new ContractError(`${keyPath(p)}: ${msg}`, f.posAt(p, which), String(p[p.length - 1]));
+    };
+    const callable = kind === 'invoke' || kind === 'command' || kind === 'channel-stream';
+
+    // bridge
+    const bridge = (raw.bridge ?? null) as string | null;
+    if (bridge !== null) {
+      if (roots.length === 0) fail(at('bridge'), `bridge path "${bridge}" given but the pack declares no bridge.roots`);
+      if (!roots.some((r) => bridge.startsWith(`${r}.`))) {
+        fail(at('bridge'), `bridge path "${bridge}" is outside the declared roots (${roots.join(', ')})`);
+      }
+    }
+
+    // params
+    let params: Params = { style: 'none' };
+    if (raw.params !== undefined) {
+      if (kind === 'event') fail(at('params'), 'an event takes no params (its data is the payload)', 'key');
+      if (transport === 'electron') {
+        const list = raw.params as { name: string; optional?: boolean; description?: string }[];
+        const seen = new Set<string>();
+        let optionalSeen = false;
+        const out: PositionalParam[] = list.map((p, i) => {
+          if (seen.has(p.name)) fail(at('params', i, 'name'), `duplicate param name "${p.name}"`);
+          seen.add(p.name);
+          if (p.optional) optionalSeen = true;
+          else if (optionalSeen) fail(at('params', i, 'name'), `required param "${p.name}" after an optional one (optional params come last)`);
+          return {
+            name: p.name,
+            schema: this.schemaAt({ file: f, path: at('params', i, 'schema') }),
+            optional: p.optional === true,
+            description: p.description,
+          };
+        });
+        params = out.length ? { style: 'positional', list: out } : { style: 'none' };
+      } else {
+        const schema = raw.params as Record<string, unknown>;
+        if (schema.type !== undefined && schema.type !== 'object') {
+          fail(at('params', 'type'), `Tauri commands take one named-argument object: type must be "object", got ${JSON.stringify(schema.type)}`);
+        }
+        params = { style: 'named', schema: this.schemaAt({ file: f, path: at('params') }) };
+      }
+    }
+
+    // returns
+    let returns: SchemaNode | undefined;
+    let returnsVoid = false;
+    if (raw.returns === undefined) {
+      if (callable) {
+        throw new ContractError(
+          `${keyPath(at())}: a ${kind} channel must state "returns" (a schema, or void for Promise<void>)`,
+          pos,
+          name,
+        );
+      }
+    } else {
+      if (!callable) fail(at('returns'), `a ${kind} channel has no return value; remove "returns"`, 'key');
+      if (raw.returns === 'void') returnsVoid = true;
+      else returns = this.schemaAt({ file: f, path: at('returns') });
+    }
+
+    // payload / channelParam
+    let payload: SchemaNode | undefined;
+    if (raw.payload !== undefined) {
+      if (kind !== 'event' && kind !== 'channel-stream') fail(at('payload'), `only event and channel-stream channels have a payload (this is a ${kind})`, 'key');
+      payload = this.schemaAt({ file: f, path: at('payload') });
+    } else if (kind === 'channel-stream') {
+      throw new ContractError(`${keyPath(at())}: a channel-stream must state "payload" (the Channel<T> message schema)`, pos, name);
+    }
+    const channelParam = raw.channelParam as string | undefined;
+    if (kind === 'channel-stream') {
+      if (!channelParam) throw new ContractError(`${keyPath(at())}: a channel-stream must name its "channelParam" (the param carrying the Channel)`, pos, name);
+      const props = params.style === 'named' && isObj(params.schema.schema) ? (params.schema.schema.properties as Record<string, unknown> | undefined) : undefined;
+      if (params.style !== 'named') fail(at('channelParam'), `channelParam "${channelParam}" but the channel has no params`);
+      if (props && !(channelParam in props)) fail(at('channelParam'), `channelParam "${channelParam}" is not a property of params (${Object.keys(props).join(', ')})`);
+    } else if (channelParam !== undefined) {
+      fail(at('channelParam'), 'only a channel-stream has a channelParam', 'key');
+    }
+
+    // errors
+    const rawErr = raw.errors as Record<string, unknown> | undefined;
+    let errors: ErrorContract;
+    if (!rawErr) {
+      errors =
+        kind === 'invoke'
+          ? { style: 'rejection' }
+          : kind === 'send' || kind === 'event'
+            ? { style: 'none' }
+            : { style: 'unspecified', note: 'the contract states no error contract for this command' };
+    } else {
+      const note = rawErr.note as string | undefined;
+      switch (rawErr.style) {
+        case 'rejection':
+          if (transport !== 'electron' || kind !== 'invoke') fail(at('errors', 'style'), `style rejection is an Electron invoke error contract (this is a ${transport} ${kind})`);
+          errors = { style: 'rejection', message: rawErr.message as string | undefined, note };
+          break;
+        case 'result-union':
+          if (!callable) fail(at('errors', 'style'), `a ${kind} channel returns nothing, so it cannot have a result-union error contract`);
+          errors = {
+            style: 'result-union',
+            error: this.schemaAt({ file: f, path: at('errors', 'error') }),
+            discriminator: rawErr.discriminator as Record<string, unknown> | undefined,
+            note,
+          };
+          break;
+        case 'tauri-string':
+          if (transport !== 'tauri' || !callable) fail(at('errors', 'style'), `style tauri-string is a Tauri command error contract (this is a ${transport} ${kind})`);
+          errors = { style: 'tauri-string', note };
+          break;
+        case 'none':
+          errors = { style: 'none', note };
+          break;
+        default:
+          errors = { style: 'unspecified', note: note! };
+      }
+    }
+
+    // prerequisites, fixtures, cleanup: shapes here; channel names once includes are known.
+    const prerequisites = (raw.prerequisites ?? []) as Prerequisite[];
+    const bound = new Set<string>();
+    prerequisites.forEach((p, i) => {
+      if (p.as) {
+        if (p.as === 'result') fail(at('prerequisites', i, 'as'), '"result" is reserved for the result of the channel itself');
+        if (bound.has(p.as)) fail(at('prerequisites', i, 'as'), `"${p.as}" is bound twice`);
+        bound.add(p.as);
+      }
+    });
+    const fixtures = (raw.fixtures ?? {}) as Record<string, string>;
+    for (const [param, ref] of Object.entries(fixtures)) {
+      const head = ref.split('.')[0]!;
+      if (!bound.has(head)) {
+        fail(
+          at('fixtures', param),
+          `fixture "${ref}" names unknown prerequisite "${head}"` +
+            (bound.size ? ` (prerequisites bind: ${[...bound].join(', ')})` : ' (no prerequisite binds a result with "as")'),
+        );
+      }
+      if (params.style === 'positional' && !params.list.some((p, i) => p.name === param || String(i) === param)) {
+        fail(at('fixtures', param), `fixture for unknown param "${param}" (params: ${params.list.map((p) => p.name).join(', ')})`, 'key');
+      }
+      if (params.style === 'none') fail(at('fixtures', param), `fixture for param "${param}" but the channel has no params`, 'key');
+    }
+    const cleanup = (raw.cleanup ?? []) as Prerequisite[];
+    // Prerequisite args may use earlier bindings; cleanup may also use the channel's own result and args.
+    const earlier = new Set<string>();
+    prerequisites.forEach((pr, i) => {
+      checkTemplates(f, at('prerequisites', i, 'args'), pr.args, { bound: earlier });
+      if (pr.as) earlier.add(pr.as);
+    });
+    cleanup.forEach((c, i) => checkTemplates(f, at('cleanup', i, 'args'), c.args, { bound, result: true, params, owner: name }));
+
+    // Args: the whole argument value as it crosses IPC, as one schema node.
+    const argsSchema: JsonSchema =
+      params.style === 'positional'
+        ? {
+            type: 'array',
+            prefixItems: params.list.map((p) => ({ $ref: p.schema.uri, title: p.name })),
+            minItems: params.list.filter((p) => !p.optional).length,
+            maxItems: params.list.length,
+          }
+        : params.style === 'named'
+          ? { $ref: params.schema.uri }
+          : { type: 'array', maxItems: 0 };
+    const args = params.style === 'named' ? params.schema : this.store.register(argsUri(this.src.name, name), argsSchema);
+
+    return {
+      name,
+      kind,
+      bridge,
+      description: raw.description as string | undefined,
+      params,
+      args,
+      returns,
+      returnsVoid,
+      payload,
+      channelParam,
+      errors,
+      budgetMs: raw.budgetMs as number | undefined,
+      prerequisites: prerequisites.map((p) => ({ call: p.call, args: p.args, ...(p.as ? { as: p.as } : {}) })),
+      fixtures,
+      cleanup: cleanup.map((p) => ({ call: p.call, args: p.args, ...(p.as ? { as: p.as } : {}) })),
+      ...(raw.destructive !== undefined ? { destructive: raw.destructive as string } : {}),
+      notes: asNotes(raw.notes),
+      definedIn: this.src.name,
+      pos,
+    };
+  }
+
+  private checkCalls(ch: Channel, byName: Map<string, Channel>): void {
+    const f = this.contract;
+    const check = (list: Prerequisite[], key: 'prerequisites' | 'cleanup') =>
+      list.forEach((p, i) => {
+        const target = byName.get(p.call);
+        const path: Seg[] = ['channels', ch.name, key, i, 'call'];
+        if (!target) {
+          throw new ContractError(
+            `${keyPath(path)}: unknown channel "${p.call}"${suggest(p.call, [...byName.keys()])}`,
+            f.posAt(path),
+            'call',
+          );
+        }
+        if (target.kind === 'event') {
+          throw new ContractError(`${keyPath(path)}: "${p.call}" is an event; only callable channels can be called`, f.posAt(path), 'call');
+        }
+      });
+    check(ch.prerequisites, 'prerequisites');
+    check(ch.cleanup, 'cleanup');
+  }
+
+  // ---------------------------------------------------------------- collections
+
+  private buildCollection(name: string, raw: Record<string, string>, byName: Map<string, Channel>): Collection {
+    const f = this.contract;
+    const at = (...p: Seg[]) => ['collections', name, ...p];
+    const names = [...byName.keys()];
+    for (const op of COLLECTION_OPS) {
+      const chName = raw[op];
+      if (chName === undefined) continue;
+      const ch = byName.get(chName);
+      if (!ch) {
+        throw new ContractError(`${keyPath(at(op))}: collection references unknown channel "${chName}"${suggest(chName, names)}`, f.posAt(at(op)), op);
+      }
+      if (ch.kind === 'event') {
+        throw new ContractError(`${keyPath(at(op))}: "${chName}" is an event; a collection operation is a callable channel`, f.posAt(at(op)), op);
+      }
+    }
+    if (!COLLECTION_OPS.some((op) => raw[op] !== undefined)) {
+      throw new ContractError(`${keyPath(at())}: a collection names at least one of ${COLLECTION_OPS.join(', ')}`, f.posAt(at(), 'key'), name);
+    }
+    const idParam = raw.idParam;
+    if (idParam !== undefined) {
+      for (const op of ['get', 'update', 'delete'] as const) {
+        const ch = raw[op] ? byName.get(raw[op]!) : undefined;
+        if (ch && ch.params.style === 'positional' && !ch.params.list.some((p, i) => p.name === idParam || String(i) === idParam)) {
+          throw new ContractError(
+            `${keyPath(at('idParam'))}: "${raw[op]}" (${op}) has no param "${idParam}" (params: ${ch.params.list.map((p) => p.name).join(', ')})`,
+            f.posAt(at('idParam')),
+            'idParam',
+          );
+        }
+      }
+    }
+    const out: Collection = { name, idField: raw.idField!, pos: f.posAt(['collections', name], 'key') };
+    for (const key of ['idParam', 'itemPath', ...COLLECTION_OPS] as const) if (raw[key] !== undefined) out[key] = raw[key];
+    return out;
+  }
+
+  // ---------------------------------------------------------------- streams
+
+  private buildStream(name: string, raw: Record<string, unknown>, byName: Map<string, Channel>): Stream {
+    const f = this.contract;
+    const at = (...p: Seg[]) => ['streams', name, ...p];
+    const fail = (p: Seg[], msg: string): never => {
+      throw new ContractError(`${keyPath(p)}: ${msg}`, f.posAt(p), String(p[p.length - 1]));
+    };
+    const names = [...byName.keys()];
+    const start = raw.start as string;
+    const startCh = byName.get(start);
+    if (!startCh) fail(at('start'), `stream references unknown channel "${start}"${suggest(start, names)}`);
+    if (startCh!.kind === 'event') fail(at('start'), `"${start}" is an event; a stream starts with a call`);
+    const variants = startCh!.kind === 'channel-stream';
+    const events = raw.events as string[];
+    if (!variants) {
+      events.forEach((e, i) => {
+        const ch = byName.get(e);
+        if (!ch) fail(at('events', i), `stream references unknown channel "${e}"${suggest(e, names.filter((n) => byName.get(n)!.kind === 'event'))}`);
+        if (ch!.kind !== 'event') fail(at('events', i), `"${e}" is a ${ch!.kind} channel, not an event`);
+      });
+    }
+    const grammarSrc = raw.grammar as string | undefined;
+    let grammar: CompiledGrammar | undefined;
+    if (grammarSrc !== undefined) {
+      try {
+        grammar = compileGrammar(grammarSrc);
+      } catch (err) {
+        if (!(err instanceof GrammarError)) throw err;
+        const msg = err.message.replace(/^grammar column \d+: /, '');
+        throw new ContractError(`${keyPath(at('grammar'))}: bad grammar: ${msg}`, f.scalarPos(at('grammar'), err.column), 'grammar');
+      }
+      for (const ev of grammar.alphabet) {
+        if (!events.includes(ev)) {
+          const col = findWord(grammarSrc, ev) + 1;
+          throw new ContractError(
+            `${keyPath(at('grammar'))}: grammar names unknown event "${ev}" (stream events: ${events.join(', ')})${suggest(ev, events)}`,
+            f.scalarPos(at('grammar'), col),
+            'grammar',
+          );
+        }
+      }
+    }
+    const end = (raw.end as Stream['end'] | undefined) ?? (variants ? 'call-settles' : grammarSrc ? 'grammar' : 'call-settles');
+    if (end === 'grammar' && !grammarSrc) fail(at('end'), 'end: grammar needs a "grammar" to say which events are terminal');
+    if (end === 'grammar' && grammar && !raw.abort && !grammar.alphabet.some((e) => grammar!.isTerminal(e))) {
+      fail(at('end'), `end: grammar, but no event of "${grammarSrc}" ends the stream and there is no abort: nothing ever ends it (use end: call-settles or a grammar with a terminal event)`);
+    }
+
+    const abortRaw = raw.abort as { call: string; args?: unknown; terminal?: string } | undefined;
+    if (abortRaw) {
+      const ch = byName.get(abortRaw.call);
+      if (!ch) fail(at('abort', 'call'), `stream references unknown channel "${abortRaw.call}"${suggest(abortRaw.call, names)}`);
+      if (ch!.kind === 'event') fail(at('abort', 'call'), `"${abortRaw.call}" is an event; abort needs a callable channel`);
+      checkTemplates(f, at('abort', 'args'), abortRaw.args, { bound: new Set(), result: true, params: startCh!.params, owner: start });
+      if (abortRaw.terminal !== undefined && !events.includes(abortRaw.terminal)) {
+        fail(at('abort', 'terminal'), `terminal "${abortRaw.terminal}" is not one of the stream's events (${events.join(', ')})`);
+      }
+    }
+    const correlation = ((raw.correlation ?? []) as Correlation[]).map((c, i) => {
+      if (c.event !== '*' && !events.includes(c.event)) fail(at('correlation', i, 'event'), `"${c.event}" is not one of the stream's events (${events.join(', ')})`);
+      const m = /^param:(.+)$/.exec(c.equals);
+      if (m && startCh!.params.style === 'positional') {
+        const list = startCh!.params.list;
+        if (!list.some((p, j) => p.name === m[1] || String(j) === m[1])) {
+          fail(at('correlation', i, 'equals'), `"${start}" has no param "${m[1]}" (params: ${list.map((p) => p.name).join(', ')})`);
+        }
+      } else if (m && startCh!.params.style === 'none') {
+        fail(at('correlation', i, 'equals'), `"${start}" takes no params`);
+      }
+      return { event: c.event, field: c.field, equals: c.equals };
+    });
+    return {
+      name,
+      start,
+      events: [...events],
+      grammar: grammarSrc,
+      end,
+      variantField: raw.variantField as string | undefined,
+      abort: abortRaw ? { ...abortRaw } : undefined,
+      correlation,
+      budget: raw.budget as Stream['budget'],
+      notes: asNotes(raw.notes),
+      pos: f.posAt(['streams', name], 'key'),
+    };
+  }
+}
+
+// ------------------------------------------------------------------ helpers
+
+function pointerSegsTyped(data: unknown, pointer: string): Seg[] {
+  return typedPath(data, pointerSegs(pointer));
+}
+
+/** Path (from `base`) of the first object key named `key` in a schema, depth first. */
+function findKey(schema: unknown, key: string, base: Seg[]): Seg[] | undefined {
+  if (Array.isArray(schema)) {
+    for (let i = 0; i < schema.length; i++) {
+      const r = findKey(schema[i], key, [...base, i]);
+      if (r) return r;
+    }
+  } else if (isObj(schema)) {
+    if (Object.prototype.hasOwnProperty.call(schema, key)) return [...base, key];
+    for (const [k, v] of Object.entries(schema)) {
+      if (NON_SCHEMA_VALUE_KEYS.has(k) && k !== 'x-guard') continue;
+      const r = findKey(v, key, [...base, k]);
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
+function findValue(schema: unknown, key: string, value: string, base: Seg[]): Seg[] | undefined {
+  if (Array.isArray(schema)) {
+    for (let i = 0; i < schema.length; i++) {
+      const r = findValue(schema[i], key, value, [...base, i]);
+      if (r) return r;
+    }
+  } else if (isObj(schema)) {
+    if (schema[key] === value) return [...base, key];
+    for (const [k, v] of Object.entries(schema)) {
+      const r = findValue(v, key, value, [...base, k]);
+      if (r) return r;
+    }
+  }
+  return undefined;
+}
+
+/** Index of `word` in a grammar source as a whole event name (not part of a longer one). */
+function findWord(src: string, word: string): number {
+  const re = new RegExp(`(^|[^A-Za-z0-9_:.\\-/@])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9_:.\\-/@])`);
+  const m = re.exec(src);
+  return m ? m.index + m[1]!.length : Math.max(0, src.indexOf(word));
+}
+
+/** Edit distance counting a swap of two neighbours as one edit (optimal string alignment), for "did you mean". */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** Close names to `name`, best first (edit distance, then shared substring). */
+export function closeNames(name: string, candidates: string[], max = 3): string[] {
+  const lower = name.toLowerCase();
+  return candidates
+    .map((c) => {
+      const cl = c.toLowerCase();
+      let d = editDistance(lower, cl);
+      if (cl.includes(lower) || lower.includes(cl)) d = Math.min(d, Math.abs(cl.length - lower.length) / 2);
+      return { c, d };
+    })
+    .filter(({ c, d }) => d <= Math.max(1, Math.floor(Math.max(c.length, name.length) / 4)))
+    .sort((a, b) => a.d - b.d || a.c.localeCompare(b.c))
+    .filter(({ d }, _i, all) => d <= all[0]!.d + 1)
+    .slice(0, max)
+    .map(({ c }) => c);
+}
+
+function suggest(name: string, candidates: string[]): string {
+  const close = closeNames(name, candidates);
+  return close.length ? ` (did you mean ${close.map((c) => `"${c}"`).join(' or ')}?)` : '';
+}

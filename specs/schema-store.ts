@@ -1,0 +1,243 @@
+// The schema store: every schema of a pack (and of the packs it includes or refers to), compiled
+// once with ajv (JSON Schema 2020-12) and validated many times. Schemas keep the URI of the YAML
+// file they were written in (`conform:/packs/<pack>/<file>.yaml#/<json pointer>`), so `$ref`s
+// resolve within a file, across the files of a pack and across packs without copying anything.
+import Ajv2020Import from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsImport from 'ajv-formats';
+import { ContractError } from './model.ts';
+import type { JsonSchema, SchemaNode, SchemaStore, SourcePos, ValidationIssue } from './model.ts';
+
+// ajv and ajv-formats are CommonJS; depending on the loader the default import is the module
+// object or the export itself.
+type Ajv2020Class = typeof Ajv2020Import;
+const Ajv2020: Ajv2020Class =
+  ((Ajv2020Import as unknown as { default?: Ajv2020Class }).default ?? Ajv2020Import);
+type AddFormats = typeof addFormatsImport;
+const addFormats: AddFormats =
+  ((addFormatsImport as unknown as { default?: AddFormats }).default ?? addFormatsImport);
+export type Ajv = InstanceType<Ajv2020Class>;
+
+/** Conform's annotation keywords (see specs/README.md, "Annotations"). */
+export const ANNOTATION_KEYWORDS = ['x-unspecified', 'x-secret', 'x-guard', 'x-void'] as const;
+
+/**
+ * Top-level keys of a contract file. The store registers whole YAML files as ajv documents so that
+ * JSON pointers into them (`#/channels/<name>/returns`) resolve; ajv compiles a document's root
+ * when it resolves a pointer into it, so strict mode must know these keys. They validate nothing.
+ */
+const CONTRACT_ROOT_KEYS = ['conform', 'app', 'transport', 'source', 'bridge', 'window', 'include', 'channels', 'streams', 'collections', 'notes'];
+
+export interface SchemaFile {
+  /** Absolute file URI without fragment, e.g. `conform:/packs/clawdesk/types.yaml`. */
+  uri: string;
+  /** The parsed YAML document (plain JS data). */
+  doc: unknown;
+  /** Source position of the node at a JSON pointer ('' = root) of this file, if known. */
+  posOf?: (pointer: string) => SourcePos | undefined;
+}
+
+export interface ConformSchemaStore extends SchemaStore {
+  /** The schema at an absolute URI (`<file uri>#<json pointer>` or a registered URI). Throws ContractError if absent. */
+  node(uri: string): SchemaNode;
+  /** Register a schema built in code (e.g. a channel's args tuple) under a fragment-less URI. */
+  register(uri: string, schema: JsonSchema): SchemaNode;
+  /** Add one more file (e.g. a schema file of another pack that a `$ref` reaches). */
+  addFile(file: SchemaFile): void;
+  hasFile(uri: string): boolean;
+  /** The file entry (document and positions) for a file URI, if in the store. */
+  file(uri: string): SchemaFile | undefined;
+  /** URIs of the files in the store. */
+  fileUris(): string[];
+  /** The compiled validator for a node (compiled on first use, then cached). Throws ajv's error if the schema is bad. */
+  validator(node: SchemaNode): ValidateFunction;
+  /** The ajv instance (shared by everything using this store). */
+  readonly ajv: Ajv;
+}
+
+export function createAjv(): Ajv {
+  const ajv = new Ajv2020({
+    allErrors: true,
+    // Strict schema mode catches typos such as `additionalProperty`; the type/tuple checks of
+    // strict mode reject legal schemas (optional positional params, `type` beside `anyOf`).
+    strict: false,
+    strictSchema: true,
+    strictNumbers: true,
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    validateFormats: true,
+    logger: false,
+  });
+  addFormats(ajv);
+  ajv.addKeyword({ keyword: 'x-unspecified' }); // any value: a note on what the document leaves open
+  ajv.addKeyword({ keyword: 'x-secret', metaSchema: { type: 'boolean' } });
+  ajv.addKeyword({
+    keyword: 'x-guard',
+    metaSchema: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        pathUnder: { type: 'string', minLength: 1 },
+        schemes: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+        hosts: { type: 'array', items: { type: 'string', minLength: 1 }, minItems: 1 },
+        maxBytes: { type: 'integer', minimum: 0 },
+      },
+    },
+  });
+  // `x-void: true`: the value must be `undefined` (a Promise<void> result, Rust `()`).
+  ajv.addKeyword({
+    keyword: 'x-void',
+    metaSchema: { type: 'boolean' },
+    errors: false,
+    validate: (schema: boolean, data: unknown) => !schema || data === undefined,
+  });
+  for (const keyword of CONTRACT_ROOT_KEYS) ajv.addKeyword({ keyword });
+  return ajv;
+}
+
+/** Split `<file>#<fragment>` into the file URI and the (decoded) JSON pointer. */
+export function splitUri(uri: string): { file: string; pointer: string } {
+  const hash = uri.indexOf('#');
+  if (hash < 0) return { file: uri, pointer: '' };
+  return { file: uri.slice(0, hash), pointer: decodeURIComponent(uri.slice(hash + 1)) };
+}
+
+/** A JSON pointer from path segments (RFC 6901 escaping). */
+export function toPointer(segments: (string | number)[]): string {
+  return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
+}
+
+/** Path segments from a JSON pointer. */
+export function fromPointer(pointer: string): string[] {
+  if (pointer === '') return [];
+  if (!pointer.startsWith('/')) throw new Error(`not a JSON pointer: ${pointer}`);
+  return pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** `<file uri>#<pointer>`, percent-encoding only what a URI fragment cannot hold. */
+export function pointerUri(fileUri: string, segments: (string | number)[]): string {
+  const pointer = toPointer(segments);
+  return `${fileUri}#${pointer.replace(/[^A-Za-z0-9\-._~!$&'()*+,;=:@/]/g, (c) => encodeURIComponent(c))}`;
+}
+
+function getAt(doc: unknown, segments: string[]): { found: boolean; value: unknown } {
+  let cur: unknown = doc;
+  for (const seg of segments) {
+    if (Array.isArray(cur)) {
+      if (!/^(0|[1-9]\d*)$/.test(seg) || Number(seg) >= cur.length) return { found: false, value: undefined };
+      cur = cur[Number(seg)];
+    } else if (cur !== null && typeof cur === 'object' && Object.prototype.hasOwnProperty.call(cur, seg)) {
+      cur = (cur as Record<string, unknown>)[seg];
+    } else {
+      return { found: false, value: undefined };
+    }
+  }
+  return { found: true, value: cur };
+}
+
+function isSchema(value: unknown): value is JsonSchema {
+  return typeof value === 'boolean' || (value !== null && typeof value === 'object' && !Array.isArray(value));
+}
+
+export function toIssues(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
+  return (errors ?? []).map((e) => ({
+    path: e.instancePath,
+    keyword: e.keyword,
+    message:
+      e.keyword === 'additionalProperties'
+        ? `must NOT have additional property '${(e.params as { additionalProperty: string }).additionalProperty}'`
+        : e.keyword === 'required'
+          ? `must have required property '${(e.params as { missingProperty: string }).missingProperty}'`
+          : (e.message ?? e.keyword),
+  }));
+}
+
+export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
+  const ajv = createAjv();
+  const docs = new Map<string, SchemaFile>();
+  const registered = new Map<string, SchemaNode>();
+  const validators = new Map<string, ValidateFunction>();
+
+  function addFile(file: SchemaFile): void {
+    const uri = splitUri(file.uri).file;
+    if (docs.has(uri)) throw new Error(`schema file registered twice: ${uri}`);
+    docs.set(uri, { ...file, uri });
+    // The document itself is not meta-validated here: it holds non-schema parts (channels...);
+    // the loader meta-validates each schema inside it with positions.
+    ajv.addSchema(file.doc as object, uri, undefined, false);
+  }
+  for (const f of files) addFile(f);
+
+  function node(uri: string): SchemaNode {
+    const reg = registered.get(uri);
+    if (reg) return reg;
+    const { file, pointer } = splitUri(uri);
+    const entry = docs.get(file);
+    if (!entry) throw new ContractError(`no schema file ${file} (reference ${uri})`);
+    let segments: string[];
+    try {
+      segments = fromPointer(pointer);
+    } catch {
+      throw new ContractError(`unsupported reference ${uri}: only JSON pointer fragments (#/...) are supported`);
+    }
+    const { found, value } = getAt(entry.doc, segments);
+    if (!found) throw new ContractError(`nothing at ${uri}`);
+    if (!isSchema(value)) throw new ContractError(`${uri} is not a schema (an object or a boolean)`);
+    return { uri, schema: value, pos: entry.posOf?.(pointer) };
+  }
+
+  function register(uri: string, schema: JsonSchema): SchemaNode {
+    if (uri.includes('#')) throw new Error(`register: URI must not have a fragment: ${uri}`);
+    if (registered.has(uri) || docs.has(uri)) throw new Error(`register: URI already in the store: ${uri}`);
+    ajv.addSchema(schema as object, uri);
+    const n: SchemaNode = { uri, schema };
+    registered.set(uri, n);
+    return n;
+  }
+
+  function validator(n: SchemaNode): ValidateFunction {
+    let v = validators.get(n.uri);
+    if (v) return v;
+    const known = registered.has(n.uri) || docs.has(splitUri(n.uri).file);
+    if (known) {
+      v = ajv.getSchema(n.uri);
+      if (!v) throw new ContractError(`cannot compile schema ${n.uri}`);
+    } else {
+      // A node built elsewhere: compile it on its own (its relative $refs resolve against its URI).
+      v = ajv.compile({ ...(typeof n.schema === 'boolean' ? (n.schema ? {} : { not: {} }) : n.schema) });
+    }
+    validators.set(n.uri, v);
+    return v;
+  }
+
+  return {
+    ajv,
+    node,
+    register,
+    addFile,
+    hasFile: (uri) => docs.has(splitUri(uri).file),
+    file: (uri) => docs.get(splitUri(uri).file),
+    fileUris: () => [...docs.keys()],
+    validator,
+    validate(n, value) {
+      const v = validator(n);
+      const valid = v(value) as boolean;
+      return { valid, issues: valid ? [] : toIssues(v.errors) };
+    },
+    resolve(ref, baseUri) {
+      // ajv's own URI resolver, so the store and ajv always agree on what a $ref points at.
+      const target = ajv.opts.uriResolver.resolve(baseUri, ref);
+      const { file } = splitUri(target);
+      if (!docs.has(file) && !registered.has(file)) {
+        throw new ContractError(`dangling $ref "${ref}": no schema file ${file}`);
+      }
+      try {
+        return node(target);
+      } catch (err) {
+        if (err instanceof ContractError) throw new ContractError(`dangling $ref "${ref}": ${err.message}`);
+        throw err;
+      }
+    },
+  };
+}

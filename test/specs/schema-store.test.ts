@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { createSchemaStore } from '../../specs/schema-store.ts';
+import { ContractError } from '../../specs/model.ts';
+
+const A = 'conform:/packs/alpha/contract.yaml';
+const AT = 'conform:/packs/alpha/types.yaml';
+const BT = 'conform:/packs/beta/types.yaml';
+
+function store() {
+  return createSchemaStore([
+    {
+      uri: A,
+      doc: {
+        conform: 1,
+        app: 'alpha',
+        transport: 'electron',
+        channels: {
+          'items:get': {
+            kind: 'invoke',
+            params: [{ name: 'id', schema: { $ref: '#/$defs/Id' } }],
+            returns: { $ref: 'types.yaml#/$defs/Item' },
+          },
+        },
+        $defs: { Id: { type: 'string', minLength: 1 } },
+      },
+    },
+    {
+      uri: AT,
+      doc: {
+        $defs: {
+          Item: {
+            type: 'object',
+            required: ['id', 'owner'],
+            additionalProperties: false,
+            properties: { id: { type: 'string' }, owner: { $ref: '../beta/types.yaml#/$defs/User' }, token: { type: 'string', 'x-secret': true } },
+          },
+          Tree: { type: 'object', properties: { children: { type: 'array', items: { $ref: '#/$defs/Tree' } } }, additionalProperties: false },
+          Open: { 'x-unspecified': 'the document does not list the fields' },
+          Nothing: { 'x-void': true },
+          Url: { type: 'string', format: 'uri', 'x-guard': { schemes: ['https'] } },
+        },
+      },
+    },
+    { uri: BT, doc: { $defs: { User: { type: 'object', required: ['email'], properties: { email: { type: 'string', format: 'email' } } } } } },
+  ]);
+}
+
+describe('schema store', () => {
+  it('resolves refs within a file, across files and across packs', () => {
+    const s = store();
+    const ret = s.node(`${A}#/channels/items:get/returns`);
+    expect(s.validate(ret, { id: 'x', owner: { email: 'a@b.co' } }).valid).toBe(true);
+    const bad = s.validate(ret, { id: 'x', owner: { email: 'not an email' } });
+    expect(bad.valid).toBe(false);
+    expect(bad.issues[0]).toMatchObject({ path: '/owner/email', keyword: 'format' });
+    const extra = s.validate(ret, { id: 'x', owner: { email: 'a@b.co' }, more: 1 });
+    expect(extra.issues.map((i) => i.message).join()).toContain("'more'");
+    const param = s.node(`${A}#/channels/items:get/params/0/schema`);
+    expect(s.validate(param, '').valid).toBe(false);
+    expect(s.validate(param, 'abc').valid).toBe(true);
+  });
+
+  it('resolve() follows a $ref as written at a base URI and throws on dangling refs', () => {
+    const s = store();
+    expect(s.resolve('types.yaml#/$defs/Item', `${A}#/channels/items:get/returns`).uri).toBe(`${AT}#/$defs/Item`);
+    expect(s.resolve('../beta/types.yaml#/$defs/User', `${AT}#/$defs/Item`).schema).toMatchObject({ required: ['email'] });
+    expect(() => s.resolve('#/$defs/Missing', A)).toThrow(ContractError);
+    expect(() => s.resolve('nope.yaml#/$defs/Id', A)).toThrow(/dangling \$ref "nope.yaml#\/\$defs\/Id"/);
+  });
+
+  it('handles recursive schemas and the annotation keywords', () => {
+    const s = store();
+    const tree = s.node(`${AT}#/$defs/Tree`);
+    expect(s.validate(tree, { children: [{ children: [{}] }] }).valid).toBe(true);
+    expect(s.validate(tree, { children: [{ children: [{ x: 1 }] }] }).valid).toBe(false);
+    const open = s.node(`${AT}#/$defs/Open`);
+    for (const v of [1, 'a', null, { a: [1] }]) expect(s.validate(open, v).valid).toBe(true);
+    const nothing = s.node(`${AT}#/$defs/Nothing`);
+    expect(s.validate(nothing, undefined).valid).toBe(true);
+    expect(s.validate(nothing, null).valid).toBe(false);
+    const url = s.node(`${AT}#/$defs/Url`);
+    expect(s.validate(url, 'https://example.org/').valid).toBe(true);
+  });
+
+  it('compiles once and reuses the validator', () => {
+    const s = store();
+    const n = s.node(`${AT}#/$defs/Item`);
+    expect(s.validator(n)).toBe(s.validator({ ...n }));
+  });
+
+  it('registers schemas built in code (args tuples referring to file schemas)', () => {
+    const s = store();
+    const args = s.register('conform:/args/alpha/items:get', {
+      type: 'array',
+      prefixItems: [{ $ref: `${A}#/channels/items:get/params/0/schema` }],
+      minItems: 1,
+      maxItems: 1,
+    });
+    expect(s.node('conform:/args/alpha/items:get')).toBe(args);
+    expect(s.validate(args, ['id-1']).valid).toBe(true);
+    expect(s.validate(args, []).valid).toBe(false);
+    expect(s.validate(args, ['a', 'b']).valid).toBe(false);
+  });
+
+  it('rejects unknown keywords (strict mode) and a bad x-guard', () => {
+    const s = createSchemaStore([{ uri: AT, doc: { $defs: { Bad: { type: 'object', additionalProperty: false }, G: { 'x-guard': { pathUnderr: 'x' } } } } }]);
+    expect(() => s.validator(s.node(`${AT}#/$defs/Bad`))).toThrow(/unknown keyword: "additionalProperty"/);
+    expect(() => s.validator(s.node(`${AT}#/$defs/G`))).toThrow();
+  });
+});
