@@ -22,6 +22,9 @@ export type CassetteEntry =
   | { seq: number; t: number; type: 'send'; channel: string; args: unknown[] }
   | { seq: number; t: number; type: 'event'; channel: string; args: unknown[] };
 
+/** An entry before the writer numbers it (distributes over the union, unlike a plain Omit). */
+export type EntryWithoutSeq = CassetteEntry extends infer E ? (E extends unknown ? Omit<E, 'seq'> : never) : never;
+
 export interface Cassette {
   file: string;
   header: CassetteHeader;
@@ -95,7 +98,7 @@ export function toJsonValue(value: unknown): unknown {
 
 export interface CassetteWriter {
   readonly file: string;
-  append(entry: Omit<CassetteEntry, 'seq'>): void;
+  append(entry: EntryWithoutSeq): void;
   readonly count: number;
 }
 

@@ -1044,6 +1044,32 @@ class PackBuilder {
     };
   }
 
+  /**
+   * The values a variant field can take across the events' payloads (its `enum`/`const`, looking
+   * through `$ref` and unions), or undefined when no payload pins them down.
+   */
+  private variantEnum(events: Channel[], field: string): string[] | undefined {
+    const found = new Set<string>();
+    const visit = (node: { uri: string; schema: unknown }, depth: number): void => {
+      const sch = node.schema as Record<string, unknown>;
+      if (depth > 12 || typeof sch !== 'object' || sch === null) return;
+      if (typeof sch.$ref === 'string') return visit(this.store.resolve(sch.$ref, node.uri), depth + 1);
+      for (const k of ['anyOf', 'oneOf', 'allOf'] as const) {
+        (sch[k] as unknown[] | undefined)?.forEach((b) => visit({ uri: node.uri, schema: b }, depth + 1));
+      }
+      const prop = (sch.properties as Record<string, unknown> | undefined)?.[field];
+      if (prop === undefined) return;
+      let p = { uri: node.uri, schema: prop } as { uri: string; schema: unknown };
+      for (let i = 0; i < 12 && typeof (p.schema as Record<string, unknown>)?.$ref === 'string'; i++) {
+        p = this.store.resolve((p.schema as Record<string, string>).$ref, p.uri);
+      }
+      const ps = p.schema as Record<string, unknown>;
+      for (const v of [...((ps.enum as unknown[]) ?? []), ...('const' in ps ? [ps.const] : [])]) if (typeof v === 'string') found.add(v);
+    };
+    for (const ev of events) if (ev.payload) visit(ev.payload, 0);
+    return found.size ? [...found].sort() : undefined;
+  }
+
   private checkCalls(ch: Channel, byName: Map<string, Channel>): void {
     const f = this.contract;
     const check = (list: Prerequisite[], key: 'prerequisites' | 'cleanup') =>
@@ -1135,11 +1161,15 @@ class PackBuilder {
         const msg = err.message.replace(/^grammar column \d+: /, '');
         throw new ContractError(`${keyPath(at('grammar'))}: bad grammar: ${msg}`, f.scalarPos(at('grammar'), err.column), 'grammar');
       }
-      for (const ev of grammar.alphabet) {
-        if (!events.includes(ev)) {
+      // With a variantField on an event stream, the grammar runs over payload variants (e.g.
+      // `type: progress`), checked against the variant field's enum where the payload states one.
+      const variantNames = !variants && raw.variantField ? this.variantEnum(events.map((e) => byName.get(e)!), raw.variantField as string) : undefined;
+      const symbols = variants || !raw.variantField ? events : variantNames;
+      for (const ev of symbols ? grammar.alphabet : []) {
+        if (!symbols!.includes(ev)) {
           const col = findWord(grammarSrc, ev) + 1;
           throw new ContractError(
-            `${keyPath(at('grammar'))}: grammar names unknown event "${ev}" (stream events: ${events.join(', ')})${suggest(ev, events)}`,
+            `${keyPath(at('grammar'))}: grammar names unknown ${symbols === events ? 'event' : `${raw.variantField as string} variant`} "${ev}" (${symbols === events ? 'stream events' : 'variants'}: ${symbols!.join(', ')})${suggest(ev, symbols!)}`,
             f.scalarPos(at('grammar'), col),
             'grammar',
           );

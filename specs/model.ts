@@ -154,7 +154,7 @@ export interface Stream {
    * 'call-settles' when the start call's promise settling ends it (Tauri Channel, pull progress).
    */
   end: 'grammar' | 'call-settles';
-  /** channel-stream: the payload field that names the variant (e.g. `type`); absent for events. */
+  /** Payload field naming the variant (e.g. `type`): the grammar then runs over variant values, for channel-streams and event streams alike. */
   variantField?: string;
   /** Call that aborts the stream and the terminal event it must produce. */
   abort?: { call: string; args?: unknown; terminal?: string };

@@ -4,6 +4,12 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isUserError, oneParagraph } from './errors.ts';
 import { register as registerSpec } from './spec.ts';
+import { register as registerDiff } from './diff.ts';
+import { register as registerMock } from './mock.ts';
+import { register as registerRecord } from './record.ts';
+import { register as registerExtract } from './extract.ts';
+import { register as registerDrift } from './drift.ts';
+import { register as registerRun } from './run.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -14,6 +20,12 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerSpec(program);
+  registerDiff(program);
+  registerMock(program);
+  registerRecord(program);
+  registerExtract(program);
+  registerDrift(program);
+  registerRun(program);
   return program;
 }
 

@@ -307,6 +307,14 @@ describe('loader: errors name file:line:col and the key', () => {
     expect(never.message).toMatch(/^p\/contract\.yaml:19:10: streams\.s\.end: .*nothing ever ends it/);
   });
 
+  it('a variantField grammar runs over payload variants, checked against the field enum', () => {
+    const base = `${HEAD}channels:\n  go:\n    kind: invoke\n    returns: void\n  upd:\n    kind: event\n    payload: { type: object, properties: { type: { enum: [progress, done, failed] } } }\nstreams:\n  s:\n    start: go\n    events: [upd]\n    variantField: type\n`;
+    const ok = load(`${base}    grammar: "progress* (done | failed)"\n`);
+    expect(ok.streams[0]).toMatchObject({ variantField: 'type', grammar: 'progress* (done | failed)', end: 'grammar' });
+    const bad = fails(`${base}    grammar: "progress* (don | failed)"\n`);
+    expect(bad.message).toMatch(/^p\/contract\.yaml:\d+:\d+: streams\.s\.grammar: grammar names unknown type variant "don" \(variants: done, failed, progress\) \(did you mean "done"\?\)/);
+  });
+
   it('stream referencing an unknown channel', () => {
     const base = `${HEAD}channels:\n  go:\n    kind: invoke\n    returns: void\n  tick:\n    kind: event\nstreams:\n  s:\n`;
     const start = fails(`${base}    start: gp\n    events: [tick]\n`);

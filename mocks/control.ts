@@ -1,0 +1,122 @@
+// The mock's control endpoint: a small HTTP server on 127.0.0.1 (random port) that switches
+// scenarios, emits events and injects faults while the app runs. Every request needs the random
+// token printed at start (`Authorization: Bearer <token>`); requests from anything but loopback
+// are refused even if the port were reachable.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { MockEngine } from './engine.ts';
+import { pickEngine } from './host.ts';
+import { resolveScenario, type Override } from './scenario.ts';
+
+export interface ControlServer {
+  url: string;
+  token: string;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+function tokenOk(req: IncomingMessage, token: string): boolean {
+  const h = req.headers.authorization ?? '';
+  const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7) : '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 1_000_000) throw new Error('request body too large');
+    chunks.push(c as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  const v = JSON.parse(text) as unknown;
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('the body must be a JSON object');
+  return v as Record<string, unknown>;
+}
+
+/** The commands, shared by the HTTP server and tests. Returns the JSON answer. */
+export function controlCommand(engines: MockEngine | MockEngine[], path: string, body: Record<string, unknown>, onQuit?: () => void): unknown {
+  const all = Array.isArray(engines) ? engines : [engines];
+  const engine = pickEngine(all, String(body.channel ?? body.event ?? ''));
+  switch (path) {
+    case '/quit':
+      if (!onQuit) throw new Error('this mock cannot be stopped over the control endpoint');
+      // Answer first, then stop (the server goes away with the mock).
+      setTimeout(onQuit, 50);
+      return { quitting: true };
+    case '/status':
+      return { pack: all.map((e) => e.pack.name).join(','), scenario: engine.scenarioName, calls: all.reduce((n, e) => n + e.calls.length, 0) };
+    case '/calls':
+      return { calls: all.flatMap((e) => e.calls) };
+    case '/scenario': {
+      const name = String(body.name ?? '');
+      if (!name) throw new Error('give { "name": <scenario name or file> }');
+      for (const e of all) e.setScenario(resolveScenario(name, e.pack));
+      return { scenario: engine.scenarioName };
+    }
+    case '/emit': {
+      const event = String(body.event ?? '');
+      engine.emit(event, body.payload, 'payload' in body);
+      return { emitted: event };
+    }
+    case '/fault': {
+      const channel = String(body.channel ?? '');
+      const { channel: _c, ...fault } = body;
+      engine.setFault(channel, fault as Override);
+      return { fault: channel };
+    }
+    case '/clear': {
+      if (body.channel) engine.setFault(String(body.channel), null);
+      else for (const e of all) e.clearFaults();
+      return { cleared: body.channel ?? 'all' };
+    }
+    case '/speed': {
+      const speed = Number(body.speed);
+      if (!Number.isFinite(speed) || speed < 0) throw new Error('speed must be a number >= 0');
+      for (const e of all) e.setSpeed(speed);
+      return { speed };
+    }
+    default:
+      throw Object.assign(new Error(`unknown command ${path} (status, calls, scenario, emit, fault, clear, speed, quit)`), { status: 404 });
+  }
+}
+
+export async function startControlServer(engine: MockEngine | MockEngine[], opts: { port?: number; onQuit?: () => void } = {}): Promise<ControlServer> {
+  const token = randomBytes(24).toString('hex');
+  const send = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  };
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return send(res, 403, { error: 'loopback only' });
+      if (!tokenOk(req, token)) return send(res, 401, { error: 'missing or wrong token (Authorization: Bearer <token>)' });
+      try {
+        const body = req.method === 'POST' ? await readJson(req) : {};
+        const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+        send(res, 200, controlCommand(engine, path, body, opts.onQuit));
+      } catch (err) {
+        send(res, (err as { status?: number }).status ?? 400, { error: (err as Error).message });
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

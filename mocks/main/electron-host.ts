@@ -1,0 +1,106 @@
+// The Electron side of the mock: registers a handler for every invoke channel and a listener for
+// every send channel of the pack, delivers the engine's events with webContents.send, opens the
+// renderer with the generated (or given) preload, and runs the control endpoint.
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type * as Electron from 'electron';
+import { startControlServer, type ControlServer } from '../control.ts';
+import { toThrowable } from '../engine.ts';
+import { createEngine, type MockConfig } from '../host.ts';
+import { generatePreload, LISTEN_CHANNEL, UNKNOWN_CHANNEL } from '../preload.ts';
+import { writeVerifyReports } from '../verify.ts';
+
+type ElectronModule = typeof Electron;
+
+/** `file`, `folder` (its index.html) or URL -> what BrowserWindow loads. */
+export function rendererTarget(renderer: string | undefined): { url?: string; file?: string } {
+  if (!renderer) return { url: 'about:blank' };
+  if (/^[a-z][a-z0-9+.-]*:/i.test(renderer) && !/^[a-z]:[\\/]/i.test(renderer)) return { url: renderer };
+  const p = resolve(renderer);
+  if (existsSync(p) && statSync(p).isDirectory()) return { file: join(p, 'index.html') };
+  return { file: p };
+}
+
+export async function startElectronMock(electron: ElectronModule, configFile: string): Promise<void> {
+  const cfg = JSON.parse(readFileSync(configFile, 'utf8')) as MockConfig;
+  const { app, BrowserWindow, ipcMain } = electron;
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const { pack, engine } = await createEngine(cfg, log);
+  if (pack.transport !== 'electron') throw new Error(`pack ${pack.name} is a Tauri pack: mock it with --browser (a Tauri frontend runs in a plain browser with __TAURI_INTERNALS__ injected)`);
+
+  const windows = () => BrowserWindow.getAllWindows().filter((w) => !w.isDestroyed());
+  engine.attach({
+    event: (channel, args) => {
+      for (const w of windows()) w.webContents.send(channel, ...args);
+    },
+  });
+  for (const ch of pack.channels) {
+    if (ch.kind === 'invoke') {
+      ipcMain.handle(ch.name, async (_e, ...args: unknown[]) => {
+        const out = await engine.call(ch.name, args);
+        if (!out.ok) throw toThrowable(out.error);
+        return out.value;
+      });
+    } else if (ch.kind === 'send') {
+      ipcMain.on(ch.name, (_e, ...args: unknown[]) => engine.send(ch.name, args));
+    }
+  }
+  ipcMain.on(LISTEN_CHANNEL, (_e, channel: unknown) => engine.listen(String(channel)));
+  ipcMain.handle(UNKNOWN_CHANNEL, (_e, channel: unknown, args: unknown) => {
+    const out = engine.unknown(String(channel), 'invoke', args);
+    throw toThrowable(out.ok ? 'Error: unknown channel' : out.error);
+  });
+  ipcMain.on(UNKNOWN_CHANNEL, (_e, channel: unknown, args: unknown) => engine.unknown(String(channel), 'send', args));
+
+  let control: ControlServer | undefined;
+  if (cfg.control !== false) {
+    control = await startControlServer(engine, { onQuit: () => app.quit() });
+    // One line the CLI (and a developer) can read: where to send `conform mock ctl` commands.
+    process.stdout.write(`conform mock: control ${control.url} token ${control.token}\n`);
+  }
+
+  let preloadPath = cfg.preload ? resolve(cfg.preload) : undefined;
+  let tempDir: string | undefined;
+  if (!preloadPath) {
+    tempDir = mkdtempSync(join(tmpdir(), 'conform-mock-'));
+    preloadPath = join(tempDir, `${pack.name}.preload.cjs`);
+    writeFileSync(preloadPath, generatePreload(pack));
+  }
+  (globalThis as Record<string, unknown>).__conformMock = {
+    engine,
+    pack: pack.name,
+    control: control ? { url: control.url, token: control.token } : undefined,
+    calls: () => engine.calls,
+  };
+
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    engine.close();
+    if (cfg.verifyOut) {
+      try {
+        const files = writeVerifyReports(pack, engine.calls, { outDir: cfg.verifyOut, reporters: cfg.reporters, runtime: cfg.runtime ?? "standin" });
+        log(`conform mock: verification report written: ${files.join(', ')}`);
+      } catch (err) {
+        log(`conform mock: could not write the verification report: ${(err as Error).message}`);
+      }
+    }
+    void control?.close();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+  };
+  app.on('will-quit', finish);
+  process.on('exit', finish);
+
+  await app.whenReady();
+  const win = new BrowserWindow({
+    width: 1100,
+    height: 760,
+    webPreferences: { preload: preloadPath, contextIsolation: true, sandbox: true, nodeIntegration: false },
+  });
+  app.on('window-all-closed', () => app.quit());
+  const target = rendererTarget(cfg.renderer);
+  if (target.file) await win.loadFile(target.file);
+  else await win.loadURL(target.url!);
+}

@@ -1,0 +1,138 @@
+// Single-file HTML report: summary, per-channel table, each failure with an expected-vs-actual
+// line diff (the `diff` package), and each stream run's event timeline drawn as inline SVG.
+// No external assets: the file is attached to CI runs and opened offline.
+import { diffLines } from 'diff';
+import { byChannel, channelStatus, show, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
+
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#b45309'];
+
+/** Expected vs actual as a unified line diff, one <span> per line (+ actual, - expected). */
+export function diffHtml(expected: unknown, actual: unknown): string {
+  const a = show(expected);
+  const b = show(actual);
+  const parts = diffLines(a.endsWith('\n') ? a : `${a}\n`, b.endsWith('\n') ? b : `${b}\n`);
+  const rows: string[] = [];
+  for (const p of parts) {
+    const cls = p.added ? 'add' : p.removed ? 'del' : 'same';
+    const mark = p.added ? '+' : p.removed ? '-' : ' ';
+    for (const line of p.value.replace(/\n$/, '').split('\n')) rows.push(`<span class="${cls}">${mark} ${esc(line)}</span>`);
+  }
+  // Rows are display:block spans: no newline between them (it would render as a blank line).
+  return `<pre class="diff" aria-label="expected (-) versus actual (+)">${rows.join('')}</pre>`;
+}
+
+/** One stream run as an SVG timeline: a lane per event channel, a dot per event, markers for abort and end. */
+export function timelineSvg(t: StreamTimeline): string {
+  const channels = [...new Set(t.events.map((e) => e.channel))];
+  const laneH = 22;
+  const left = 190;
+  const width = 760;
+  const plotW = width - left - 20;
+  const height = 34 + Math.max(1, channels.length) * laneH + 20;
+  const lastAt = t.events.reduce((m, e) => Math.max(m, e.atMs), 0);
+  const span = Math.max(1, t.durationMs, lastAt, t.abortAtMs ?? 0);
+  const x = (ms: number) => left + (Math.max(0, ms) / span) * plotW;
+  const color = (ch: string) => PALETTE[channels.indexOf(ch) % PALETTE.length]!;
+  const out: string[] = [];
+  out.push(`<svg class="timeline" xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="event timeline of stream ${esc(t.stream)} (${t.mode})">`);
+  out.push(`<title>${esc(`${t.stream} (${t.mode}): ${t.events.length} event(s), end: ${t.end} after ${Math.round(t.durationMs)} ms`)}</title>`);
+  const axisY = height - 18;
+  out.push(`<line x1="${left}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}" stroke="#999"/>`);
+  for (let i = 0; i <= 4; i++) {
+    const ms = (span * i) / 4;
+    out.push(`<text x="${x(ms)}" y="${height - 4}" font-size="10" text-anchor="middle" fill="#555">${Math.round(ms)} ms</text>`);
+  }
+  channels.forEach((ch, i) => {
+    const y = 24 + i * laneH;
+    out.push(`<text x="${left - 8}" y="${y + 4}" font-size="11" text-anchor="end" fill="${color(ch)}">${esc(ch)}</text>`);
+    out.push(`<line x1="${left}" y1="${y}" x2="${left + plotW}" y2="${y}" stroke="#eee"/>`);
+  });
+  if (channels.length === 0) out.push(`<text x="${left}" y="28" font-size="11" fill="#b91c1c">no event</text>`);
+  t.events.forEach((e, n) => {
+    const y = 24 + channels.indexOf(e.channel) * laneH;
+    const fill = e.afterEnd ? '#dc2626' : color(e.channel);
+    out.push(`<circle class="event${e.afterEnd ? ' after-end' : ''}" cx="${x(e.atMs).toFixed(1)}" cy="${y}" r="${e.afterEnd ? 5 : 4}" fill="${fill}"><title>#${n} ${esc(e.channel)} at ${e.atMs.toFixed(1)} ms${e.afterEnd ? ' (after the end)' : ''}</title></circle>`);
+  });
+  if (t.abortAtMs !== undefined) {
+    out.push(`<line class="abort" x1="${x(t.abortAtMs)}" y1="12" x2="${x(t.abortAtMs)}" y2="${axisY}" stroke="#dc2626" stroke-dasharray="4 3"/>`);
+    out.push(`<text x="${x(t.abortAtMs) + 3}" y="11" font-size="10" fill="#dc2626">abort</text>`);
+  }
+  const endX = x(t.durationMs);
+  out.push(`<line class="end" x1="${endX}" y1="12" x2="${endX}" y2="${axisY}" stroke="#111" stroke-width="1.5"/>`);
+  const nearRight = endX > width - 110;
+  out.push(`<text x="${nearRight ? endX - 3 : endX + 3}" y="${axisY - 4}" font-size="10" fill="#111" text-anchor="${nearRight ? 'end' : 'start'}">end: ${esc(t.end)}</text>`);
+  out.push('</svg>');
+  return out.join('');
+}
+
+function checkRow(c: ReportCheck): string {
+  return `<tr class="${c.status}"><td><code>${esc(c.id)}</code>${c.stream ? ` <small>${esc(c.stream)}</small>` : ''}</td><td class="st">${c.status}${c.severity ? ` <span class="sev sev-${c.severity}">${c.severity}</span>` : ''}</td><td>${esc(c.message)}</td><td class="num">${c.durationMs !== undefined ? c.durationMs.toFixed(1) : ''}</td></tr>`;
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#111;max-width:1200px}
+h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px}
+.sum span{display:inline-block;margin-right:14px;font-weight:600}
+.sum .f{color:#b91c1c}.sum .p{color:#15803d}.sum .s{color:#6b7280}
+table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}
+.sev{font-size:11px;padding:1px 5px;border-radius:3px;color:#fff;text-transform:uppercase}.sev-critical{background:#7f1d1d}.sev-high{background:#b91c1c}.sev-medium{background:#c2410c}.sev-low{background:#a16207}
+tr.failed td.st{color:#b91c1c;font-weight:600} tr.passed td.st{color:#15803d} tr.skipped td.st{color:#6b7280}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+details>summary{cursor:pointer;padding:4px 0} details.channel>summary code{font-weight:600}
+.badge{display:inline-block;border-radius:3px;padding:0 6px;margin-left:6px;font-size:12px;color:#fff}
+.badge.failed{background:#b91c1c}.badge.passed{background:#15803d}.badge.skipped{background:#9ca3af}
+pre.diff{background:#f9fafb;border:1px solid #e5e7eb;padding:8px;overflow:auto;max-height:420px;font-size:12px}
+pre.diff .add{color:#166534;background:#dcfce7;display:block}pre.diff .del{color:#991b1b;background:#fee2e2;display:block}pre.diff .same{display:block;color:#374151}
+.failure{border-left:3px solid #b91c1c;padding:4px 12px;margin:12px 0}
+svg.timeline{border:1px solid #e5e7eb;background:#fff;display:block;margin:6px 0 14px}
+.legend{color:#555;font-size:12px}
+`;
+
+export function renderHtml(r: RunReport): string {
+  const groups = byChannel(r);
+  const failures = r.checks.filter((c) => c.status === 'failed');
+  const h: string[] = [];
+  h.push('<!doctype html><html lang="en"><head><meta charset="utf-8">');
+  h.push(`<title>Conform ${esc(r.pack)}: ${r.summary.failed} failed</title><style>${CSS}</style></head><body>`);
+  h.push(`<h1>Conform: <code>${esc(r.pack)}</code> against ${esc(r.app)}</h1>`);
+  h.push(`<p class="sum"><span class="f">${r.summary.failed} failed</span><span class="p">${r.summary.passed} passed</span><span class="s">${r.summary.skipped} skipped</span> runtime ${esc(r.runtime)} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(2)} s · ${esc(r.tool)} ${esc(r.version)}</p>`);
+
+  h.push('<h2>Channels</h2><table><thead><tr><th>channel</th><th>status</th><th>passed</th><th>failed</th><th>skipped</th><th>failing checks</th></tr></thead><tbody>');
+  for (const g of groups) {
+    const n = (s: string) => g.checks.filter((c) => c.status === s).length;
+    const st = channelStatus(g.checks);
+    const failing = [...new Set(g.checks.filter((c) => c.status === 'failed').map((c) => c.id))];
+    h.push(`<tr class="${st}"><td><a href="#ch-${encodeURIComponent(g.channel)}"><code>${esc(g.channel)}</code></a></td><td class="st">${st}</td><td class="num">${n('passed')}</td><td class="num">${n('failed')}</td><td class="num">${n('skipped')}</td><td>${failing.map((id) => `<code>${esc(id)}</code>`).join(' ')}</td></tr>`);
+  }
+  h.push('</tbody></table>');
+
+  h.push(`<h2>Failures (${failures.length})</h2>`);
+  if (failures.length === 0) h.push('<p>None.</p>');
+  for (const f of failures) {
+    h.push(`<div class="failure"><p>${f.severity ? `<span class="sev sev-${f.severity}">${f.severity}</span> ` : ''}<code>${esc(f.id)}</code> on <code>${esc(f.channel ?? '(run)')}</code>${f.stream ? ` (stream <code>${esc(f.stream)}</code>)` : ''}: ${esc(f.message)}</p>`);
+    h.push(`<p class="legend">- expected · + actual</p>${diffHtml(f.expected, f.actual)}</div>`);
+  }
+
+  if (r.timelines.length) {
+    h.push('<h2>Stream timelines</h2>');
+    for (const t of r.timelines) {
+      h.push(`<h3><code>${esc(t.stream)}</code> (${t.mode}${t.input ? `, input #${t.input}` : ''}, started by <code>${esc(t.start)}</code>)</h3>${timelineSvg(t)}`);
+    }
+  }
+  if (r.incidents.length) {
+    h.push('<h2>Crashes and relaunches</h2>');
+    for (const i of r.incidents) {
+      h.push(`<div class="failure"><p><code>${esc(i.channel)}</code>: ${esc(i.reason)}</p><pre class="diff">${esc(i.stderrTail.join('\n'))}</pre></div>`);
+    }
+  }
+
+  h.push('<h2>All checks</h2>');
+  for (const g of groups) {
+    const st = channelStatus(g.checks);
+    h.push(`<details class="channel" id="ch-${encodeURIComponent(g.channel)}"${st === 'failed' ? ' open' : ''}><summary><code>${esc(g.channel)}</code><span class="badge ${st}">${st}</span></summary>`);
+    h.push(`<table><tbody>${g.checks.map(checkRow).join('')}</tbody></table></details>`);
+  }
+  h.push('</body></html>');
+  return `${h.join('\n')}\n`;
+}

@@ -1,0 +1,132 @@
+// What the runner observed, in the shape the checks read. Drivers fill these in; checks only
+// judge them. Values crossing IPC are kept encoded (runner/instrument/codec.cjs) so they survive
+// JSON; checks decode them before schema validation.
+
+/** One record of the main-process hook (runner/instrument/index.cjs). */
+export interface MainObservation {
+  seq: number;
+  /** Monotonic ms since the hook loaded (process.hrtime). */
+  t: number;
+  /** Which launch of the app recorded it (1-based; the app is relaunched after a crash). */
+  launch?: number;
+  kind:
+    | 'register' | 'unregister' | 'handler-call' | 'handler-settle' | 'listener-call' | 'listener-error'
+    | 'send' | 'window' | 'load' | 'uncaught-exception' | 'unhandled-rejection' | 'renderer-gone'
+    | 'contents-destroyed';
+  api?: string;
+  channel?: string;
+  callId?: number;
+  args?: unknown[];
+  ok?: boolean;
+  value?: unknown;
+  error?: ErrorInfo;
+  ms?: number;
+  webContentsId?: number;
+  declared?: Record<string, unknown>;
+  effective?: Record<string, boolean>;
+  [extra: string]: unknown;
+}
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+  /** String(err) as Electron puts it into the rejection message. */
+  string: string;
+  /** False when something other than an Error was thrown/rejected. */
+  isError?: boolean;
+}
+
+export type CallRole = 'valid' | 'invalid' | 'prerequisite' | 'cleanup' | 'stream-start' | 'abort';
+
+/** One call made through the bridge inside the renderer, joined with what main saw of it. */
+export interface CallObservation {
+  channel: string;
+  role: CallRole;
+  /** Index of the generated input (per role), for messages. */
+  index: number;
+  /** The rule an invalid input breaks (from the generator). */
+  rule?: string;
+  /** Args exactly as passed to the bridge method (encoded). */
+  args: unknown[];
+  outcome: 'resolved' | 'rejected' | 'timeout' | 'no-bridge' | 'skipped';
+  value?: unknown;
+  error?: ErrorInfo;
+  /** Round trip measured inside the renderer (performance.now). */
+  durationMs: number;
+  /** What the handler in main received and answered, matched by channel and order; null: the handler was never called. */
+  handler?: { args: unknown[]; settled: boolean; ok?: boolean; value?: unknown; error?: ErrorInfo; ms?: number } | null;
+  /** Why the call was not made (outcome 'skipped'). */
+  note?: string;
+}
+
+/** Everything observed while one channel's group ran. */
+export interface GroupObservation {
+  channel: string;
+  calls: CallObservation[];
+  /** Main process answered app.evaluate after the group. */
+  mainAlive: boolean;
+  /** Renderer answered page.evaluate after the group. */
+  rendererAlive: boolean;
+  /** Uncaught exceptions / unhandled rejections recorded in main while the group ran. */
+  mainErrors: MainObservation[];
+  /** The app died or hung during the group and was relaunched. */
+  crash?: { reason: string; exitCode?: number | null; signal?: string | null; stderrTail: string[]; cleanExit?: boolean };
+  /** Why the group could not run (e.g. a prerequisite failed). */
+  skipped?: string;
+  /**
+   * For groups that start or abort a stream as a fixture: stream events that still mention the
+   * group's fixture values (e.g. the script id) in a window after its cleanup.
+   */
+  lingering?: { windowMs: number; fixtureValues: unknown[]; events: { channel: string; payload: unknown }[] };
+}
+
+export interface StreamEvent {
+  channel: string;
+  /** Decoded-able encoded payload (first argument of webContents.send). */
+  payload: unknown;
+  seq: number;
+  /** ms since the stream's start call was made (main clock). */
+  atMs: number;
+}
+
+/** One run of a stream: the start call, the events that belong to it and how it ended. */
+export interface StreamRun {
+  stream: string;
+  /** 'run': started and left to end by itself; 'abort': started then aborted. */
+  mode: 'run' | 'abort';
+  /** Which valid input of the start channel (0: the documented example; 1: a generated one). */
+  input?: number;
+  start: CallObservation;
+  events: StreamEvent[];
+  /** How collection stopped. */
+  end: 'terminal' | 'call-settled' | 'timeout' | 'start-failed' | 'quiet';
+  /** ms from start to the end (terminal event, call settle or timeout). */
+  durationMs: number;
+  /** Events of the stream's channels that came after the end (within the grace period). */
+  afterEnd: StreamEvent[];
+  /** Timeout used for this run, ms. */
+  timeoutMs: number;
+  abort?: { call: CallObservation; sentAtMs: number; quietAfterMs?: number; endedBeforeAbort?: boolean };
+  skipped?: string;
+}
+
+export interface WindowObservation {
+  webContentsId: number;
+  declared: Record<string, unknown>;
+  effective: Record<string, boolean>;
+  prefsKnown: boolean;
+}
+
+export interface RunObservations {
+  /** Bridge path -> typeof the value found there in the renderer ('function', 'undefined', ...). */
+  bridges: Record<string, string>;
+  groups: GroupObservation[];
+  streams: StreamRun[];
+  /** Every main-process observation of the run (all launches, in order). */
+  main: MainObservation[];
+  windows: WindowObservation[];
+  /** Channels whose generated checks were not run (grep filter, or a relaunch failed). */
+  notRun?: string[];
+  /** What the security probes observed (runner/security/driver.ts); absent when they did not run. */
+  security?: import('../security/observations.ts').SecurityObservations;
+}

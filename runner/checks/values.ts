@@ -1,0 +1,62 @@
+// Helpers the checks share: decoding observed values, comparing them, reading dotted paths.
+import { createRequire } from 'node:module';
+
+interface Codec {
+  encodeValue(value: unknown, opts?: { redact?: boolean; maxString?: number; maxItems?: number }): unknown;
+  decodeValue(value: unknown): unknown;
+  isOpaqueMarker(value: unknown): boolean;
+}
+const require = createRequire(import.meta.url);
+export const codec = require('../instrument/codec.cjs') as Codec;
+
+export const decode = (v: unknown): unknown => codec.decodeValue(v);
+export const encode = (v: unknown): unknown => codec.encodeValue(v);
+
+const isUndefinedMarker = (v: unknown) =>
+  v !== null && typeof v === 'object' && (v as { $conform?: string }).$conform === 'undefined';
+
+/** Positional args with trailing `undefined`s removed: `f(a)` and `f(a, undefined)` reach a handler the same way. */
+export function trimArgs(args: unknown[]): unknown[] {
+  let n = args.length;
+  while (n > 0 && (args[n - 1] === undefined || isUndefinedMarker(args[n - 1]))) n--;
+  return args.slice(0, n);
+}
+
+/** Deep equality of two encoded values; truncated/redacted markers match anything. */
+export function sameEncoded(a: unknown, b: unknown): boolean {
+  if (codec.isOpaqueMarker(a) || codec.isOpaqueMarker(b)) return true;
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => sameEncoded(x, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).sort();
+  const bk = Object.keys(bo).sort();
+  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameEncoded(ao[k], bo[k]));
+}
+
+/** Value at a dotted path (`a.b.0.c`); undefined when absent. */
+export function atPath(value: unknown, path: string): unknown {
+  if (path === '' || path === '.') return value;
+  let cur: unknown = value;
+  for (const seg of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+  }
+  return cur;
+}
+
+/** Short JSON for messages. */
+export function brief(value: unknown, max = 160): string {
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = String(value);
+  }
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}

@@ -1,0 +1,253 @@
+// `conform mock <pack>`: run a renderer against the contract alone (mocks/). Electron packs run in
+// the mock main process (real Electron or the stand-in) with the generated preload; `--browser`
+// (and every Tauri pack) runs the renderer in plain Chromium with the bridge injected.
+// `conform mock ctl <url> <token> <command>` drives a running mock's control endpoint.
+import type { Command } from 'commander';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CassetteError, readCassette } from '../../mocks/cassette.ts';
+import { startControlServer } from '../../mocks/control.ts';
+import { createEngine, type MockConfig } from '../../mocks/host.ts';
+import { writeVerifyReports } from '../../mocks/verify.ts';
+import { loadPack } from '../../specs/loader.ts';
+import { resolveScenario } from '../../mocks/scenario.ts';
+import { launchApp } from '../runtime.ts';
+import { UsageError } from './errors.ts';
+
+export const MOCK_MAIN = fileURLToPath(new URL('../../mocks/main/main.cjs', import.meta.url));
+
+interface MockOptions {
+  renderer?: string;
+  preload?: string;
+  cassette?: string;
+  tolerateTruncated?: boolean;
+  scenario?: string;
+  seed: string;
+  speed: string;
+  browser?: boolean;
+  headed?: boolean;
+  verify?: boolean;
+  out: string;
+  reporter: string;
+  electron?: string;
+  control: boolean;
+}
+
+function number(name: string, raw: string, min: number): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`${name} must be a number >= ${min} (got "${raw}")`);
+  return n;
+}
+
+/** Checks what can be checked before starting anything, so mistakes get one clear paragraph. */
+async function preflight(packName: string, o: MockOptions): Promise<void> {
+  const pack = await loadPack(packName);
+  if (o.cassette) {
+    try {
+      readCassette(o.cassette, { tolerateTruncatedTail: o.tolerateTruncated });
+    } catch (err) {
+      if (err instanceof CassetteError) throw new UsageError(err.message);
+      throw err;
+    }
+  }
+  if (o.scenario) resolveScenario(o.scenario, pack);
+  if (o.preload && !existsSync(o.preload)) throw new UsageError(`--preload ${o.preload} does not exist`);
+  if (o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) && !existsSync(o.renderer)) {
+    throw new UsageError(`--renderer ${o.renderer} is neither a URL nor an existing file or folder`);
+  }
+}
+
+async function runElectron(cfg: MockConfig, electron: string | undefined): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'conform-mock-cli-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(cfg));
+  // Ctrl-C may end this process through Playwright's own SIGINT handler (exit 130): clean up on exit too.
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.once('exit', removeDir);
+  try {
+    const launched = await launchApp({ main: MOCK_MAIN, args: [`--conform-mock-config=${file}`], electron, timeoutMs: 60_000 });
+    process.stderr.write(`conform mock: ${cfg.pack} on ${launched.runtime.reason}\n`);
+    const proc = launched.app.process();
+    proc.stdout?.pipe(process.stdout);
+    proc.stderr?.on('data', (d: Buffer) => {
+      const text = String(d);
+      // The inspector's own lines are noise for a developer.
+      if (!/Debugger (listening|ending|attached)|For help, see: https:\/\/nodejs.org/.test(text)) process.stderr.write(text);
+    });
+    const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+    const stop = () => void launched.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await exited;
+    await launched.close();
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  } finally {
+    removeDir();
+    process.off('exit', removeDir);
+  }
+}
+
+async function runBrowser(cfg: MockConfig, packs: string[], headed: boolean): Promise<void> {
+  const { startBrowserMock } = await import('../../mocks/browser.ts');
+  const log = (line: string) => process.stderr.write(line + '\n');
+  const built = [];
+  for (const p of packs) built.push(await createEngine({ ...cfg, pack: p }, log));
+  const engine = built.map((b) => b.engine);
+  const pack = built[0]!.pack;
+  let mock: Awaited<ReturnType<typeof startBrowserMock>> | undefined;
+  const control = cfg.control === false ? undefined : await startControlServer(engine, { onQuit: () => void mock?.close() });
+  if (control) process.stdout.write(`conform mock: control ${control.url} token ${control.token}\n`);
+  mock = await startBrowserMock(engine, { renderer: cfg.renderer, headless: !headed, log });
+  process.stderr.write(`conform mock: ${packs.join(' + ')} (${pack.transport}) in Chromium${headed ? '' : ' (headless)'}; Ctrl-C to stop\n`);
+  const closed = new Promise<void>((r) => mock.browser.once('disconnected', () => r()));
+  const stop = () => void mock.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await closed;
+  await mock.close();
+  await control?.close();
+  process.off('SIGINT', stop);
+  process.off('SIGTERM', stop);
+  if (cfg.verifyOut) {
+    const files = writeVerifyReports(pack, engine.flatMap((e) => e.calls), { outDir: cfg.verifyOut, reporters: cfg.reporters, seed: cfg.seed });
+    process.stderr.write(`conform mock: verification report written: ${files.join(', ')}\n`);
+  }
+}
+
+/** Exit 1 when the verification report has failures (like `conform run`). */
+function verifyExitCode(outDir: string): number {
+  const file = join(outDir, 'conform-report.json');
+  if (!existsSync(file)) return 0;
+  const r = JSON.parse(readFileSync(file, 'utf8')) as { summary?: { failed?: number } };
+  return (r.summary?.failed ?? 0) > 0 ? 1 : 0;
+}
+
+const CTL_USAGE =
+  'commands: status | calls | quit | scenario <name|file> | emit <event> [payload-json] | fault <channel> (error <message> | latency <ms> | stream <normal|error|abort> | result <json>)... | clear [channel] | speed <factor>';
+
+export async function ctl(url: string, token: string, command: string, args: string[]): Promise<unknown> {
+  let path = `/${command}`;
+  let body: Record<string, unknown> | undefined;
+  const json = (raw: string, what: string) => {
+    try {
+      return JSON.parse(raw) as unknown;
+    } catch {
+      throw new UsageError(`${what} must be JSON (got ${raw})`);
+    }
+  };
+  switch (command) {
+    case 'status':
+    case 'calls':
+      break;
+    case 'quit':
+      body = {};
+      break;
+    case 'scenario':
+      if (!args[0]) throw new UsageError(`scenario needs a name or file; ${CTL_USAGE}`);
+      body = { name: /[/\\]/.test(args[0]) ? resolve(args[0]) : args[0] };
+      break;
+    case 'emit':
+      if (!args[0]) throw new UsageError(`emit needs an event name; ${CTL_USAGE}`);
+      body = { event: args[0], ...(args[1] !== undefined ? { payload: json(args[1], 'the payload') } : {}) };
+      break;
+    case 'fault': {
+      if (!args[0] || args.length < 3 || args.length % 2 === 0) throw new UsageError(`fault needs a channel and key/value pairs; ${CTL_USAGE}`);
+      body = { channel: args[0] };
+      for (let i = 1; i < args.length; i += 2) {
+        const [k, v] = [args[i]!, args[i + 1]!];
+        if (k === 'error') body.error = v;
+        else if (k === 'latency') body.latencyMs = number('latency', v, 0);
+        else if (k === 'stream') body.stream = v;
+        else if (k === 'result') body.result = json(v, 'result');
+        else throw new UsageError(`unknown fault key "${k}"; ${CTL_USAGE}`);
+      }
+      break;
+    }
+    case 'clear':
+      body = args[0] ? { channel: args[0] } : {};
+      break;
+    case 'speed':
+      body = { speed: number('speed', args[0] ?? '', 0) };
+      break;
+    default:
+      throw new UsageError(`unknown ctl command "${command}"; ${CTL_USAGE}`);
+  }
+  let res: Response;
+  try {
+    res = await fetch(new URL(path, url), {
+      method: body ? 'POST' : 'GET',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+  } catch (err) {
+    throw new UsageError(`cannot reach the mock's control endpoint at ${url}: ${(err as Error).message} (is the mock running? use the URL and token it printed)`);
+  }
+  const answer = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) throw new UsageError(`mock ctl ${command}: ${String(answer.error ?? res.statusText)}`);
+  path = '';
+  return answer;
+}
+
+export function register(program: Command): void {
+  const mock = program
+    .command('mock')
+    .description('Run a renderer against a mock of the pack (no backend): every channel answered from scenario, cassette, collections or generated values')
+    .argument('<pack>', 'pack name or folder; several Tauri packs joined with commas are mocked together (--browser)')
+    .option('--renderer <url|file|folder>', 'what to load: a dev server URL, an HTML file, or a folder with index.html')
+    .option('--preload <file>', 'your own preload instead of the one generated from the pack (Electron packs)')
+    .option('--cassette <file>', 'answer from and replay streams of this recording')
+    .option('--tolerate-truncated', 'drop a cut-off last line of the cassette instead of failing')
+    .option('--scenario <name|file>', 'scenario: default, errors, slow, stream-errors, stream-aborts, or a YAML/JSON file')
+    .option('--seed <n>', 'seed of generated values and synthesized streams', '1')
+    .option('--speed <factor>', 'replay/synthesis speed: 1 = recorded timing, 0 = no delays', '1')
+    .option('--browser', 'serve the renderer in plain Chromium with the bridge injected (no Electron; always used for Tauri packs)')
+    .option('--headed', 'with --browser: show the browser window')
+    .option('--verify', 'consumer verification: check every call the renderer makes and write a report when the mock stops')
+    .option('--out <dir>', 'where --verify writes its report', 'conform-mock-report')
+    .option('--reporter <list>', 'report formats for --verify: json,junit,md,html', 'json,md')
+    .option('--electron <path>', 'Electron binary (default: real Electron if installed, else the stand-in)')
+    .option('--no-control', 'do not start the loopback control endpoint')
+    .action(async (packArg: string, o: MockOptions) => {
+      const packs = packArg.split(',').map((p) => (p.includes('/') ? resolve(p) : p));
+      for (const p of packs) await preflight(p, o);
+      const pack = await loadPack(packs[0]!);
+      if (packs.length > 1) {
+        for (const p of packs) if ((await loadPack(p)).transport !== 'tauri') throw new UsageError(`only Tauri packs can be mocked together; ${p} is an Electron pack`);
+      }
+      const cfg: MockConfig = {
+        pack: packs[0]!,
+        seed: number('--seed', o.seed, 0),
+        speed: number('--speed', o.speed, 0),
+        cassette: o.cassette ? resolve(o.cassette) : undefined,
+        tolerateTruncated: o.tolerateTruncated,
+        scenario: o.scenario && /[/\\]|\.(ya?ml|json)$/i.test(o.scenario) ? resolve(o.scenario) : o.scenario,
+        renderer: o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) ? resolve(o.renderer) : o.renderer,
+        preload: o.preload ? resolve(o.preload) : undefined,
+        control: o.control,
+        verifyOut: o.verify ? resolve(o.out) : undefined,
+        reporters: o.reporter.split(',').map((s) => s.trim()).filter((s) => s && s !== 'list'),
+      };
+      if (o.browser || pack.transport === 'tauri') {
+        if (o.preload) throw new UsageError('--preload applies to the Electron mock only; --browser injects the bridge generated from the pack');
+        await runBrowser(cfg, packs, !!o.headed);
+      } else {
+        await runElectron(cfg, o.electron);
+      }
+      if (cfg.verifyOut) process.exitCode = verifyExitCode(cfg.verifyOut);
+    });
+
+  mock
+    .command('ctl')
+    .description(`Control a running mock: ${CTL_USAGE}`)
+    .argument('<url>', 'control URL the mock printed')
+    .argument('<token>', 'token the mock printed')
+    .argument('<command>')
+    .argument('[args...]')
+    .action(async (url: string, token: string, command: string, args: string[]) => {
+      const answer = await ctl(url, token, command, args);
+      process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+    });
+}

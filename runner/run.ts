@@ -1,0 +1,654 @@
+// `conform run` orchestration: load the pack, launch the app with the instrumentation hook, run
+// each channel group as ONE batch inside the renderer, follow streams from main, relaunch after a
+// crash or hang, then judge everything with the check catalog and build the report.
+// Data flows one way: plan -> renderer calls + main observations -> checks -> report.
+import { readFileSync } from 'node:fs';
+import { loadPack } from '../specs/loader.ts';
+import type { Channel, Pack, Stream } from '../specs/model.ts';
+import { compileGrammar } from '../specs/grammar.ts';
+import { redactSecrets, redactText } from '../specs/redact.ts';
+import { orderResults, runChecks, streamSymbol } from './checks/catalog.ts';
+import type {
+  CallObservation,
+  GroupObservation,
+  MainObservation,
+  RunObservations,
+  StreamEvent,
+  StreamRun,
+  WindowObservation,
+} from './checks/observations.ts';
+import type { CheckResult } from './checks/types.ts';
+import { decode, sameEncoded, trimArgs } from './checks/values.ts';
+import { UsageError } from './cli/errors.ts';
+import { Planner, type PlanOptions, type Step } from './run/plan.ts';
+import { runSecurityProbes } from './security/driver.ts';
+import { scrubCanaries } from './security/checks.ts';
+import { AppGone, AppSession } from './run/session.ts';
+import { summarize, type ReportCheck, type RunReport, type StreamTimeline } from '../reports/run/model.ts';
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+
+export interface RunOptions {
+  /** Pack name (under specs/packs) or folder. */
+  pack: string;
+  /** The app's main script or folder. */
+  app: string;
+  electron?: string;
+  seed?: number;
+  /** Only channels matching: a substring, a `*` glob, or `/regex/`. */
+  grep?: string;
+  /** Only these channels (exact names); combined with `grep` when both are given. */
+  only?: string[];
+  callTimeoutMs?: number;
+  /** Longest wait for a stream to end by itself (caps the contract's budgets); default 15 s. */
+  streamTimeoutMs?: number;
+  validCount?: number;
+  invalidMax?: number;
+  /** Extra environment for the app (e.g. CONFORM_FAULTS). */
+  env?: Record<string, string>;
+  progress?: { channelStarted?(channel: string): void; note?(message: string): void };
+  /** Aborting stops the app and makes runConformance reject with `RunInterrupted`. */
+  signal?: AbortSignal;
+  /** Run the security probes (runner/security): default true. */
+  security?: boolean;
+}
+
+export interface RunOutcome {
+  report: RunReport;
+  observations: RunObservations;
+  results: CheckResult[];
+  pack: Pack;
+  /** Where the time went (ms): for benchmarks and --debug output, not part of any report. */
+  timing: { launchMs: number; groups: Record<string, number>; streams: Record<string, number>; judgeMs: number; closeMs: number };
+}
+
+/** The app cannot be driven at all (does not start, or dies before any channel runs). */
+export class AppUnusable extends Error {
+  constructor(message: string, readonly stderrTail: string[] = []) {
+    super(message);
+    this.name = 'AppUnusable';
+  }
+}
+
+export class RunInterrupted extends Error {
+  constructor() {
+    super('run interrupted');
+    this.name = 'RunInterrupted';
+  }
+}
+
+/** `--grep`: `/re/` regex, `*` glob, else substring. */
+export function channelMatcher(grep: string | undefined): (name: string) => boolean {
+  if (!grep) return () => true;
+  const re = /^\/(.*)\/([a-z]*)$/.exec(grep);
+  if (re) {
+    let r: RegExp;
+    try {
+      r = new RegExp(re[1]!, re[2]);
+    } catch (e) {
+      throw new UsageError(`--grep ${grep}: not a valid regular expression (${(e as Error).message})`);
+    }
+    return (n) => r.test(n);
+  }
+  if (grep.includes('*')) {
+    const r = new RegExp(`^${grep.split('*').map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    return (n) => r.test(n);
+  }
+  return (n) => n.includes(grep);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const GRACE_MS = 250;
+const QUIET_MS = 500;
+
+interface HarnessCall {
+  id: number;
+  role: CallObservation['role'];
+  channel: string;
+  index: number;
+  rule?: string;
+  args: unknown[];
+  outcome: CallObservation['outcome'] | 'detached';
+  value?: unknown;
+  error?: CallObservation['error'];
+  durationMs: number;
+  note?: string;
+}
+
+class Runner {
+  private session: AppSession | null = null;
+  private launches = 0;
+  readonly main: MainObservation[] = [];
+  readonly windows: WindowObservation[] = [];
+  readonly incidents: RunReport['incidents'] = [];
+  private readonly planner: Planner;
+
+  constructor(
+    readonly pack: Pack,
+    readonly opts: RunOptions & Required<Pick<RunOptions, 'seed' | 'callTimeoutMs' | 'streamTimeoutMs'>>,
+    planOpts: PlanOptions,
+  ) {
+    this.planner = new Planner(pack, planOpts);
+  }
+
+  get runtime() {
+    return this.session?.runtime;
+  }
+
+  async ensureSession(): Promise<AppSession> {
+    if (this.session && this.session.alive) return this.session;
+    if (this.session) await this.session.close().catch(() => undefined);
+    this.session = null;
+    this.checkInterrupted();
+    let s: AppSession;
+    try {
+      s = await AppSession.start({ main: this.opts.app, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots }, ++this.launches);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
+    }
+    this.session = s;
+    if (this.opts.signal?.aborted) {
+      await s.close();
+      throw new RunInterrupted();
+    }
+    await this.collect();
+    return s;
+  }
+
+  checkInterrupted(): void {
+    if (this.opts.signal?.aborted) throw new RunInterrupted();
+  }
+
+  /** Drain main observations into the run's record and return the new ones. */
+  async collect(): Promise<MainObservation[]> {
+    if (!this.session) return [];
+    const items = await this.session.drain();
+    this.main.push(...items);
+    return items;
+  }
+
+  async relaunchAfter(channel: string, gone: AppGone): Promise<GroupObservation['crash']> {
+    const crash = { reason: gone.reason, exitCode: gone.exitCode, signal: gone.signal, stderrTail: gone.stderrTail, cleanExit: gone.cleanExit };
+    this.incidents.push({ channel, reason: gone.reason, stderrTail: gone.stderrTail });
+    this.opts.progress?.note?.(`${channel}: ${gone.reason}; relaunching the app`);
+    if (this.session) {
+      // Keep what main recorded before it went, when it still answers (hang, not exit).
+      if (this.session.alive) await this.collect().catch(() => undefined);
+      await this.session.close().catch(() => undefined);
+      this.session = null;
+    }
+    return crash;
+  }
+
+  async close(): Promise<void> {
+    const s = this.session;
+    this.session = null;
+    if (s) await s.close().catch(() => undefined);
+  }
+
+  /** Run `fn` against the app; if the app goes away, relaunch once and retry. */
+  async twice<T>(label: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof AppGone)) throw err;
+      await this.relaunchAfter(label, err);
+      try {
+        return await fn();
+      } catch (again) {
+        if (!(again instanceof AppGone)) throw again;
+        await this.relaunchAfter(label, again);
+        throw new AppUnusable(`the app went away twice while ${label}: ${again.reason}`, again.stderrTail);
+      }
+    }
+  }
+
+  streamInputs(stream: Stream): number {
+    return this.planner.streamInputs(stream);
+  }
+
+  async probeBridges(paths: string[]): Promise<Record<string, string>> {
+    const s = await this.ensureSession();
+    const res = await s.harness<{ bridges: Record<string, string> }>({ kind: 'probe', paths }, 10_000);
+    return res.bridges;
+  }
+
+  private batchTimeout(steps: Step[]): number {
+    return steps.reduce((t, s) => t + s.timeoutMs, 0) + 5_000;
+  }
+
+  /** Join renderer calls with the handler calls main recorded, by channel and order. */
+  private join(calls: HarnessCall[], obs: MainObservation[]): CallObservation[] {
+    const byChannel = new Map<string, MainObservation[]>();
+    const settles = new Map<number, MainObservation>();
+    for (const o of obs) {
+      if ((o.kind === 'handler-call' || o.kind === 'listener-call') && o.channel) {
+        if (!byChannel.has(o.channel)) byChannel.set(o.channel, []);
+        byChannel.get(o.channel)!.push(o);
+      } else if (o.kind === 'handler-settle' && o.callId !== undefined) {
+        settles.set(o.callId, o);
+      }
+    }
+    const used = new Set<MainObservation>();
+    return calls.map((c): CallObservation => {
+      const base: CallObservation = {
+        channel: c.channel, role: c.role, index: c.index, rule: c.rule, args: c.args ?? [],
+        outcome: c.outcome === 'detached' ? 'skipped' : c.outcome, value: c.value, error: c.error, durationMs: c.durationMs, note: c.note,
+      };
+      if (c.outcome === 'no-bridge' || c.outcome === 'skipped' || c.outcome === 'detached') return base;
+      const candidates = (byChannel.get(c.channel) ?? []).filter((o) => !used.has(o));
+      // Prefer the first handler call with the same args (the app's own UI may call the same channel).
+      const same = candidates.find((o) => sameEncoded(trimArgs(o.args ?? []), trimArgs(c.args ?? [])));
+      const neverReachedMain = c.outcome === 'rejected' && !!c.error && !c.error.message.startsWith('Error invoking remote method');
+      const h = same ?? (neverReachedMain ? undefined : candidates[0]);
+      if (!h) return { ...base, handler: null };
+      used.add(h);
+      const st = h.callId !== undefined ? settles.get(h.callId) : undefined;
+      return {
+        ...base,
+        handler: { args: h.args ?? [], settled: !!st || h.kind === 'listener-call', ok: st?.ok, value: st?.value, error: st?.error, ms: st?.ms },
+      };
+    });
+  }
+
+  /** One channel group: one renderer batch, then main's side of it. */
+  async runGroup(ch: Channel): Promise<{ group: GroupObservation; plan: ReturnType<Planner['group']> }> {
+    const plan = this.planner.group(ch);
+    const group: GroupObservation = { channel: ch.name, calls: [], mainAlive: true, rendererAlive: true, mainErrors: [] };
+    if (plan.skip) {
+      group.skipped = plan.skip;
+      return { group, plan };
+    }
+    try {
+      const s = await this.ensureSession();
+      const report = [...new Set(plan.fixturePaths.map((p) => p.split('.')[0]!))];
+      const res = await s.harness<{ calls: HarnessCall[]; bound: Record<string, unknown> }>(
+        { kind: 'calls', steps: plan.steps, report },
+        this.batchTimeout(plan.steps),
+      );
+      let obs = await this.collect();
+      if (ch.kind === 'send') {
+        // Fire-and-forget: give main's listeners a moment to run before reading what they got.
+        const sent = res.calls.filter((c) => c.channel === ch.name && c.outcome === 'resolved').length;
+        for (let waited = 0; waited < 500 && obs.filter((o) => o.kind === 'listener-call' && o.channel === ch.name).length < sent; waited += 25) {
+          await sleep(25);
+          obs = obs.concat(await this.collect());
+        }
+      }
+      group.calls = this.join(res.calls, obs);
+      group.mainErrors = obs.filter((o) => o.kind === 'uncaught-exception' || o.kind === 'unhandled-rejection');
+      if (this.lingerCheckApplies(ch)) group.lingering = await this.lingering(plan.fixturePaths, res.bound);
+      // Liveness: the renderer answers a trivial evaluation; main answers the drain that also
+      // collects errors it records just after answering (setImmediate, timers).
+      group.rendererAlive = await s.rendererAlive();
+      let late: MainObservation[] = [];
+      try {
+        late = await this.collect();
+      } catch (err) {
+        if (!(err instanceof AppGone) || s.alive) throw err;
+        group.mainAlive = false;
+      }
+      group.mainErrors.push(...late.filter((o) => o.kind === 'uncaught-exception' || o.kind === 'unhandled-rejection'));
+      // A side that stopped answering may be the app quitting (e.g. quitAndInstall): tell them apart.
+      if ((!group.mainAlive || !group.rendererAlive) && (await s.waitExit(3_000))) {
+        throw s.gone(`the app exited${s.exitCode !== null ? ` with code ${s.exitCode}` : ''} after the group`);
+      }
+      if (!s.alive) throw s.gone(`the app exited${s.exitCode !== null ? ` with code ${s.exitCode}` : ''} after the group`);
+    } catch (err) {
+      if (!(err instanceof AppGone)) throw err;
+      group.mainAlive = false;
+      group.rendererAlive = false;
+      group.crash = await this.relaunchAfter(ch.name, err);
+    }
+    return { group, plan };
+  }
+
+  /** Groups that start a stream as a fixture, or abort one: their cleanup must end its events. */
+  private lingerCheckApplies(ch: Channel): boolean {
+    const starts = new Set(this.pack.streams.map((s) => s.start));
+    const aborts = new Set(this.pack.streams.map((s) => s.abort?.call).filter(Boolean));
+    return Object.keys(ch.fixtures).length > 0 && (aborts.has(ch.name) || ch.prerequisites.some((p) => starts.has(p.call)));
+  }
+
+  /** Events that still mention the group's fixtures after its cleanup (a process left running). */
+  private async lingering(paths: string[], bound: Record<string, unknown>): Promise<GroupObservation['lingering']> {
+    const values = paths
+      .map((p) => {
+        const [head, ...rest] = p.split('.');
+        let cur = decode(bound[head!]);
+        for (const k of rest) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
+        return cur;
+      })
+      .filter((v) => typeof v === 'string' || typeof v === 'number');
+    if (values.length === 0) return undefined;
+    const streamChannels = new Set(this.pack.streams.flatMap((s) => s.events));
+    await sleep(GRACE_MS);
+    await this.collect();
+    await sleep(QUIET_MS);
+    const late = await this.collect();
+    const events = late.filter((o) => o.kind === 'send' && o.channel && streamChannels.has(o.channel)).filter((o) => {
+      const payload = decode((o.args ?? [])[0]);
+      return payload !== null && typeof payload === 'object' && Object.values(payload as object).some((v) => values.includes(v as string));
+    });
+    return { windowMs: QUIET_MS, fixtureValues: values, events: events.map((o) => ({ channel: o.channel!, payload: (o.args ?? [])[0] })) };
+  }
+
+  /** Start a stream and follow it from main until it ends (or abort it, in 'abort' mode). */
+  async runStream(stream: Stream, mode: StreamRun['mode'], input = 0): Promise<StreamRun> {
+    const planned = this.planner.stream(stream, input);
+    const startCall = (): CallObservation => ({ channel: stream.start, role: 'stream-start', index: 0, args: [], outcome: 'skipped', durationMs: 0 });
+    const base: StreamRun = { stream: stream.name, mode, input, start: startCall(), events: [], end: 'start-failed', durationMs: 0, afterEnd: [], timeoutMs: 0 };
+    if (planned.skip) return { ...base, skipped: planned.skip };
+    const budget = stream.budget ?? {};
+    // Waiting is capped by --stream-timeout: a budget of minutes (a model pull) would stall the run.
+    const timeoutMs = Math.min(
+      budget.totalMs !== undefined ? Math.round(budget.totalMs * 1.5) : (budget.firstEventMs ?? 0) + 5_000,
+      this.opts.streamTimeoutMs,
+    );
+    base.timeoutMs = timeoutMs;
+    const grammar = stream.grammar ? compileGrammar(stream.grammar) : null;
+    const hasTerminal = !!grammar && grammar.alphabet.some((e) => grammar.isTerminal(e));
+    const eventSet = new Set(stream.events);
+    try {
+      const s = await this.ensureSession();
+      await this.collect();
+      await s.harness({ kind: 'reset' }, 5_000);
+      const res = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps: planned.start }, this.batchTimeout(planned.start.slice(0, -1)) + 5_000);
+      const started = res.calls[res.calls.length - 1];
+      const pre = res.calls.slice(0, -1);
+      const failedPre = pre.find((c) => c.outcome !== 'resolved');
+      if (failedPre || !started || started.outcome !== 'detached') {
+        const why = failedPre
+          ? `prerequisite ${failedPre.channel} did not resolve (${failedPre.outcome}${failedPre.error ? `: ${failedPre.error.message}` : ''})`
+          : `start call not made (${started?.outcome ?? 'missing'}${started?.note ? `: ${started.note}` : ''})`;
+        await this.runSteps(planned.cleanup);
+        return { ...base, skipped: why };
+      }
+      // Follow main: the start handler call marks t=0; stream events after it belong to the run.
+      const obs: MainObservation[] = [];
+      let startObs: MainObservation | undefined;
+      let settleObs: MainObservation | undefined;
+      const t0 = Date.now();
+      const matcher = grammar?.start();
+      const events: StreamEvent[] = [];
+      // Events drained in the same batch as the end, but after it.
+      const lateEvents: StreamEvent[] = [];
+      let endSeq: number | undefined;
+      let end: StreamRun['end'] = 'timeout';
+      let abortInfo: StreamRun['abort'];
+      let lastEventWall = Date.now();
+      let abortSentWall: number | undefined;
+      const absorb = (items: MainObservation[]) => {
+        for (const o of items) {
+          obs.push(o);
+          if (!startObs && (o.kind === 'handler-call' || o.kind === 'listener-call') && o.channel === stream.start) startObs = o;
+          else if (startObs && !settleObs && o.kind === 'handler-settle' && o.callId === startObs.callId) settleObs = o;
+          else if (startObs && endSeq !== undefined && o.seq > endSeq && o.kind === 'send' && o.channel && eventSet.has(o.channel)) {
+            lateEvents.push({ channel: o.channel, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs.t });
+          } else if (startObs && endSeq === undefined && o.kind === 'send' && o.channel && eventSet.has(o.channel)) {
+            const ev: StreamEvent = { channel: o.channel, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs.t };
+            events.push(ev);
+            lastEventWall = Date.now();
+            matcher?.feed(streamSymbol(stream, ev));
+            if (stream.end === 'grammar' && matcher?.isFinal && (mode === 'run' || abortSentWall !== undefined)) {
+              endSeq = o.seq;
+              end = 'terminal';
+            }
+          }
+        }
+      };
+      const wantAbort = mode === 'abort' && planned.abort;
+      const abortAfterMs = Math.min(budget.firstEventMs ?? 1_500, 1_500);
+      for (;;) {
+        absorb(await this.collect());
+        const elapsed = Date.now() - t0;
+        if (!startObs && elapsed > 3_000) break; // the start call never reached main
+        if (stream.end === 'call-settles' && settleObs && endSeq === undefined && mode === 'run') {
+          endSeq = settleObs.seq;
+          end = 'call-settled';
+          // Sends drained together with the settle but recorded after it came too late.
+          for (let i = events.length - 1; i >= 0 && events[i]!.seq > endSeq; i--) lateEvents.unshift(events.pop()!);
+        }
+        if (settleObs && settleObs.ok === false && events.length === 0) break;
+        if (endSeq !== undefined && mode === 'run') break;
+        // Abort mid-stream: at the first event when the grammar can end by itself (it may end
+        // soon), else once every event channel has shown up (so each payload gets checked).
+        const seenAll = stream.events.every((e) => events.some((x) => x.channel === e));
+        const readyToAbort = hasTerminal ? events.length > 0 : seenAll;
+        if (wantAbort && abortSentWall === undefined && (readyToAbort || elapsed > abortAfterMs)) {
+          if (matcher?.isFinal || (stream.end === 'call-settles' && settleObs)) {
+            abortInfo = { call: startCall(), sentAtMs: elapsed, endedBeforeAbort: true };
+            break;
+          }
+          const sentAt = (obs[obs.length - 1]?.t ?? startObs?.t ?? 0) - (startObs?.t ?? 0);
+          abortSentWall = Date.now();
+          const ar = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps: [planned.abort!] }, this.batchTimeout([planned.abort!]));
+          const after = await this.collect();
+          const abortObs = after.find((o) => o.kind === 'handler-call' && o.channel === planned.abort!.channel);
+          absorb(after);
+          abortInfo = { call: this.join(ar.calls, after)[0]!, sentAtMs: abortObs && startObs ? abortObs.t - startObs.t : sentAt };
+          lastEventWall = Date.now();
+          continue;
+        }
+        if (abortSentWall !== undefined) {
+          if ((end as StreamRun['end']) === 'terminal') break;
+          if (!hasTerminal && Date.now() - lastEventWall >= QUIET_MS) {
+            end = 'quiet';
+            endSeq = obs[obs.length - 1]?.seq ?? 0;
+            break;
+          }
+          if (Date.now() - abortSentWall > Math.max(3_000, timeoutMs / 2)) break;
+        } else if (mode === 'run' && !hasTerminal && stream.end === 'grammar' && elapsed > Math.max(abortAfterMs, 1_000) && Date.now() - lastEventWall >= QUIET_MS) {
+          // A grammar with no terminal event and nobody aborting: observe a while, then stop.
+          end = 'quiet';
+          endSeq = obs[obs.length - 1]?.seq ?? 0;
+          break;
+        }
+        if (elapsed > timeoutMs) break;
+        await sleep(20);
+      }
+      let afterEnd: StreamEvent[] = [];
+      if (endSeq !== undefined && startObs) {
+        await sleep(GRACE_MS);
+        const late = await this.collect();
+        afterEnd = lateEvents.concat(late
+          .filter((o) => o.kind === 'send' && o.channel && eventSet.has(o.channel))
+          .map((o) => ({ channel: o.channel!, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs!.t })));
+        obs.push(...late);
+      }
+      const pending = await s.harness<{ call: HarnessCall | null }>({ kind: 'pending', waitMs: 1_000 }, 5_000);
+      const lastT = Math.max(...obs.map((o) => o.t), startObs?.t ?? 0);
+      const endT = endSeq !== undefined ? obs.find((o) => o.seq === endSeq)?.t ?? lastT : lastT;
+      const startRec = pending.call ? this.join([pending.call], obs)[0]! : { ...startCall(), args: started.args, outcome: 'timeout' as const, durationMs: Date.now() - t0 };
+      await this.runSteps(planned.cleanup);
+      if (!startObs) return { ...base, start: startRec, end: 'start-failed' };
+      if (settleObs?.ok === false && events.length === 0) return { ...base, start: startRec, end: 'start-failed' };
+      return { ...base, start: startRec, events, end, afterEnd, durationMs: Math.max(0, endT - startObs.t), abort: abortInfo };
+    } catch (err) {
+      if (!(err instanceof AppGone)) throw err;
+      const crash = await this.relaunchAfter(stream.start, err);
+      return { ...base, skipped: `the app went away during the stream: ${crash?.reason}` };
+    }
+  }
+
+  /** Cleanup calls, best effort. */
+  private async runSteps(steps: Step[]): Promise<void> {
+    if (!steps.length || !this.session?.alive) return;
+    await this.session.harness({ kind: 'calls', steps }, this.batchTimeout(steps)).catch(() => undefined);
+    await this.collect().catch(() => undefined);
+  }
+
+  async readWindows(): Promise<void> {
+    if (!this.session?.alive) return;
+    for (const w of await this.session.windows()) {
+      if (!this.windows.some((x) => x.webContentsId === w.webContentsId && sameEncoded(x.effective, w.effective))) this.windows.push(w);
+    }
+  }
+}
+
+function toTimeline(run: StreamRun, stream: Stream): StreamTimeline {
+  return {
+    stream: run.stream,
+    mode: run.mode,
+    input: run.input,
+    start: stream.start,
+    events: [...run.events.map((e) => ({ channel: e.channel, atMs: e.atMs })), ...run.afterEnd.map((e) => ({ channel: e.channel, atMs: e.atMs, afterEnd: true }))],
+    end: run.skipped ? 'skipped' : run.end,
+    durationMs: run.durationMs,
+    abortAtMs: run.abort && !run.abort.endedBeforeAbort ? run.abort.sentAtMs : undefined,
+  };
+}
+
+/** Secrets never reach a report: redact by contract (`x-secret`) and by credential-like names. */
+export function redactCheck(pack: Pack, c: CheckResult): ReportCheck {
+  const ch = c.channel ? pack.byName.get(c.channel) : undefined;
+  const node = ch?.returns ?? ch?.payload;
+  const schema = node ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined;
+  const safe = (v: unknown) => {
+    if (v === undefined) return undefined;
+    try {
+      return redactSecrets(v, schema);
+    } catch {
+      return redactSecrets(v);
+    }
+  };
+  return { ...c, message: redactText(c.message), expected: safe(c.expected), actual: safe(c.actual) };
+}
+
+export async function runConformance(options: RunOptions): Promise<RunOutcome> {
+  const startedAt = Date.now();
+  const pack = await loadPack(options.pack);
+  if (pack.transport !== 'electron') {
+    throw new UsageError(`pack ${pack.name} is a ${pack.transport} contract; conform run drives Electron apps only`);
+  }
+  const opts = { seed: 1, callTimeoutMs: 3_000, streamTimeoutMs: 15_000, ...options };
+  if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${opts.seed}`);
+  const grepMatch = channelMatcher(opts.grep);
+  const only = opts.only ? new Set(opts.only) : null;
+  const match = (n: string) => grepMatch(n) && (!only || only.has(n));
+  const selected = pack.channels.filter((c) => match(c.name));
+  if (selected.length === 0) throw new UsageError(`${opts.grep ? `--grep ${opts.grep}` : 'the channel selection'} matches no channel of pack ${pack.name}`);
+  const runner = new Runner(pack, opts, {
+    seed: opts.seed,
+    callTimeoutMs: opts.callTimeoutMs,
+    validCount: opts.validCount ?? 3,
+    invalidMax: opts.invalidMax ?? 12,
+  });
+  const onAbort = () => void runner.close();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const obs: RunObservations = { bridges: {}, groups: [], streams: [], main: runner.main, windows: runner.windows, notRun: [] };
+  let runtime: 'electron' | 'standin' = 'standin';
+  const timing: RunOutcome['timing'] = { launchMs: 0, groups: {}, streams: {}, judgeMs: 0, closeMs: 0 };
+  let lap = Date.now();
+  const took = () => {
+    const now = Date.now();
+    const ms = now - lap;
+    lap = now;
+    return ms;
+  };
+  try {
+    await runner.ensureSession();
+    timing.launchMs = took();
+    runtime = runner.runtime ?? runtime;
+    const paths = selected.map((c) => c.bridge).filter((b): b is string => !!b);
+    obs.bridges = await runner.twice('probing the bridge', () => runner.probeBridges([...new Set(paths)]));
+    await runner.twice('reading window settings', () => runner.readWindows());
+    // When a relaunch fails, the rest is reported as not run (with why) instead of lost.
+    let dead: string | undefined;
+    const survive = async <T>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
+      if (dead) return undefined;
+      try {
+        return await fn();
+      } catch (err) {
+        if (!(err instanceof AppUnusable)) throw err;
+        dead = err.message;
+        runner.incidents.push({ channel: label, reason: err.message, stderrTail: err.stderrTail });
+        return undefined;
+      }
+    };
+    // Streams first, while the app's state is as launched: generated inputs of later groups
+    // (settings, imports) may change what a stream does.
+    for (const stream of pack.streams.filter((s) => selected.some((c) => c.name === s.start))) {
+      runner.checkInterrupted();
+      if (dead) {
+        obs.streams.push({ stream: stream.name, mode: 'run', start: { channel: stream.start, role: 'stream-start', index: 0, args: [], outcome: 'skipped', durationMs: 0 },
+          events: [], end: 'start-failed', durationMs: 0, afterEnd: [], timeoutMs: 0, skipped: `not run: ${dead}` });
+        continue;
+      }
+      opts.progress?.channelStarted?.(`${stream.start} (stream ${stream.name})`);
+      const grammar = stream.grammar ? compileGrammar(stream.grammar) : null;
+      const endless = stream.end === 'grammar' && !!grammar && !grammar.alphabet.some((e) => grammar.isTerminal(e));
+      // A stream that never ends by itself is only observed through its abort run.
+      took();
+      const push = (r: StreamRun | undefined) => r && obs.streams.push(r);
+      if (!(endless && stream.abort)) {
+        push(await survive(stream.start, () => runner.runStream(stream, 'run')));
+        // A generated input too: it often takes the stream's failure path (unknown model -> error event).
+        if (runner.streamInputs(stream) > 1) push(await survive(stream.start, () => runner.runStream(stream, 'run', 1)));
+      }
+      if (stream.abort) push(await survive(stream.start, () => runner.runStream(stream, 'abort')));
+      timing.streams[stream.name] = took();
+    }
+    // Security probes (runner/security/driver.ts): one batch per guarded channel, then bridge, CSP,
+    // window.open and navigation. Before the channel groups: the app is still up (a group may quit
+    // it); an app whose page was navigated away is closed and relaunched for the groups.
+    if (opts.security !== false && !dead) {
+      runner.checkInterrupted();
+      opts.progress?.channelStarted?.('(security probes)');
+      took();
+      try {
+        obs.security = await survive('security probes', () => runSecurityProbes(
+          { session: () => runner.ensureSession(), collect: () => runner.collect(), main: runner.main, discard: () => runner.close() },
+          pack, selected, { seed: opts.seed, callTimeoutMs: opts.callTimeoutMs }));
+      } catch (err) {
+        // A probe that breaks (e.g. the app quit under it) must not lose the rest of the run:
+        // it is reported as an incident and the channel groups still run on a fresh launch.
+        if (err instanceof RunInterrupted || err instanceof UsageError) throw err;
+        const message = `security probes failed: ${(err as Error).message.split('\n')[0]}`;
+        runner.incidents.push({ channel: '(security probes)', reason: message, stderrTail: [] });
+        opts.progress?.note?.(message);
+        await runner.close();
+      }
+      timing.groups['(security probes)'] = took();
+    }
+    for (const ch of selected) {
+      runner.checkInterrupted();
+      if (ch.kind !== 'invoke' && ch.kind !== 'send') continue;
+      opts.progress?.channelStarted?.(ch.name);
+      took();
+      const done = await survive(ch.name, () => runner.runGroup(ch));
+      obs.groups.push(done?.group ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` });
+      timing.groups[ch.name] = took();
+    }
+    await runner.readWindows().catch(() => undefined);
+    await runner.collect().catch(() => undefined);
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    took();
+    await runner.close();
+    timing.closeMs = took();
+  }
+  if (opts.signal?.aborted) throw new RunInterrupted();
+  obs.notRun = pack.channels.filter((c) => !match(c.name)).map((c) => c.name);
+  const selectedNames = new Set(selected.map((c) => c.name));
+  const results = orderResults(pack, runChecks({ pack, obs })).filter((r) => r.channel === null || selectedNames.has(r.channel) || !pack.byName.has(r.channel));
+  const checks = results.map((r) => redactCheck(pack, r));
+  timing.judgeMs = took();
+  const report: RunReport = {
+    tool: 'conform',
+    version: pkg.version,
+    pack: pack.name,
+    app: opts.app,
+    runtime,
+    seed: opts.seed,
+    durationMs: Date.now() - startedAt,
+    summary: summarize(checks),
+    checks,
+    channels: pack.channels.map((c) => c.name),
+    timelines: obs.streams.filter((r) => !r.skipped).map((r) => toTimeline(r, pack.streams.find((s) => s.name === r.stream)!)),
+    incidents: runner.incidents,
+  };
+  // Secrets the security probes sent never reach a report, wherever the app echoed them.
+  return { report: scrubCanaries(report, obs.security), observations: obs, results, pack, timing };
+}

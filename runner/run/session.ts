@@ -1,0 +1,202 @@
+// One launched app under test: the Playwright handles, its window, the instrumentation cursor,
+// the last stderr lines, and evaluation helpers that notice when the app dies or hangs instead of
+// waiting forever. Drivers only observe: nothing here judges.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ElectronApplication, Page } from 'playwright-core';
+import { redactText } from '../../specs/redact.ts';
+import { codec } from '../checks/values.ts';
+import type { MainObservation, WindowObservation } from '../checks/observations.ts';
+import { launchApp, type LaunchedApp, type RuntimeKind } from '../runtime.ts';
+
+export const INSTRUMENT_PATH = fileURLToPath(new URL('../instrument/index.cjs', import.meta.url));
+const HARNESS_SOURCE = readFileSync(new URL('./harness.js', import.meta.url), 'utf8');
+const ENCODER_SOURCE = codec.encodeValue.toString();
+
+export interface SessionOptions {
+  main: string;
+  electron?: string;
+  env?: Record<string, string>;
+  /** Bridge roots to wait for before driving (e.g. ['window.api']). */
+  roots: string[];
+  launchTimeoutMs?: number;
+}
+
+/** The app died (exit) or stopped answering (hang) while we waited on it. */
+export class AppGone extends Error {
+  constructor(
+    readonly reason: string,
+    readonly exitCode: number | null,
+    readonly signal: string | null,
+    readonly stderrTail: string[],
+    readonly cleanExit: boolean,
+  ) {
+    super(reason);
+    this.name = 'AppGone';
+  }
+}
+
+const STDERR_LINES = 30;
+
+export class AppSession {
+  readonly launchIndex: number;
+  private cursor = 0;
+  private stderr: string[] = [];
+  private partial = '';
+  private exitInfo: { code: number | null; signal: string | null } | null = null;
+  private exited: Promise<void>;
+  private constructor(
+    readonly launched: LaunchedApp,
+    readonly page: Page,
+    launchIndex: number,
+  ) {
+    this.launchIndex = launchIndex;
+    const proc = launched.app.process();
+    proc.stderr?.on('data', (chunk: Buffer) => this.addStderr(chunk.toString('utf8')));
+    this.exited = new Promise((resolve) => {
+      if (proc.exitCode !== null) {
+        this.exitInfo = { code: proc.exitCode, signal: proc.signalCode };
+        resolve();
+        return;
+      }
+      proc.once('exit', (code, signal) => {
+        this.exitInfo = { code, signal };
+        resolve();
+      });
+    });
+  }
+
+  get app(): ElectronApplication {
+    return this.launched.app;
+  }
+  get runtime(): RuntimeKind {
+    return this.launched.runtime.kind;
+  }
+  get exitCode(): number | null {
+    return this.exitInfo?.code ?? null;
+  }
+  get alive(): boolean {
+    return this.exitInfo === null;
+  }
+
+  static async start(opts: SessionOptions, launchIndex: number): Promise<AppSession> {
+    const launched = await launchApp({
+      main: opts.main,
+      require: [INSTRUMENT_PATH],
+      env: opts.env,
+      electron: opts.electron,
+      timeoutMs: opts.launchTimeoutMs ?? 30_000,
+    });
+    try {
+      const page = await launched.app.firstWindow({ timeout: opts.launchTimeoutMs ?? 30_000 });
+      const session = new AppSession(launched, page, launchIndex);
+      // Wait for the preload's bridge; a missing root is a finding (bridge.exists), not a launch error.
+      await page
+        .waitForFunction((roots: string[]) => roots.every((r) => r.split('.').slice(1).reduce<unknown>((o, k) => (o == null ? o : (o as Record<string, unknown>)[k]), window) != null), opts.roots, { timeout: 5_000 })
+        .catch(() => undefined);
+      return session;
+    } catch (err) {
+      await launched.close();
+      throw err;
+    }
+  }
+
+  private addStderr(text: string): void {
+    const lines = (this.partial + text).split('\n');
+    this.partial = lines.pop() ?? '';
+    for (const l of lines) if (l.trim()) this.stderr.push(redactText(l));
+    if (this.stderr.length > STDERR_LINES) this.stderr.splice(0, this.stderr.length - STDERR_LINES);
+  }
+
+  stderrTail(): string[] {
+    return this.partial.trim() ? [...this.stderr, redactText(this.partial)] : [...this.stderr];
+  }
+
+  /** Wait up to `ms` for the process to exit; true when it did. */
+  async waitExit(ms: number): Promise<boolean> {
+    await Promise.race([this.exited, new Promise((r) => setTimeout(r, ms))]);
+    return !this.alive;
+  }
+
+  gone(reason: string): AppGone {
+    const code = this.exitInfo?.code ?? null;
+    const signal = this.exitInfo?.signal ?? null;
+    const clean = this.exitInfo !== null && code === 0;
+    return new AppGone(reason, code, signal, this.stderrTail(), clean);
+  }
+
+  /** Race a Playwright call against the app's exit and a timeout. */
+  private async guard<T>(what: string, p: Promise<T>, timeoutMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(this.gone(`${what} did not answer within ${timeoutMs} ms (hang)`)), timeoutMs);
+    });
+    const exit = this.exited.then(() => {
+      throw this.gone(`the app exited${this.exitInfo?.code != null ? ` with code ${this.exitInfo.code}` : ''}${this.exitInfo?.signal ? ` on ${this.exitInfo.signal}` : ''}`);
+    });
+    try {
+      return await Promise.race([p, timeout, exit]);
+    } catch (err) {
+      if (err instanceof AppGone) throw err;
+      // A Playwright error after the process died ("Target closed") is the exit, said plainly.
+      // A closed page may be an app that is quitting (e.g. quitAndInstall): give it time to exit.
+      const closing = /closed/i.test((err as Error).message ?? '');
+      await Promise.race([this.exited, new Promise((r) => setTimeout(r, closing ? 3_000 : 200))]);
+      if (!this.alive) throw this.gone(`the app exited${this.exitInfo?.code != null ? ` with code ${this.exitInfo.code}` : ''}${this.exitInfo?.signal ? ` on ${this.exitInfo.signal}` : ''}`);
+      throw this.gone(`${what} failed: ${(err as Error).message.split('\n')[0]}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Run a harness plan inside the renderer (one page.evaluate). */
+  harness<T>(plan: unknown, timeoutMs: number): Promise<T> {
+    const expr = `(${HARNESS_SOURCE})(${JSON.stringify(plan)}, ${ENCODER_SOURCE})`;
+    return this.guard('the renderer', this.page.evaluate(expr) as Promise<T>, timeoutMs);
+  }
+
+  /** Main-process observations since the last drain. */
+  async drain(timeoutMs = 5_000): Promise<MainObservation[]> {
+    const out: MainObservation[] = [];
+    for (;;) {
+      const res = await this.guard(
+        'the main process',
+        this.app.evaluate((_electron, cursor: number) => {
+          const c = (globalThis as unknown as { __conform?: { drain(c: number): unknown } }).__conform;
+          return c ? c.drain(cursor) : null;
+        }, this.cursor),
+        timeoutMs,
+      ) as { cursor: number; items: MainObservation[]; more: boolean } | null;
+      if (!res) throw this.gone('the instrumentation hook is not loaded in main (was -r passed to the app?)');
+      this.cursor = res.cursor;
+      for (const o of res.items) out.push({ ...o, launch: this.launchIndex });
+      if (!res.more) return out;
+    }
+  }
+
+  async windows(): Promise<WindowObservation[]> {
+    return (await this.guard(
+      'the main process',
+      this.app.evaluate(() => {
+        const c = (globalThis as unknown as { __conform?: { windows(): unknown } }).__conform;
+        return c ? c.windows() : [];
+      }),
+      5_000,
+    )) as WindowObservation[];
+  }
+
+  async rendererAlive(timeoutMs = 3_000): Promise<boolean> {
+    return this.guard('the renderer', this.page.evaluate(() => 1), timeoutMs).then(() => true, () => false);
+  }
+
+  /** Both sides answer a trivial evaluation. */
+  async ping(timeoutMs = 3_000): Promise<{ main: boolean; renderer: boolean }> {
+    const main = await this.guard('the main process', this.app.evaluate(() => 1), timeoutMs).then(() => true, () => false);
+    const renderer = await this.guard('the renderer', this.page.evaluate(() => 1), timeoutMs).then(() => true, () => false);
+    return { main, renderer };
+  }
+
+  close(): Promise<void> {
+    return this.launched.close();
+  }
+}

@@ -1,0 +1,235 @@
+// Runtime choice and app start-up: the one place that decides whether an Electron app runs on
+// real Electron or on the stand-in (runner/standin), and the one function every part of Conform
+// uses to start an app (`launchApp`), so temp folders and processes are always cleaned up.
+import { _electron, chromium, type ElectronApplication } from 'playwright-core';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from './cli/errors.ts';
+
+export type RuntimeKind = 'electron' | 'standin';
+
+export interface RuntimeChoice {
+  kind: RuntimeKind;
+  /** What to hand to Playwright's `_electron.launch({ executablePath })`. */
+  executablePath: string;
+  /** The Chromium the stand-in drives (stand-in only). */
+  chromiumPath?: string;
+  /** One sentence saying why this runtime was chosen, for logs and reports. */
+  reason: string;
+}
+
+export interface ResolveRuntimeOptions {
+  /** A path to an Electron binary: forces real Electron (like `--electron <path>`). */
+  electron?: string;
+  /** Where to look for `node_modules/electron` first (the app's folder); default: cwd. */
+  appDir?: string;
+}
+
+const conformRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const standinExecutable = join(conformRoot, 'runner', 'standin', 'electron');
+
+function isExecutable(p: string): boolean {
+  try {
+    accessSync(p, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The Electron binary installed by the `electron` npm package, found without loading the package:
+ * its index.js downloads the binary when missing, which must never happen here.
+ */
+export function findInstalledElectron(startDir: string): string | undefined {
+  const dirs: string[] = [];
+  for (let d = resolve(startDir); ; d = dirname(d)) {
+    dirs.push(d);
+    if (dirname(d) === d) break;
+  }
+  dirs.push(conformRoot);
+  for (const d of dirs) {
+    const pkg = join(d, 'node_modules', 'electron');
+    const pathTxt = join(pkg, 'path.txt');
+    if (!existsSync(pathTxt)) continue;
+    const rel = readFileSync(pathTxt, 'utf8').trim();
+    const bin = join(pkg, 'dist', rel);
+    if (rel && isExecutable(bin)) return bin;
+  }
+  return undefined;
+}
+
+/** Chromium for the stand-in: CONFORM_CHROMIUM, else Debian's, else Playwright's own download. */
+export function findChromium(): { path: string; reason: string } {
+  const fromEnv = process.env.CONFORM_CHROMIUM;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) {
+      throw new UsageError(`CONFORM_CHROMIUM points at ${fromEnv}, which is not an executable file. Point it at a Chromium binary or unset it to use /usr/bin/chromium.`);
+    }
+    return { path: fromEnv, reason: 'CONFORM_CHROMIUM' };
+  }
+  for (const p of ['/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (isExecutable(p)) return { path: p, reason: p };
+  }
+  try {
+    const pw = chromium.executablePath();
+    if (pw && isExecutable(pw)) return { path: pw, reason: "Playwright's Chromium" };
+  } catch {
+    // Playwright throws when it has no browser registered for this platform: fall through.
+  }
+  throw new UsageError('No Chromium found for the Electron stand-in (no Electron binary either). Install one with `sudo apt-get install -y chromium` (Debian/Ubuntu) or `npx playwright install chromium`, or set CONFORM_CHROMIUM to a Chromium binary; or set CONFORM_ELECTRON / --electron to an Electron binary.');
+}
+
+export function resolveRuntime(opts: ResolveRuntimeOptions = {}): RuntimeChoice {
+  const forced = opts.electron ?? process.env.CONFORM_ELECTRON;
+  if (forced) {
+    const source = opts.electron ? '--electron' : 'CONFORM_ELECTRON';
+    if (!isExecutable(forced)) {
+      throw new UsageError(`${source} points at ${forced}, which is not an executable file. Give the path of an Electron binary (for example node_modules/electron/dist/electron).`);
+    }
+    return { kind: 'electron', executablePath: resolve(forced), reason: `real Electron forced by ${source} (${forced})` };
+  }
+  if (process.env.CONFORM_RUNTIME !== 'standin') {
+    const installed = findInstalledElectron(opts.appDir ?? process.cwd());
+    if (installed) return { kind: 'electron', executablePath: installed, reason: `real Electron found at ${installed}` };
+  }
+  const chrome = findChromium();
+  return {
+    kind: 'standin',
+    executablePath: standinExecutable,
+    chromiumPath: chrome.path,
+    reason: process.env.CONFORM_RUNTIME === 'standin'
+      ? `Electron stand-in forced by CONFORM_RUNTIME=standin, Chromium from ${chrome.reason}`
+      : `Electron stand-in (no Electron binary installed), Chromium from ${chrome.reason}`,
+  };
+}
+
+export interface LaunchAppOptions {
+  /** The app's main script, or its folder (with a package.json `main`). */
+  main: string;
+  /** Extra arguments after the main script (the app sees them in process.argv). */
+  args?: string[];
+  /** Modules loaded before the main script (`-r <module>`), e.g. the instrumentation hook. */
+  require?: string[];
+  /** Extra environment for the app (merged over process.env). */
+  env?: Record<string, string>;
+  /** Force an Electron binary (like --electron / CONFORM_ELECTRON). */
+  electron?: string;
+  /** Launch timeout; default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface LaunchedApp {
+  app: ElectronApplication;
+  runtime: RuntimeChoice;
+  /** The per-run folder holding XDG_CONFIG_HOME (so userData is fresh and private). */
+  tempDir: string;
+  /** Closes the app (quit, then kill of its process group if it hangs) and removes temp folders. Idempotent. */
+  close(): Promise<void>;
+  /** The app's stderr since launch (last 64 KiB), for diagnosing failures. */
+  stderr(): string;
+}
+
+/** The app's own stderr lines from Playwright's launch log (why it failed), minus debugger chatter. */
+function appStderr(message: string): string {
+  const lines = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n')
+    .map((l) => /\[pid=\d+\]\[err\] ?(.*)$/.exec(l)?.[1]?.trim() ?? '')
+    .filter((l) => l && !/^(Debugger listening|DevTools listening|For help, see|Debugger attached|Waiting for the debugger)/.test(l));
+  return lines.length ? ` (app said: ${lines.join(' ').slice(0, 600)})` : '';
+}
+
+/** Temp folders of apps still running, removed on exit of this process even if close() never ran. */
+const liveTempDirs = new Set<string>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const d of liveTempDirs) rmSync(d, { recursive: true, force: true });
+  });
+}
+
+function killGroup(pid: number | undefined): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // Already gone.
+  }
+}
+
+/** The stand-in names its Chromium profile after its pid; remove it when the app is gone. */
+function removeStandinProfiles(pid: number | undefined): void {
+  if (!pid) return;
+  const prefix = `conform-standin-${pid}-`;
+  for (const name of readdirSync(tmpdir())) {
+    if (name.startsWith(prefix)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * True when no live process of the launcher's process group (node, Chromium, its reaper) is left.
+ * Zombies do not count: they are dead, only waiting for an init that may reap them seconds later.
+ */
+function groupGone(pgid: number): boolean {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    try { process.kill(-pgid, 0); return false; } catch { return true; }
+  }
+  for (const e of entries) {
+    if (!/^\d+$/.test(e)) continue;
+    let stat: string;
+    try { stat = readFileSync(`/proc/${e}/stat`, 'utf8'); } catch { continue; }
+    // Fields after the parenthesised command: state ppid pgrp ...
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(rest[2]) === pgid && rest[0] !== 'Z' && rest[0] !== 'X') return false;
+  }
+  return true;
+}
+
+export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
+  const main = resolve(opts.main);
+  const runtime = resolveRuntime({ electron: opts.electron, appDir: dirname(main) });
+  const tempDir = mkdtempSync(join(tmpdir(), 'conform-app-'));
+  liveTempDirs.add(tempDir);
+  installExitHook();
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  Object.assign(env, { XDG_CONFIG_HOME: join(tempDir, 'config') }, opts.env ?? {});
+  if (runtime.chromiumPath) env.CONFORM_CHROMIUM = runtime.chromiumPath;
+  const requireArgs = (opts.require ?? []).flatMap((m) => ['-r', resolve(m)]);
+  const args = [...requireArgs, main, ...(opts.args ?? [])];
+  let app: ElectronApplication;
+  try {
+    app = await _electron.launch({ executablePath: runtime.executablePath, args, env, timeout: opts.timeoutMs ?? 30_000 });
+  } catch (err) {
+    liveTempDirs.delete(tempDir);
+    rmSync(tempDir, { recursive: true, force: true });
+    throw new Error(`could not start ${main} on ${runtime.reason}: ${(err as Error).message.split('\n')[0]}${appStderr((err as Error).message)}`);
+  }
+  const pid = app.process().pid;
+  let stderrTail = '';
+  app.process().stderr?.on('data', (d: Buffer) => { stderrTail = (stderrTail + String(d)).slice(-65_536); });
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const quit = app.close().then(() => true, () => false);
+      const inTime = await Promise.race([quit, new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+      // Whatever is left in the launcher's process group once the app has quit (Chromium helpers
+      // still exiting, child processes the app started) goes now: nothing outlives close().
+      killGroup(pid);
+      if (!inTime) await Promise.race([quit, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      const deadline = Date.now() + 3_000;
+      while (pid && !groupGone(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      if (runtime.kind === 'standin') removeStandinProfiles(pid);
+      liveTempDirs.delete(tempDir);
+      rmSync(tempDir, { recursive: true, force: true });
+    })();
+    return closing;
+  };
+  return { app, runtime, tempDir, close, stderr: () => stderrTail };
+}

@@ -1,0 +1,412 @@
+// The security phase of `conform run`: drives the probes and records what happened. Observes only:
+// checks in runner/security/checks.ts judge. Order matters: guarded-param groups (one renderer
+// batch per channel), then the bridge, CSP and window.open probes, and navigation LAST (an app
+// that lets the page navigate away loses its renderer).
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Channel, Pack } from '../../specs/model.ts';
+import type { ErrorInfo, MainObservation } from '../checks/observations.ts';
+import type { AppSession } from '../run/session.ts';
+import { AppGone } from '../run/session.ts';
+import type { Step } from '../run/plan.ts';
+import { buildProbes, ROOT_NAMES, type Probe, type ProbeEnv } from './probes.ts';
+import type { ProbeGroupObservation, SecurityObservations } from './observations.ts';
+
+/** A channel name no pack uses: if main receives it, the bridge forwards arbitrary channels. */
+export const PROBE_CHANNEL = 'conform-probe:undeclared-channel';
+/** External origins for the navigation / window.open probes (`.invalid` never resolves: no traffic). */
+export const NAV_URL = 'https://conform-probe.invalid/navigate';
+export const POPUP_URL = 'https://conform-probe.invalid/popup';
+
+export interface SecurityHost {
+  /** The live session (relaunched by the runner when the app went away). */
+  session(): Promise<AppSession>;
+  /** Drain main observations into the run's record; returns the new ones. */
+  collect(): Promise<MainObservation[]>;
+  /** The run's record of main observations: the probe channel's own records are taken out of it (not drift). */
+  main: MainObservation[];
+  /** Close the session (the next `session()` relaunches): used when the navigation probe took the page away. */
+  discard(): Promise<void>;
+}
+
+export interface SecurityOptions {
+  seed: number;
+  callTimeoutMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** undefined does not survive JSON: the harness turns this marker back into undefined. */
+function planValue(v: unknown): unknown {
+  if (v === undefined) return { $conform: 'undefined' };
+  if (Array.isArray(v)) return v.map(planValue);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, planValue(x)]));
+  return v;
+}
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(p);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const exists = (p: string) => {
+  try {
+    lstatSync(p);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+interface MainProbeState {
+  opened: { api: string; url: string }[];
+  received: { kind: 'invoke' | 'send'; tag: unknown }[];
+}
+
+/** Install recorders in main: shell.openExternal/openPath/showItemInFolder and a handler on PROBE_CHANNEL. */
+async function installMainRecorders(s: AppSession): Promise<void> {
+  await s.app.evaluate(({ ipcMain, shell }, channel) => {
+    const g = globalThis as unknown as { __conformSecurity?: MainProbeState & { orig: Record<string, unknown> } };
+    if (g.__conformSecurity) return;
+    const state = { opened: [] as MainProbeState['opened'], received: [] as MainProbeState['received'], orig: {} as Record<string, unknown> };
+    g.__conformSecurity = state;
+    const sh = shell as unknown as Record<string, (...a: unknown[]) => unknown>;
+    for (const api of ['openExternal', 'openPath', 'showItemInFolder']) {
+      state.orig[api] = sh[api];
+      // Recorded, never performed: a probe must not open anything on the machine running the checks.
+      sh[api] = (target: unknown) => {
+        state.opened.push({ api, url: String(target) });
+        return api === 'showItemInFolder' ? undefined : Promise.resolve(api === 'openPath' ? '' : undefined);
+      };
+    }
+    // No named helper functions in evaluated code: tsx's keepNames would reference a missing __name.
+    ipcMain.handle(channel, (_e, ...args) => {
+      state.received.push({ kind: 'invoke', tag: (args.find((x) => x && typeof x === 'object' && 'conformProbe' in (x as object)) as { conformProbe?: unknown } | undefined)?.conformProbe ?? null });
+      return null;
+    });
+    ipcMain.on(channel, (_e, ...args) => {
+      state.received.push({ kind: 'send', tag: (args.find((x) => x && typeof x === 'object' && 'conformProbe' in (x as object)) as { conformProbe?: unknown } | undefined)?.conformProbe ?? null });
+    });
+  }, PROBE_CHANNEL);
+}
+
+async function removeMainRecorders(s: AppSession): Promise<void> {
+  await s.app.evaluate(({ ipcMain, shell }, channel) => {
+    const g = globalThis as unknown as { __conformSecurity?: MainProbeState & { orig: Record<string, unknown> } };
+    const state = g.__conformSecurity;
+    if (!state) return;
+    for (const [api, fn] of Object.entries(state.orig)) (shell as unknown as Record<string, unknown>)[api] = fn;
+    ipcMain.removeHandler(channel);
+    ipcMain.removeAllListeners(channel);
+    delete g.__conformSecurity;
+  }, PROBE_CHANNEL);
+}
+
+async function readMainState(s: AppSession): Promise<MainProbeState> {
+  return (await s.app.evaluate(() => {
+    const g = (globalThis as unknown as { __conformSecurity?: MainProbeState }).__conformSecurity;
+    return g ? { opened: [...g.opened], received: [...g.received] } : { opened: [], received: [] };
+  })) as MainProbeState;
+}
+
+/** The stand-in's will-navigate / setWindowOpenHandler records (absent on real Electron). */
+async function standinDecisions(s: AppSession): Promise<{ navigations: { url: string; action: 'allow' | 'deny' }[]; windowOpen: { url: string; action: 'allow' | 'deny' }[] } | null> {
+  return (await s.app.evaluate((electron) => {
+    const se = (electron as unknown as { __standin?: { sideEffects: Record<string, unknown[]> } }).__standin?.sideEffects;
+    return se && se.navigations && se.windowOpen ? { navigations: [...se.navigations], windowOpen: [...se.windowOpen] } : null;
+  })) as never;
+}
+
+/** Main's stdout/stderr while the phase runs (raw: the secret-echo check searches it; reports show it redacted only). */
+function captureLogs(s: AppSession): { text(): string; stop(): void } {
+  const proc = s.app.process();
+  let buf = '';
+  const on = (chunk: Buffer) => {
+    if (buf.length < 4_000_000) buf += chunk.toString('utf8');
+  };
+  proc.stdout?.on('data', on);
+  proc.stderr?.on('data', on);
+  return {
+    text: () => buf,
+    stop: () => {
+      proc.stdout?.off('data', on);
+      proc.stderr?.off('data', on);
+    },
+  };
+}
+
+interface HarnessCall {
+  rule?: string;
+  outcome: 'resolved' | 'rejected' | 'timeout' | 'no-bridge' | 'skipped' | 'detached';
+  value?: unknown;
+  error?: ErrorInfo;
+  note?: string;
+}
+
+export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels: Channel[], opts: SecurityOptions): Promise<SecurityObservations> {
+  const obs: SecurityObservations = { groups: [], skipped: [], notes: [] };
+  let s = await host.session();
+  const nonce = `s${opts.seed}`;
+  const outsideDir = mkdtempSync(join(tmpdir(), 'conform-probe-out-'));
+  const linkName = `conform-probe-link-${nonce}`;
+  const cleanup: string[] = [];
+  const logs = captureLogs(s);
+  try {
+    // Guard roots as the app sees them (its userData is a temp folder chosen by launchApp).
+    const roots = (await s.app.evaluate(({ app }, names) => {
+      const out: Record<string, string> = {};
+      for (const n of names) {
+        try {
+          out[n] = app.getPath(n as Parameters<typeof app.getPath>[0]);
+        } catch {
+          /* unknown name on this platform */
+        }
+      }
+      return out;
+    }, ROOT_NAMES)) as Record<string, string>;
+    const env: ProbeEnv = { roots, outsideDir, linkName, nonce };
+    obs.paths = { outsideDir, roots };
+    const plans = channels.map((ch) => buildProbes(pack, ch, env, opts.seed));
+    for (const p of plans) for (const sk of p.skipped) obs.skipped.push({ channel: p.channel, ...sk });
+    // A symlink inside each root in use, pointing out of it (the symlink-escape variant).
+    for (const name of new Set(plans.flatMap((p) => p.probes).filter((p) => p.family === 'path').map((p) => p.guard!.pathUnder!))) {
+      const link = join(roots[name]!, linkName);
+      try {
+        mkdirSync(roots[name]!, { recursive: true });
+        if (!exists(link)) symlinkSync(outsideDir, link);
+        cleanup.push(link);
+      } catch (e) {
+        obs.notes.push(`path: could not create the symlink ${link}: ${(e as Error).message}`);
+      }
+    }
+    await installMainRecorders(s);
+    for (const plan of plans) {
+      if (!plan.probes.length) continue;
+      obs.groups.push(await runGroup(plan.channel, plan.probes));
+    }
+    async function runGroup(channel: string, probes: Probe[]): Promise<ProbeGroupObservation> {
+      const ch = pack.byName.get(channel)!;
+      const group: ProbeGroupObservation = { channel, probes: [], opened: [], outsideWrites: [], events: [], logs: '', mainAlive: true };
+      const steps: Step[] = probes.map((p, i) => ({
+        id: 900_000 + i, role: 'invalid', channel, bridge: ch.bridge!, args: planValue(p.args) as unknown[], timeoutMs: opts.callTimeoutMs, index: i, rule: p.id,
+      }));
+      try {
+        s = await host.session();
+        await host.collect();
+        const before = await readMainState(s);
+        const logStart = logs.text().length;
+        const res = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps }, steps.length * opts.callTimeoutMs + 5_000);
+        await sleep(50); // let fire-and-forget handlers (send channels) run
+        const after = await readMainState(s);
+        const items = await host.collect();
+        group.opened = after.opened.slice(before.opened.length);
+        group.events = items.filter((o) => o.kind === 'send' && o.channel).map((o) => ({ channel: o.channel!, payload: (o.args ?? [])[0] }));
+        group.logs = logs.text().slice(logStart);
+        res.calls.forEach((c, i) => {
+          const probe = probes[i]!;
+          const written = (probe.targets ?? []).filter(exists);
+          group.probes.push({ probe, call: { outcome: c.outcome === 'detached' ? 'skipped' : c.outcome, value: c.value, error: c.error, note: c.note }, written });
+        });
+      } catch (err) {
+        if (!(err instanceof AppGone)) throw err;
+        group.skipped = `the app went away during the probes: ${err.reason}`;
+        group.mainAlive = false;
+      }
+      // Observe the disk, then clean it so the next group starts from nothing.
+      group.outsideWrites = listFiles(outsideDir);
+      for (const p of probes) for (const t of p.targets ?? []) if (!t.startsWith(outsideDir) && exists(t)) {
+        rmSync(t, { force: true });
+        // The sibling-prefix variant's folder (`<root>-conform-<nonce>`), made by a faulty app.
+        if (dirname(t).endsWith(`-conform-${nonce}`)) cleanup.push(dirname(t));
+      }
+      for (const f of group.outsideWrites) rmSync(f, { force: true });
+      if (group.mainAlive) group.mainAlive = await s.ping(3_000).then((p) => p.main, () => false);
+      return group;
+    }
+
+    // ---------------------------------------------------------------- run-wide probes
+    s = await host.session();
+    await installMainRecorders(s);
+    try {
+      obs.bridge = await probeBridge(s, pack);
+    } catch (err) {
+      if (!(err instanceof AppGone) && !(err instanceof Error)) throw err;
+      obs.notes.push(`bridge probe did not run: ${(err as Error).message.split('\n')[0]}`);
+    }
+    try {
+      obs.csp = await probeCsp(s);
+    } catch (err) {
+      obs.notes.push(`csp probe did not run: ${(err as Error).message.split('\n')[0]}`);
+    }
+    try {
+      obs.windowOpen = await probeWindowOpen(s);
+    } catch (err) {
+      obs.notes.push(`window.open probe did not run: ${(err as Error).message.split('\n')[0]}`);
+    }
+    try {
+      obs.navigation = await probeNavigation(s);
+    } catch (err) {
+      obs.notes.push(`navigation probe did not run: ${(err as Error).message.split('\n')[0]}`);
+    }
+    await removeMainRecorders(s).catch(() => undefined);
+    await host.collect().catch(() => undefined);
+    const nav = obs.navigation;
+    if (nav && nav.urlAfter.split('#')[0] !== nav.urlBefore.split('#')[0]) await host.discard();
+  } finally {
+    logs.stop();
+    // The probe channel is ours, not the app's: its records are not drift.
+    for (let i = host.main.length - 1; i >= 0; i--) if (host.main[i]!.channel === PROBE_CHANNEL) host.main.splice(i, 1);
+    for (const p of cleanup) {
+      try {
+        if (lstatSync(p).isSymbolicLink()) unlinkSync(p);
+        else if (p.includes('conform-')) rmSync(p, { recursive: true, force: true });
+      } catch {
+        /* already gone */
+      }
+    }
+    rmSync(outsideDir, { recursive: true, force: true });
+  }
+  return obs;
+}
+
+/** Call every non-contract function on the bridge roots with an out-of-pack channel name; see what main got. */
+async function probeBridge(s: AppSession, pack: Pack): Promise<SecurityObservations['bridge']> {
+  const known = pack.channels.map((c) => c.bridge).filter((b): b is string => !!b);
+  const found = (await s.page.evaluate(async ({ roots, known, channel }) => {
+    const candidates: { path: string; threw?: string }[] = [];
+    const rawIpc: string[] = [];
+    const seen = new Set<unknown>();
+    const fns: { path: string; fn: (...a: unknown[]) => unknown; self: unknown }[] = [];
+    // Iterative walk, no named helpers (tsx's keepNames would reference a missing __name in the page).
+    const stack: { o: unknown; path: string; depth: number }[] = roots.map((r) => ({
+      o: r.split('.').slice(1).reduce<unknown>((o, k) => (o == null ? o : (o as Record<string, unknown>)[k]), window), path: r, depth: 0,
+    }));
+    while (stack.length) {
+      const { o, path, depth } = stack.shift()!;
+      if (o === null || typeof o !== 'object' || seen.has(o) || depth > 2) continue;
+      seen.add(o);
+      const rec = o as Record<string, unknown>;
+      if (typeof rec.invoke === 'function' && (typeof rec.send === 'function' || typeof rec.on === 'function')) rawIpc.push(path);
+      for (const k of Object.getOwnPropertyNames(o)) {
+        let v: unknown;
+        try {
+          v = rec[k];
+        } catch {
+          continue;
+        }
+        const p = `${path}.${k}`;
+        if (typeof v === 'function') {
+          if (!known.includes(p)) fns.push({ path: p, fn: v as (...a: unknown[]) => unknown, self: o });
+        } else if (v && typeof v === 'object') stack.push({ o: v, path: p, depth: depth + 1 });
+      }
+    }
+    const w = window as unknown as Record<string, unknown>;
+    if (w.ipcRenderer && typeof w.ipcRenderer === 'object' && !rawIpc.includes('window.ipcRenderer')) rawIpc.push('window.ipcRenderer');
+    for (const f of fns) {
+      const c: { path: string; threw?: string } = { path: f.path };
+      try {
+        const r = f.fn.call(f.self, channel, { conformProbe: f.path });
+        if (r && typeof (r as Promise<unknown>).then === 'function') {
+          await Promise.race([(r as Promise<unknown>).catch((e) => { c.threw = String(e).slice(0, 200); }), new Promise((res) => setTimeout(res, 500))]);
+        }
+      } catch (e) {
+        c.threw = String(e).slice(0, 200);
+      }
+      candidates.push(c);
+    }
+    return { candidates, rawIpc };
+  }, { roots: pack.roots, known, channel: PROBE_CHANNEL })) as { candidates: { path: string; threw?: string }[]; rawIpc: string[] };
+  await sleep(100);
+  const main = await readMainState(s);
+  return {
+    candidates: found.candidates,
+    rawIpc: found.rawIpc,
+    received: main.received.map((r) => ({ path: typeof r.tag === 'string' ? r.tag : '(unknown bridge function)', kind: r.kind })),
+    probeChannel: PROBE_CHANNEL,
+  };
+}
+
+async function probeCsp(s: AppSession): Promise<SecurityObservations['csp']> {
+  return (await s.page.evaluate(() => {
+    const meta = Array.from(document.querySelectorAll('meta[http-equiv]'))
+      .filter((m) => (m.getAttribute('http-equiv') ?? '').toLowerCase() === 'content-security-policy')
+      .map((m) => m.getAttribute('content') ?? '');
+    let evalBlocked = false;
+    try {
+      (0, eval)('1');
+    } catch (e) {
+      evalBlocked = e instanceof EvalError || /Content Security Policy|unsafe-eval/i.test(String(e));
+    }
+    return { meta, evalBlocked, url: location.href };
+  })) as SecurityObservations['csp'];
+}
+
+async function probeWindowOpen(s: AppSession): Promise<SecurityObservations['windowOpen']> {
+  const before = new Set(s.app.windows());
+  const d0 = await standinDecisions(s);
+  const returned = (await s.page.evaluate((url) => {
+    try {
+      return window.open(url) ? 'window' : 'null';
+    } catch {
+      return 'threw';
+    }
+  }, POPUP_URL)) as 'null' | 'window' | 'threw';
+  let decision: 'allow' | 'deny' | undefined;
+  const fresh = () => s.app.windows().filter((p) => !before.has(p) && !p.isClosed());
+  // Poll: the stand-in records the handler's decision; a denied popup is closed right after.
+  for (let t = 0; t < 1_000; t += 50) {
+    const d = d0 ? await standinDecisions(s) : null;
+    decision = d?.windowOpen.slice(d0!.windowOpen.length).find((x) => x.url.startsWith(POPUP_URL))?.action ?? decision;
+    if (decision === 'allow' && fresh().length) break;
+    if (decision === 'deny' && fresh().length === 0 && t >= 150) break;
+    if (!d0 && t >= 600) break;
+    await sleep(50);
+  }
+  const open = fresh();
+  const newWindows = open.map((p) => p.url());
+  for (const p of open) await p.close().catch(() => undefined);
+  if (returned === 'threw' && !decision && !newWindows.length) {
+    // The stand-in's window.open asks main over a loopback XHR, which a page CSP without
+    // connect-src 127.0.0.1 blocks: then nothing was asked, and nothing can be judged.
+    throw new Error('window.open threw in the renderer before main was asked (on the stand-in: the page CSP blocks its loopback call)');
+  }
+  return { attempted: POPUP_URL, returned, newWindows, decision };
+}
+
+async function probeNavigation(s: AppSession): Promise<SecurityObservations['navigation']> {
+  const urlBefore = s.page.url();
+  const d0 = await standinDecisions(s);
+  // Navigate from a timer so this evaluation returns before the page (maybe) goes away.
+  await s.page.evaluate((url) => {
+    setTimeout(() => {
+      location.href = url;
+    }, 0);
+  }, NAV_URL);
+  let decision: 'allow' | 'deny' | undefined;
+  let urlAfter = urlBefore;
+  for (let t = 0; t < 1_500; t += 50) {
+    await sleep(50);
+    urlAfter = s.page.url();
+    if (urlAfter.split('#')[0] !== urlBefore.split('#')[0]) break;
+    const d = d0 ? await standinDecisions(s) : null;
+    decision = d?.navigations.slice(d0!.navigations.length).find((x) => x.url.startsWith(NAV_URL))?.action ?? decision;
+    if (decision === 'deny' && t >= 100) break;
+    if (!d0 && t >= 800) break;
+  }
+  return { attempted: NAV_URL, urlBefore, urlAfter, decision };
+}

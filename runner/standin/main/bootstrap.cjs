@@ -1,0 +1,169 @@
+'use strict';
+// Entry point of the stand-in's node process (the launcher `runner/standin/electron` execs node on
+// this file). Parses Electron's command line, makes `electron` resolve to the stand-in for CJS,
+// ESM and Playwright's inspector evaluations, starts Chromium, loads `-r` modules, then the app.
+const Module = require('node:module');
+const fs = require('node:fs');
+const path = require('node:path');
+const { pathToFileURL } = require('node:url');
+
+const launcher = process.env.CONFORM_STANDIN_LAUNCHER || path.join(__dirname, '..', 'electron');
+const rawArgs = process.argv.slice(2);
+
+function parseArgs(args) {
+  const out = { switches: new Map(), requires: [], main: undefined, appArgs: [] };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (out.main !== undefined) { out.appArgs.push(a); continue; }
+    if (a === '-r' || a === '--require') { out.requires.push(args[++i]); continue; }
+    if (a.startsWith('--require=')) { out.requires.push(a.slice('--require='.length)); continue; }
+    if (a.startsWith('-')) {
+      const m = /^--?([^=]+)(?:=(.*))?$/.exec(a);
+      if (m) out.switches.set(m[1], m[2] ?? '');
+      continue;
+    }
+    out.main = a;
+  }
+  return out;
+}
+
+const parsed = parseArgs(rawArgs);
+const underPlaywright = parsed.switches.has('inspect') && parsed.switches.has('remote-debugging-port');
+const remotePort = parsed.switches.get('remote-debugging-port');
+
+// Chromium's start-up is the longest part of a launch: begin it before anything else.
+const chromium = parsed.main ? require('./chromium.cjs').startChromium({
+  remoteDebuggingPort: remotePort === undefined || remotePort === '' ? undefined : remotePort,
+  headful: process.env.CONFORM_STANDIN_HEADFUL === '1',
+}) : undefined;
+
+// ---- `electron` resolves to the stand-in everywhere (Module._resolveFilename covers require(),
+// createRequire() and the inspector's command-line `require`; the ESM hook covers import).
+const electronPath = path.join(__dirname, 'electron.cjs');
+const ELECTRON_SPECIFIERS = new Set(['electron', 'electron/main', 'electron/common']);
+const originalResolve = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (ELECTRON_SPECIFIERS.has(request)) return electronPath;
+  return originalResolve.call(this, request, ...rest);
+};
+Module.register(pathToFileURL(path.join(__dirname, 'esm-hooks.mjs')).href);
+
+function fail(message) {
+  if (chromium) chromium.child.kill('SIGTERM'); // its reaper stops Chromium and removes the profile
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+// ---- the app: a file, or a folder whose package.json names the main script (as `electron .`)
+function findApp(mainArg) {
+  if (!mainArg) fail('Error launching app: the Electron stand-in needs the path of an app (a main script or a folder with a package.json), e.g. `electron main.js`.');
+  const abs = path.resolve(mainArg);
+  let mainFile;
+  let appPath;
+  let pkg;
+  if (fs.existsSync(abs) && fs.statSync(abs).isDirectory()) {
+    appPath = abs;
+    const pkgFile = path.join(abs, 'package.json');
+    if (fs.existsSync(pkgFile)) pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8'));
+    const entry = path.join(abs, (pkg && pkg.main) || 'index.js');
+    try {
+      mainFile = require.resolve(entry);
+    } catch {
+      fail(`Error launching app\nUnable to find Electron app at ${abs}\n\nCannot find module '${entry}'`);
+    }
+  } else {
+    if (!fs.existsSync(abs)) fail(`Error launching app\nUnable to find Electron app at ${abs}\n\nCannot find module '${abs}'`);
+    mainFile = abs;
+    appPath = path.dirname(abs);
+    // name/version come from the nearest package.json, so getVersion() is the app's semver.
+    for (let d = appPath; ; d = path.dirname(d)) {
+      const f = path.join(d, 'package.json');
+      if (fs.existsSync(f)) { try { pkg = JSON.parse(fs.readFileSync(f, 'utf8')); } catch { /* unreadable: defaults */ } break; }
+      if (path.dirname(d) === d) break;
+    }
+  }
+  const runtime = require('./runtime.cjs');
+  return {
+    mainFile,
+    appInfo: {
+      appPath,
+      name: (pkg && (pkg.productName || pkg.name)) || 'Electron',
+      version: (pkg && pkg.version) || runtime.STANDIN_ELECTRON_VERSION,
+    },
+  };
+}
+
+const { mainFile, appInfo } = findApp(parsed.main);
+const runtime = require('./runtime.cjs');
+
+// Electron's process: argv as the binary received it, plus the fields apps look at.
+process.argv = [process.execPath, ...rawArgs];
+process.type = 'browser';
+process.defaultApp = true;
+process.versions.electron = runtime.STANDIN_ELECTRON_VERSION;
+process.versions.standin = '1';
+
+runtime.start({ launcher, switches: parsed.switches, underPlaywright, chromium, appInfo });
+openInspector(parsed.switches);
+
+/** `--inspect[=[host:]port]`, `--inspect-brk`, `--inspect-port`: opened only now that the runtime is complete. */
+function openInspector(switches) {
+  const flag = ['inspect', 'inspect-brk'].find((f) => switches.has(f));
+  if (!flag) return;
+  const spec = switches.get(flag) || switches.get('inspect-port') || '9229';
+  const m = /^(?:(.*):)?(\d+)$/.exec(spec);
+  if (!m) fail(`Error launching app: cannot parse --${flag}=${spec} (expected [host:]port)`);
+  runtime.debug('opening the inspector');
+  require('node:inspector').open(Number(m[2]), m[1] || '127.0.0.1', flag === 'inspect-brk');
+  runtime.debug(`inspector open at ${require('node:inspector').url()}`);
+}
+
+// Electron shows uncaught main-process errors in a dialog and keeps running; print them instead.
+process.on('uncaughtException', (error) => {
+  if (process.listenerCount('uncaughtException') > 1) return;
+  const stack = error && error.stack ? error.stack : String(error);
+  runtime.electronModule.__standin.sideEffects.dialogs.push({ type: 'error', options: { title: 'A JavaScript error occurred in the main process', content: `Uncaught Exception:\n${stack}` } });
+  process.stderr.write(`A JavaScript error occurred in the main process\nUncaught Exception:\n${stack}\n`);
+});
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => runtime.electronModule.app.quit());
+
+async function loadApp() {
+  const cwdRequire = Module.createRequire(path.join(process.cwd(), 'noop.js'));
+  for (const r of parsed.requires) {
+    let resolved;
+    try {
+      resolved = cwdRequire.resolve(r);
+    } catch (err) {
+      fail(`Error launching app: cannot find the -r module '${r}': ${err.message.split('\n')[0]}`);
+    }
+    try {
+      require(resolved);
+    } catch (err) {
+      if (err && err.code === 'ERR_REQUIRE_ESM') await import(pathToFileURL(resolved).href);
+      else throw err;
+    }
+  }
+  try {
+    if (/\.mjs$/.test(mainFile) || (!/\.cjs$/.test(mainFile) && isModuleTyped(mainFile))) {
+      await import(pathToFileURL(mainFile).href);
+    } else {
+      Module._load(mainFile, null, true);
+    }
+  } catch (err) {
+    console.error('App threw an error during load');
+    console.error((err && err.stack) || err);
+    throw err;
+  }
+}
+
+function isModuleTyped(file) {
+  for (let d = path.dirname(file); ; d = path.dirname(d)) {
+    const f = path.join(d, 'package.json');
+    if (fs.existsSync(f)) {
+      try { return JSON.parse(fs.readFileSync(f, 'utf8')).type === 'module'; } catch { return false; }
+    }
+    if (path.dirname(d) === d) return false;
+  }
+}
+
+loadApp().catch((err) => process.emit('uncaughtException', err));

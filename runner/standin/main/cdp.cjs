@@ -1,0 +1,72 @@
+'use strict';
+// Minimal Chrome DevTools Protocol client over Chromium's --remote-debugging-pipe (fd 3 = our
+// commands, fd 4 = its replies and events, messages separated by NUL). Private to the stand-in:
+// Playwright has its own connection over the websocket port.
+const { EventEmitter } = require('node:events');
+
+class CdpPipe extends EventEmitter {
+  constructor(writable, readable) {
+    super();
+    this.setMaxListeners(0);
+    this._out = writable;
+    this._nextId = 1;
+    this._pending = new Map();
+    this._buffer = '';
+    this.closed = false;
+    readable.setEncoding('utf8');
+    readable.on('data', (chunk) => this._onData(chunk));
+    readable.on('close', () => this._onClose());
+    readable.on('error', () => this._onClose());
+    writable.on('error', () => this._onClose());
+  }
+
+  _onData(chunk) {
+    let start = 0;
+    let end;
+    while ((end = chunk.indexOf('\0', start)) !== -1) {
+      const text = this._buffer + chunk.slice(start, end);
+      this._buffer = '';
+      start = end + 1;
+      this._dispatch(JSON.parse(text));
+    }
+    this._buffer += chunk.slice(start);
+  }
+
+  _dispatch(msg) {
+    if (msg.id !== undefined) {
+      const p = this._pending.get(msg.id);
+      if (!p) return;
+      this._pending.delete(msg.id);
+      if (msg.error) p.reject(Object.assign(new Error(`${p.method}: ${msg.error.message}`), { cdp: msg.error }));
+      else p.resolve(msg.result);
+      return;
+    }
+    // Events are emitted as (method, params, sessionId) on the connection.
+    this.emit('event', msg.method, msg.params, msg.sessionId);
+  }
+
+  _onClose() {
+    if (this.closed) return;
+    this.closed = true;
+    for (const p of this._pending.values()) p.reject(new Error(`${p.method}: browser connection closed`));
+    this._pending.clear();
+    this.emit('close');
+  }
+
+  /** Sends a command; commands on one session are processed by Chromium in the order sent. */
+  send(method, params = {}, sessionId) {
+    if (this.closed) return Promise.reject(new Error(`${method}: browser connection closed`));
+    const id = this._nextId++;
+    const msg = { id, method, params };
+    if (sessionId) msg.sessionId = sessionId;
+    this._out.write(JSON.stringify(msg) + '\0');
+    return new Promise((resolve, reject) => this._pending.set(id, { resolve, reject, method }));
+  }
+
+  /** Fire-and-forget command (errors ignored): used for renderer dispatches on hot paths. */
+  post(method, params, sessionId) {
+    this.send(method, params, sessionId).catch(() => {});
+  }
+}
+
+module.exports = { CdpPipe };

@@ -1,0 +1,47 @@
+// What `import ... from 'electron'` returns under the stand-in: every API as a real named export
+// (bundled ESM mains import them by name; a CommonJS re-export would not give named bindings).
+import { createRequire } from 'node:module';
+
+const electron = createRequire(import.meta.url)('./electron.cjs');
+export default electron;
+export const {
+  app,
+  ipcMain,
+  BrowserWindow,
+  webContents,
+  WebContentsView,
+  BaseWindow,
+  BrowserView,
+  Menu,
+  MenuItem,
+  Tray,
+  Notification,
+  dialog,
+  shell,
+  nativeTheme,
+  nativeImage,
+  clipboard,
+  screen,
+  powerMonitor,
+  powerSaveBlocker,
+  session,
+  protocol,
+  net,
+  safeStorage,
+  autoUpdater,
+  crashReporter,
+  globalShortcut,
+  systemPreferences,
+  desktopCapturer,
+  contentTracing,
+  inAppPurchase,
+  pushNotifications,
+  utilityProcess,
+  MessageChannelMain,
+  TouchBar,
+  ShareMenu,
+  NativeImage,
+  netLog,
+  webFrameMain,
+  __standin,
+} = electron;

@@ -1,0 +1,73 @@
+// Shared fixtures for the mock tests: start the Electron mock (stand-in) or the browser mock, and
+// build per-channel call plans (generated valid args, prerequisites and fixtures from the pack).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { generateValid } from '../../specs/generate.ts';
+import type { Channel, Pack } from '../../specs/model.ts';
+import { launchApp, type LaunchedApp } from '../../runner/runtime.ts';
+import type { MockConfig } from '../../mocks/host.ts';
+
+export const MOCK_MAIN = fileURLToPath(new URL('../../mocks/main/main.cjs', import.meta.url));
+export const BLANK_PAGE = fileURLToPath(new URL('./fixtures/blank.html', import.meta.url));
+
+export interface ElectronMock {
+  launched: LaunchedApp;
+  page: Page;
+  dir: string;
+  close(): Promise<void>;
+}
+
+export async function startElectronMock(cfg: MockConfig, opts: { require?: string[] } = {}): Promise<ElectronMock> {
+  const dir = mkdtempSync(join(tmpdir(), 'conform-mock-test-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify({ renderer: BLANK_PAGE, ...cfg }));
+  const launched = await launchApp({ main: MOCK_MAIN, args: [`--conform-mock-config=${file}`], require: opts.require, timeoutMs: 60_000 });
+  const stderr: string[] = [];
+  launched.app.process().stderr?.on('data', (d: Buffer) => stderr.push(String(d)));
+  const close = async () => {
+    await launched.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const page = await launched.app.firstWindow({ timeout: 60_000 });
+    await page.waitForFunction(() => typeof (window as unknown as { __conformMock?: unknown }).__conformMock === 'object', undefined, { timeout: 30_000 });
+    return { launched, page, dir, close };
+  } catch (err) {
+    await close();
+    throw new Error(`${(err as Error).message}\nmock stderr:\n${stderr.join('').slice(-2000)}`);
+  }
+}
+
+export interface CallPlan {
+  channel: string;
+  kind: Channel['kind'];
+  bridge: string | null;
+  args: unknown;
+  prereqs: { channel: string; bridge: string | null; args: unknown; as?: string }[];
+  fixtures: Record<string, string>;
+  /** Positional param index per fixture name (Electron). */
+  fixtureIndex: Record<string, number>;
+}
+
+export function validArgs(pack: Pack, ch: Channel, seed: number): unknown {
+  return generateValid(ch.args, pack.schemas, { seed, count: 1 })[0];
+}
+
+export function callPlans(pack: Pack, seed = 7): CallPlan[] {
+  return pack.channels
+    .filter((c) => c.kind !== 'event')
+    .map((ch) => ({
+      channel: ch.name,
+      kind: ch.kind,
+      bridge: ch.bridge,
+      args: validArgs(pack, ch, seed),
+      prereqs: ch.prerequisites.map((p) => ({ channel: p.call, bridge: pack.byName.get(p.call)?.bridge ?? null, args: p.args, as: p.as })),
+      fixtures: ch.fixtures,
+      fixtureIndex: Object.fromEntries(
+        Object.keys(ch.fixtures).map((k) => [k, ch.params.style === 'positional' ? (/^\d+$/.test(k) ? Number(k) : ch.params.list.findIndex((p) => p.name === k)) : -1]),
+      ),
+    }));
+}

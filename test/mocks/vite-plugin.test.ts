@@ -1,0 +1,50 @@
+// The Vite plugin: `vite dev` serves examples/tauri-completion-ui (from source, no bundle step)
+// with the mock bridge injected; calls go over the dev server's HTTP endpoint, Channel messages
+// and events come back over Server-Sent Events.
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM_FLAGS } from '../../mocks/browser.ts';
+import { conformMock } from '../../mocks/vite-plugin.ts';
+import { findChromium } from '../../runner/runtime.ts';
+
+const UI = fileURLToPath(new URL('../../examples/tauri-completion-ui', import.meta.url));
+
+describe('conformMock() Vite plugin', () => {
+  let server: ViteDevServer | undefined;
+  let browser: Browser | undefined;
+  let url: string;
+  beforeAll(async () => {
+    server = await createServer({
+      root: UI,
+      configFile: false,
+      logLevel: 'silent',
+      server: { host: '127.0.0.1', port: 0, strictPort: false },
+      plugins: [conformMock({ pack: ['tauri-completion', 'clawdesk'], seed: 4, speed: 0 })],
+    });
+    await server.listen();
+    const address = server.httpServer!.address() as { port: number };
+    url = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({ executablePath: findChromium().path, args: CHROMIUM_FLAGS });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('serves the renderer with the bridge: Channel streaming and sessions work against the mock', async () => {
+    const page = await browser!.newPage();
+    await page.goto(`${url}/dev.html`);
+    await page.waitForFunction(() => (window as any).completionUi, undefined, { timeout: 30_000 });
+    await page.click('#stream');
+    await page.waitForFunction(() => /^done/.test(document.getElementById('stream-status')!.textContent!), undefined, { timeout: 15_000 });
+    const count = await page.evaluate(() => (window as any).completionUi.state.messages.length);
+    expect(count).toBeGreaterThan(0);
+    const before = (await page.evaluate(() => (window as any).completionUi.refreshSessions())) as unknown[];
+    await page.click('#new-session');
+    await page.waitForFunction((n) => document.querySelectorAll('#sessions li').length === n + 1, before.length);
+    const failing = await page.evaluate(() => (window as any).__TAURI_INTERNALS__.invoke('no_such_command').then(() => 'resolved', (e: unknown) => e));
+    expect(failing).toBe('Command no_such_command not found');
+  }, 60_000);
+});

@@ -1,0 +1,84 @@
+// The main-process hook against a fake `electron` module in a child Node process: registrations,
+// handler calls with args and results, listener calls, sends, window posture, redaction, and that
+// wrapped listeners can still be removed.
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const hook = fileURLToPath(new URL('../../runner/instrument/index.cjs', import.meta.url));
+
+const script = `
+const Module = require('module');
+const EventEmitter = require('events');
+const ipcMain = new EventEmitter();
+const handlers = new Map();
+ipcMain.handle = (c, f) => { handlers.set(c, f); };
+ipcMain.removeHandler = (c) => handlers.delete(c);
+class BrowserWindow { constructor(o) { this.webContents = { id: 7, send() {}, on() {} }; } loadURL() {} }
+const fake = { ipcMain, BrowserWindow, app: new EventEmitter(), webContents: { getAllWebContents: () => [] } };
+const orig = Module._resolveFilename;
+Module._resolveFilename = function (r, ...a) { return r === 'electron' ? 'electron' : orig.call(this, r, ...a); };
+require.cache.electron = { id: 'electron', filename: 'electron', loaded: true, exports: fake };
+require(${JSON.stringify(hook)});
+const e = require('electron');
+e.ipcMain.handle('user:login', async (_ev, user) => ({ ok: true, token: 'abc', user }));
+e.ipcMain.handle('boom', () => { throw { code: 1 }; });
+const l = (_ev, line) => {};
+e.ipcMain.on('log:write', l);
+e.ipcMain.emit('log:write', {}, 'hello');
+e.ipcMain.removeListener('log:write', l);
+const w = new e.BrowserWindow({ webPreferences: { sandbox: false, contextIsolation: true } });
+w.webContents.send('tick', { at: new Date(0) });
+(async () => {
+  await handlers.get('user:login')({ sender: { id: 7 } }, { name: 'ada', password: 'hunter2' });
+  try { handlers.get('boom')({}); } catch {}
+  const out = globalThis.__conform.drain(0);
+  out.listenersLeft = e.ipcMain.listenerCount('log:write');
+  out.second = globalThis.__conform.drain(out.cursor).items.length;
+  process.stdout.write(JSON.stringify(out));
+})();
+`;
+
+describe('instrumentation hook', () => {
+  const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as {
+    items: Record<string, any>[]; cursor: number; listenersLeft: number; second: number;
+  };
+  const kinds = out.items.map((o) => `${o.kind}:${o.channel ?? ''}`);
+
+  it('records registrations, calls, settles, listener calls and sends in order with monotonic timestamps', () => {
+    expect(kinds).toEqual([
+      'register:user:login', 'register:boom', 'register:log:write', 'listener-call:log:write', 'unregister:log:write',
+      'window:', 'send:tick', 'handler-call:user:login', 'handler-settle:user:login', 'handler-call:boom', 'handler-settle:boom',
+    ]);
+    const seqs = out.items.map((o) => o.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const ts = out.items.map((o) => o.t);
+    for (let i = 1; i < ts.length; i++) expect(ts[i]).toBeGreaterThanOrEqual(ts[i - 1]);
+  });
+
+  it('keeps args and results, redacting credential-named fields', () => {
+    const call = out.items.find((o) => o.kind === 'handler-call')!;
+    expect(call.args).toEqual([{ name: 'ada', password: { $conform: 'redacted' } }]);
+    expect(call.sender).toEqual({ webContentsId: 7 });
+    const settle = out.items.find((o) => o.kind === 'handler-settle' && o.channel === 'user:login')!;
+    expect(settle.ok).toBe(true);
+    expect(settle.value.token).toEqual({ $conform: 'redacted' });
+    expect(JSON.stringify(out)).not.toContain('hunter2');
+    expect(JSON.stringify(out)).not.toContain('"abc"');
+  });
+
+  it('marks thrown non-Errors, encodes Dates, and records the window posture with Electron defaults', () => {
+    const boom = out.items.find((o) => o.kind === 'handler-settle' && o.channel === 'boom')!;
+    expect(boom.ok).toBe(false);
+    expect(boom.error.isError).toBe(false);
+    expect(boom.error.string).toBe('[object Object]');
+    expect(out.items.find((o) => o.kind === 'send')!.args).toEqual([{ at: { $conform: 'date', v: '1970-01-01T00:00:00.000Z' } }]);
+    const win = out.items.find((o) => o.kind === 'window')!;
+    expect(win.effective).toEqual({ contextIsolation: true, sandbox: false, nodeIntegration: false, webSecurity: true, allowRunningInsecureContent: false });
+  });
+
+  it('lets wrapped listeners be removed and drains from a cursor', () => {
+    expect(out.listenersLeft).toBe(0);
+    expect(out.second).toBe(0);
+  });
+});

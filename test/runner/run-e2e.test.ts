@@ -1,0 +1,137 @@
+// `conform run` end to end on the reference apps (Playwright `_electron.launch`; the stand-in here,
+// real Electron when CONFORM_ELECTRON is set): the clean apps pass with zero failures, a fault is
+// reported on its channel, and the CLI's exit codes and Ctrl-C behave as documented.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runConformance } from '../../runner/run.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(root, 'bin', 'conform.js');
+const APPS = ['script-manager', 'ollama-chat', 'cosmosh-lite'].filter((a) => existsSync(join(root, 'examples', a, 'package.json')));
+const tmp = mkdtempSync(join(tmpdir(), 'conform-run-e2e-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('conform run on the clean reference apps', () => {
+  for (const app of APPS) {
+    it(`${app}: every check passes or is skipped with a reason`, { timeout: 180_000 }, async () => {
+      const { report } = await runConformance({ pack: app, app: join(root, 'examples', app), seed: 1 });
+      const failed = report.checks.filter((c) => c.status === 'failed');
+      expect(failed.map((c) => `${c.id} ${c.channel}: ${c.message}`)).toEqual([]);
+      expect(report.summary.passed).toBeGreaterThan(100);
+      for (const c of report.checks.filter((x) => x.status === 'skipped')) expect(c.message.length).toBeGreaterThan(5);
+      // every callable channel of the pack was driven: a params or return check exists for it
+      expect(report.checks.some((c) => c.id === 'bridge.exists')).toBe(true);
+    });
+  }
+});
+
+describe('conform run finds faults', () => {
+  it('reports a wrong return type on its channel (sm-list-returns-map)', { timeout: 120_000 }, async () => {
+    const { report } = await runConformance({
+      pack: 'script-manager', app: join(root, 'examples', 'script-manager'), only: ['scripts:list'], env: { CONFORM_FAULTS: 'sm-list-returns-map' },
+    });
+    const failed = report.checks.filter((c) => c.status === 'failed');
+    expect(failed.map((c) => [c.id, c.channel])).toEqual([['returns.schema', 'scripts:list']]);
+    expect(failed[0]!.message).toContain('must be array');
+  });
+
+  it('the same seed gives the same checks and inputs', { timeout: 120_000 }, async () => {
+    const once = () => runConformance({ pack: 'script-manager', app: join(root, 'examples', 'script-manager'), seed: 5, grep: 'settings:update' });
+    const [a, b] = [await once(), await once()];
+    const inputs = (r: typeof a) => r.observations.groups.flatMap((g) => g.calls.map((c) => JSON.stringify(c.args)));
+    expect(inputs(a)).toEqual(inputs(b));
+    expect(a.report.checks.map((c) => [c.id, c.channel, c.status])).toEqual(b.report.checks.map((c) => [c.id, c.channel, c.status]));
+  });
+});
+
+describe('conform run CLI', () => {
+  const run = (args: string[]) => {
+    try {
+      return { code: 0, out: execFileSync(process.execPath, [cli, 'run', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }), err: '' };
+    } catch (e) {
+      const x = e as { status: number; stdout: string; stderr: string };
+      return { code: x.status, out: x.stdout, err: x.stderr };
+    }
+  };
+
+  it('exits 2 with one paragraph for usage errors', () => {
+    const bad = run(['script-manager', '--app', 'examples/script-manager', '--reporter', 'xml']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/^conform: unknown reporter xml; use one or more of list, json, junit, md, html\n$/);
+    const noPack = run(['no-such-pack', '--app', 'examples/script-manager']);
+    expect(noPack.code).toBe(2);
+    expect(noPack.err).not.toMatch(/\n\s+at /);
+    const noApp = run(['script-manager', '--app', 'examples/nope']);
+    expect(noApp.code).toBe(2);
+    expect(noApp.err).toContain('examples/nope');
+  });
+
+  it('exits 1 on a violation and writes every report format', { timeout: 120_000 }, () => {
+    const out = join(tmp, 'fault');
+    const r = (() => {
+      try {
+        execFileSync(process.execPath, [cli, 'run', 'script-manager', '--app', 'examples/script-manager', '--grep', 'process:snapshots',
+          '--reporter', 'list,json,junit,md,html', '--out', out], { cwd: root, encoding: 'utf8', env: { ...process.env, CONFORM_FAULTS: 'sm-bridge-snapshots-renamed' } });
+        return 0;
+      } catch (e) {
+        return (e as { status: number }).status;
+      }
+    })();
+    expect(r).toBe(1);
+    const json = JSON.parse(readFileSync(join(out, 'conform-report.json'), 'utf8'));
+    expect(json.checks.some((c: { id: string; status: string }) => c.id === 'bridge.exists' && c.status === 'failed')).toBe(true);
+    expect(readFileSync(join(out, 'conform-junit.xml'), 'utf8')).toContain('<failure message="window.api.process.snapshots is missing"');
+    expect(readFileSync(join(out, 'conform-report.html'), 'utf8')).toContain('bridge.exists');
+    expect(readFileSync(join(out, 'conform-report.md'), 'utf8')).toContain('`bridge.exists`');
+  });
+
+  it('Ctrl-C stops the app and exits 130', { timeout: 120_000 }, async () => {
+    const child = spawn(process.execPath, [cli, 'run', 'script-manager', '--app', 'examples/script-manager', '--reporter', 'list'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    try {
+      // Wait until the app runs (the launcher is a child of the CLI), then interrupt.
+      let kids: number[] = [];
+      for (let i = 0; i < 200 && kids.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        try {
+          kids = execFileSync('ps', ['-o', 'pid=', '--ppid', String(child.pid)], { encoding: 'utf8' }).split('\n').map(Number).filter(Boolean);
+        } catch {
+          kids = [];
+        }
+      }
+      expect(kids.length).toBeGreaterThan(0);
+      await new Promise((r) => setTimeout(r, 1500));
+      const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toContain('interrupted');
+      await new Promise((r) => setTimeout(r, 500));
+      for (const pid of kids) expect(() => process.kill(pid, 0), `app process ${pid} still running`).toThrow();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('conform run robustness', () => {
+  it('reports a crash with its stderr and a hang, relaunches, and checks the remaining channels', { timeout: 120_000 }, async () => {
+    const { report } = await runConformance({
+      pack: join(root, 'test/runner/packs/crashy'), app: join(root, 'test/runner/apps/crashy'), callTimeoutMs: 1_000,
+    });
+    const failed = report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.channel}`);
+    expect(failed).toContain('app.survives t:crash');
+    expect(failed).toContain('call.settles t:hang');
+    const crash = report.incidents.find((i) => i.channel === 't:crash')!;
+    expect(crash.reason).toMatch(/exited with code 3/);
+    expect(crash.stderrTail.join('\n')).toContain('crashy: about to die on purpose');
+    // after the relaunch the healthy channel was checked normally
+    const ok = report.checks.filter((c) => c.channel === 't:ok');
+    expect(ok.find((c) => c.id === 'returns.schema')!.status).toBe('passed');
+    expect(ok.find((c) => c.id === 'errors.invalid-params-shape')!.status).toBe('passed');
+  });
+});
