@@ -12,6 +12,7 @@ import { redactSecrets } from '../specs/redact.ts';
 import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cassette.ts';
 import { Collections, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
+import { seededRandom } from '../specs/random.ts';
 
 /** A settled call: a value the caller resolves with, or an error the caller rejects with. */
 export type Outcome =
@@ -54,18 +55,6 @@ export interface CallRecord {
 }
 
 export class MockError extends Error {}
-
-/** Small seeded PRNG (mulberry32): synthesized streams are deterministic for a seed. */
-export function rngFor(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hash32(text: string): number {
   let h = 2166136261;
@@ -589,7 +578,7 @@ export class MockEngine {
 
   /** The event names of a synthesized stream: a word of the grammar that ends the way asked. */
   private planWord(stream: Stream, ch: Channel, ending: StreamEnding): string[] {
-    const rng = rngFor(hash32(`${this.seed}|${stream.name}|${this.counters.get(`word:${stream.name}`) ?? 0}`));
+    const rng = seededRandom(hash32(`${this.seed}|${stream.name}|${this.counters.get(`word:${stream.name}`) ?? 0}`));
     this.counters.set(`word:${stream.name}`, (this.counters.get(`word:${stream.name}`) ?? 0) + 1);
     const g = this.grammars.get(stream.name);
     if (!g) {

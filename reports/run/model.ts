@@ -2,19 +2,8 @@
 // the shape of issue 5; `timelines` and `stderr` are extra data for the HTML report only.
 import type { CheckResult, CheckStatus } from '../../runner/checks/types.ts';
 
-export interface ReportCheck {
-  id: string;
-  channel: string | null;
-  status: CheckStatus;
-  message: string;
-  expected?: unknown;
-  actual?: unknown;
-  durationMs?: number;
-  /** Stream name for stream checks (not part of the JSON shape). */
-  stream?: string;
-  /** Security findings: critical | high | medium | low. */
-  severity?: CheckResult['severity'];
-}
+/** One check result as reported: the checks' own result shape (stream and severity are extras of the JSON shape). */
+export type ReportCheck = CheckResult;
 
 export interface StreamTimeline {
   stream: string;

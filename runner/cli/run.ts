@@ -65,7 +65,9 @@ export function register(program: Command): void {
           progress: list ? { channelStarted: (c) => list.channelStarted(c), note: (m) => list.note(m) } : undefined,
         });
       } catch (err) {
-        if (err instanceof RunInterrupted) {
+        // After Ctrl-C the app may die under the run first (Playwright closes it on SIGINT too), so
+        // whatever error follows is the interruption.
+        if (err instanceof RunInterrupted || controller.signal.aborted) {
           process.exitCode = 130;
           return;
         }
@@ -79,6 +81,10 @@ export function register(program: Command): void {
       } finally {
         process.removeListener('SIGINT', onSigint);
         process.removeListener('SIGTERM', onSigint);
+      }
+      if (controller.signal.aborted) {
+        process.exitCode = 130;
+        return;
       }
       const { report } = outcome;
       if (list) {

@@ -11,7 +11,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'conform-diff-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function conform(...args: string[]) {
-  const r = spawnSync('node', ['bin/conform.js', ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync('node', ['bin/conform.js', ...args], { encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

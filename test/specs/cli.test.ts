@@ -1,5 +1,5 @@
 // `conform spec ...` run as a child process: exit codes, output, and no stack traces on bad input.
-import { describe, expect, it, afterAll } from 'vitest';
+import { describe, expect, it, afterAll, vi } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,12 +12,15 @@ const FIX = 'test/fixtures/packs';
 
 function conform(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/conform.js', ...args], { cwd: ROOT, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, ['bin/conform.js', ...args], { cwd: ROOT, timeout: 120_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
 }
+
+// Each case starts the CLI (tsx + pack loading) once or twice: seconds each, far more on a loaded machine.
+vi.setConfig({ testTimeout: 240_000 });
 
 const noStack = (text: string) => expect(text).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/);
 

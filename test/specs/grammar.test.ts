@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { compileGrammar, GrammarError, languageContains } from '../../specs/grammar.ts';
+import { seededRandom as rng } from '../../specs/random.ts';
 
 const CHAT = 'ollama:chat-token* (ollama:chat-done | ollama:chat-error | ollama:chat-aborted)';
 const TOKEN = 'ollama:chat-token';
 const DONE = 'ollama:chat-done';
 const ERROR = 'ollama:chat-error';
 const ABORTED = 'ollama:chat-aborted';
-
-/** Small deterministic PRNG (mulberry32) so sampled words are reproducible per seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function syntaxError(source: string): GrammarError {
   try {
