@@ -164,8 +164,11 @@ function killGroup(pid: number | undefined): void {
 function removeStandinProfiles(pid: number | undefined): void {
   if (!pid) return;
   const prefix = `conform-standin-${pid}-`;
-  for (const name of readdirSync(tmpdir())) {
-    if (name.startsWith(prefix)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  // Chromium's own temp folder goes to /tmp when TMPDIR is too long for its socket path.
+  for (const base of new Set([tmpdir(), '/tmp'])) {
+    for (const name of readdirSync(base)) {
+      if (name.startsWith(prefix)) rmSync(join(base, name), { recursive: true, force: true });
+    }
   }
 }
 
@@ -211,18 +214,33 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
     rmSync(tempDir, { recursive: true, force: true });
     throw new Error(`could not start ${main} on ${runtime.reason}: ${(err as Error).message.split('\n')[0]}${appStderr((err as Error).message)}`);
   }
-  const pid = app.process().pid;
+  // Kept now: once Playwright saw the app exit, app.process() throws.
+  let proc: ReturnType<ElectronApplication['process']>;
+  try {
+    proc = app.process();
+  } catch {
+    // The app quit (or died) right as the launch completed: Playwright has already let go of it.
+    liveTempDirs.delete(tempDir);
+    rmSync(tempDir, { recursive: true, force: true });
+    throw new Error(`could not start ${main} on ${runtime.reason}: the app exited during start-up`);
+  }
+  const pid = proc.pid;
   let stderrTail = '';
-  app.process().stderr?.on('data', (d: Buffer) => { stderrTail = (stderrTail + String(d)).slice(-65_536); });
+  proc.stderr?.on('data', (d: Buffer) => { stderrTail = (stderrTail + String(d)).slice(-65_536); });
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const quit = app.close().then(() => true, () => false);
-      const inTime = await Promise.race([quit, new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
+      // An app that already exited (quit by itself, crashed) is done: Playwright's close() of it may never settle.
+      const exited = new Promise<boolean>((r) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) r(true);
+        else proc.once('exit', () => r(true));
+      });
+      const inTime = await Promise.race([quit, exited, new Promise<boolean>((r) => setTimeout(() => r(false), 10_000).unref())]);
       // Whatever is left in the launcher's process group once the app has quit (Chromium helpers
       // still exiting, child processes the app started) goes now: nothing outlives close().
       killGroup(pid);
-      if (!inTime) await Promise.race([quit, new Promise((r) => setTimeout(r, 5_000).unref())]);
+      if (!inTime) await Promise.race([quit, exited, new Promise((r) => setTimeout(r, 5_000).unref())]);
       const deadline = Date.now() + 3_000;
       while (pid && !groupGone(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
       if (runtime.kind === 'standin') removeStandinProfiles(pid);

@@ -23,23 +23,12 @@ const INSTRUMENT = fileURLToPath(new URL('../../runner/instrument/index.cjs', im
 
 /** Launch the app; `instrument` loads Conform's observation hook into main first (as `conform run` does). */
 async function start(faults = '', instrument = false): Promise<Started> {
-  // One retry: on this shared 2-core machine Chromium occasionally loses a page at start-up under
-  // load; the retry is logged so a runtime that keeps failing still shows up.
   // COSMOSH_BACKEND_URL empty: the app emulates its backend in-process with msw.
-  for (let attempt = 1; ; attempt++) {
-    const launched = await launchApp({ main: APP, require: instrument ? [INSTRUMENT] : [], env: { CONFORM_FAULTS: faults, COSMOSH_BACKEND_URL: '', COSMOSH_GIT_COMMIT: '' } });
-    live.add(launched);
-    try {
-      const page = await launched.app.firstWindow();
-      await page.waitForFunction(() => typeof (window as any).electron === 'object', undefined, { timeout: 15_000 });
-      return { launched, page };
-    } catch (err) {
-      live.delete(launched);
-      await launched.close();
-      if (attempt >= 2) throw err;
-      console.warn(`start-up attempt ${attempt} failed (${(err as Error).message.split('\n')[0]}); retrying once`);
-    }
-  }
+  const launched = await launchApp({ main: APP, require: instrument ? [INSTRUMENT] : [], env: { CONFORM_FAULTS: faults, COSMOSH_BACKEND_URL: '', COSMOSH_GIT_COMMIT: '' } });
+  live.add(launched);
+  const page = await launched.app.firstWindow();
+  await page.waitForFunction(() => typeof (window as any).electron === 'object', undefined, { timeout: 15_000 });
+  return { launched, page };
 }
 
 async function stop(s: Started | undefined): Promise<void> {

@@ -40,7 +40,7 @@ interface Recorded {
 const seenPids = new Set<number>();
 const launchedApps: LaunchedApp[] = [];
 
-async function start(faults: string[] = [], attempt = 1): Promise<Running> {
+async function start(faults: string[] = []): Promise<Running> {
   // CONFORM_FAULTS is always set, so a value in the test's own environment never leaks in.
   const launched = await launchApp({ main: APP_DIR, env: { CONFORM_FAULTS: faults.join(',') } });
   launchedApps.push(launched);
@@ -58,15 +58,6 @@ async function start(faults: string[] = [], attempt = 1): Promise<Running> {
       ready: app.isReady(),
       windows: BrowserWindow.getAllWindows().map((w) => w.webContents.getURL()),
     })).catch((x: Error) => ({ error: x.message.split('\n')[0] }));
-    if (attempt === 1 && launched.runtime.kind === 'standin') {
-      // Seen in about 1 launch of 10 on a loaded machine, with a minimal app too: the stand-in
-      // never fires `ready`, or creates the window without Playwright seeing it (stand-in
-      // start-up races, reported to the lead). Relaunch once, loudly.
-      console.warn(`script-manager test: no window from the stand-in within 15 s (main: ${JSON.stringify(state)}); relaunching once`);
-      launchedApps.splice(launchedApps.indexOf(launched), 1);
-      await launched.close();
-      return start(faults, attempt + 1);
-    }
     throw new Error(`${(e as Error).message.split('\n')[0]}; main: ${JSON.stringify(state)}; stderr:\n${err.slice(-2000)}`);
   }
   await page.waitForFunction(() => typeof (window as any).api?.process?.ping === 'function');

@@ -298,6 +298,31 @@ describe('window.open and dialogs', () => {
     expect(fx.windowOpen.map((w: any) => [w.url, w.action])).toEqual([['https://example.org/docs', 'deny'], ['about:blank#popup', 'allow']]);
   });
 
+  it('keeps sendSync, window.open and target=_blank links working under a strict page CSP (connect-src none)', async () => {
+    const { app } = await start(basicMain, { env: { FIXTURE_PAGE: 'csp.html' } });
+    const page = await bridgePage(app);
+    expect(await page.evaluate(() => (window as any).api.sendSync('sync-echo', 1, 'two'))).toEqual([1, 'two']);
+    expect(await page.evaluate(() => window.open('https://example.org/docs'))).toBeNull();
+    const popup = app.context().waitForEvent('page');
+    expect(await page.evaluate(() => window.open('about:blank#popup', 'child') !== null)).toBe(true);
+    await (await popup).close();
+    // A link with target=_blank asks the handler too: the https one is denied (no window), the other opens one.
+    await page.click('#external');
+    const linkPopup = app.context().waitForEvent('page');
+    await page.click('#internal');
+    await (await linkPopup).close();
+    // A `debugger` statement of the page does not stop it (no DevTools open, as in Electron).
+    expect(await page.evaluate(() => { debugger; return 'ran'; })).toBe('ran'); // eslint-disable-line no-debugger
+    if (!onStandin) return skipReason('the recorded window.open decisions exist on the stand-in only');
+    const fx = await app.evaluate((e: any) => e.__standin.sideEffects);
+    expect(fx.windowOpen.map((w: any) => [w.url, w.action])).toEqual([
+      ['https://example.org/docs', 'deny'], ['about:blank#popup', 'allow'],
+      ['https://example.org/from-link', 'deny'], ['about:blank#from-link', 'allow'],
+    ]);
+    expect(fx.openExternal).toEqual(['https://example.org/docs', 'https://example.org/from-link']);
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
+  });
+
   it('answers dialogs with queued answers, else canceled', async () => {
     if (!onStandin) return skipReason('real dialogs need a person');
     const { app } = await start();

@@ -106,4 +106,31 @@ describe('launchApp', () => {
     while (readdirSync(privateTmp).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(readdirSync(privateTmp)).toEqual([]);
   });
+
+  // Apps that die at start must not make Playwright's launcher reject promises nobody handles
+  // (vitest reports those as errors of the whole run, so these tests fail the run if they come back).
+  it('fails cleanly with a one-line reason for a missing -r module', async () => {
+    const main = join(import.meta.dirname, '../fixtures/apps/basic/main.cjs');
+    await expect(launchApp({ main, require: [join(dir, 'no-such-hook.cjs')], timeoutMs: 20_000 }))
+      .rejects.toThrow(/could not start .*main\.cjs.*app said: Error launching app: cannot find the -r module .*no-such-hook\.cjs/);
+  });
+
+  it('lets an app that quits while it loads exit with code 0 once Playwright attached', async () => {
+    const main = join(import.meta.dirname, '../fixtures/apps/quits-at-start/main.cjs');
+    let launched: Awaited<ReturnType<typeof launchApp>> | undefined;
+    try {
+      launched = await launchApp({ main, timeoutMs: 20_000 });
+    } catch (err) {
+      // Playwright may also see the exit while it still initializes: then the launch fails.
+      expect((err as Error).message).toMatch(/could not start .*quits-at-start/);
+      return;
+    }
+    try {
+      const proc = launched.app.process();
+      const code = proc.exitCode ?? await new Promise<number | null>((r) => proc.once('exit', (c) => r(c)));
+      expect(code).toBe(0);
+    } finally {
+      await launched.close();
+    }
+  });
 });

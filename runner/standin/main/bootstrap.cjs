@@ -31,6 +31,24 @@ const parsed = parseArgs(rawArgs);
 const underPlaywright = parsed.switches.has('inspect') && parsed.switches.has('remote-debugging-port');
 const remotePort = parsed.switches.get('remote-debugging-port');
 
+// Under Playwright, `__playwright_run` exists from the first line on, so Playwright can never call
+// it before it is defined. The runtime holds `ready` until it ran.
+let markAttached = () => {};
+let attachedNow = !underPlaywright;
+const playwrightAttached = new Promise((resolve) => { markAttached = resolve; });
+let exitOnAttach = null;
+let inspectorOpened = false;
+if (underPlaywright) {
+  globalThis.__playwright_run = async () => {
+    attachedNow = true;
+    // The app failed before Playwright attached: exit inside this evaluation, so the launch fails.
+    if (exitOnAttach !== null) exitNow(exitOnAttach);
+    markAttached();
+  };
+} else {
+  markAttached();
+}
+
 // Chromium's start-up is the longest part of a launch: begin it before anything else.
 const chromium = parsed.main ? require('./chromium.cjs').startChromium({
   remoteDebuggingPort: remotePort === undefined || remotePort === '' ? undefined : remotePort,
@@ -48,11 +66,62 @@ Module._resolveFilename = function (request, ...rest) {
 };
 Module.register(pathToFileURL(path.join(__dirname, 'esm-hooks.mjs')).href);
 
+const STARTUP_FAILED = Symbol('stand-in start-up failed');
+
+/**
+ * Ends a start-up that cannot go on. Under Playwright the process must not die before Playwright
+ * has read both listening lines and connected: its launcher leaves waiters on our stderr that
+ * reject unhandled when we exit earlier (playwright-core's electron `waitForLine`). So the message
+ * is printed, the inspector opened, Chromium left running until Playwright calls
+ * `__playwright_run`, and the exit happens inside that call: Playwright sees a normal failed launch.
+ */
 function fail(message) {
-  if (chromium) chromium.child.kill('SIGTERM'); // its reaper stops Chromium and removes the profile
   process.stderr.write(`${message}\n`);
-  process.exit(1);
+  if (!underPlaywright || !chromium) {
+    if (chromium) chromium.child.kill('SIGTERM'); // its reaper stops Chromium and removes the profile
+    process.exit(1);
+  }
+  exitWhenAttached(1);
+  throw STARTUP_FAILED;
 }
+
+function exitWhenAttached(code) {
+  if (attachedNow) exitNow(code);
+  exitOnAttach = code;
+  openInspector(parsed.switches);
+  // Chromium died before Playwright attached: Playwright would wait for its DevTools line forever.
+  // A line pointing at a closed port makes its connection fail at once; it then kills us.
+  chromium.exited.then(() => {
+    if (!attachedNow) process.stderr.write('DevTools listening on ws://127.0.0.1:9/devtools/browser/conform-standin-chromium-exited\n');
+  });
+  // Playwright gave up (or never came): do not linger.
+  setTimeout(() => exitNow(code), 60_000);
+}
+
+/**
+ * Stops Chromium and exits. Playwright answers a failed launch by SIGKILLing our whole process
+ * group, which can take Chromium's reaper down before it removed the profile: a detached janitor
+ * (own process group) removes it once no Chromium of this profile is left.
+ */
+function exitNow(code) {
+  if (chromium) {
+    require('node:child_process').spawn(process.execPath, ['-e', PROFILE_JANITOR, chromium.profileDir, chromium.tmpDir], { detached: true, stdio: 'ignore' }).unref();
+    try { chromium.child.kill('SIGTERM'); } catch { /* already gone */ }
+  }
+  process.exit(code);
+}
+
+const PROFILE_JANITOR = `
+const fs = require('fs');
+const dir = process.argv[1];
+const needle = '--user-data-dir=' + dir;
+const alive = () => fs.readdirSync('/proc').some((p) => { try { return /^\\d+$/.test(p) && fs.readFileSync('/proc/' + p + '/cmdline', 'utf8').split('\\0').includes(needle); } catch { return false; } });
+const until = Date.now() + 10000;
+(function poll() {
+  if (alive() && Date.now() < until) return setTimeout(poll, 50);
+  for (const d of process.argv.slice(1)) fs.rmSync(d, { recursive: true, force: true });
+})();
+`;
 
 // ---- the app: a file, or a folder whose package.json names the main script (as `electron .`)
 function findApp(mainArg) {
@@ -93,7 +162,19 @@ function findApp(mainArg) {
   };
 }
 
-const { mainFile, appInfo } = findApp(parsed.main);
+let found;
+try {
+  try {
+    found = findApp(parsed.main);
+  } catch (err) {
+    if (err === STARTUP_FAILED) throw err;
+    fail(`Error launching app\n${(err && err.message) || err}`); // e.g. an unreadable package.json
+  }
+} catch (err) {
+  if (err === STARTUP_FAILED) return; // exits once Playwright attached (see fail)
+  throw err;
+}
+const { mainFile, appInfo } = found;
 const runtime = require('./runtime.cjs');
 
 // Electron's process: argv as the binary received it, plus the fields apps look at.
@@ -103,19 +184,20 @@ process.defaultApp = true;
 process.versions.electron = runtime.STANDIN_ELECTRON_VERSION;
 process.versions.standin = '1';
 
-runtime.start({ launcher, switches: parsed.switches, underPlaywright, chromium, appInfo });
+runtime.start({ launcher, switches: parsed.switches, underPlaywright, chromium, appInfo, attached: playwrightAttached });
 openInspector(parsed.switches);
 
 /** `--inspect[=[host:]port]`, `--inspect-brk`, `--inspect-port`: opened only now that the runtime is complete. */
 function openInspector(switches) {
+  if (inspectorOpened) return;
+  inspectorOpened = true;
   const flag = ['inspect', 'inspect-brk'].find((f) => switches.has(f));
   if (!flag) return;
   const spec = switches.get(flag) || switches.get('inspect-port') || '9229';
   const m = /^(?:(.*):)?(\d+)$/.exec(spec);
-  if (!m) fail(`Error launching app: cannot parse --${flag}=${spec} (expected [host:]port)`);
-  runtime.debug('opening the inspector');
+  // A bad value cannot go through fail(): Playwright never passes one, and fail() opens the inspector.
+  if (!m) { process.stderr.write(`Error launching app: cannot parse --${flag}=${spec} (expected [host:]port)\n`); process.exit(1); }
   require('node:inspector').open(Number(m[2]), m[1] || '127.0.0.1', flag === 'inspect-brk');
-  runtime.debug(`inspector open at ${require('node:inspector').url()}`);
 }
 
 // Electron shows uncaught main-process errors in a dialog and keeps running; print them instead.
@@ -166,4 +248,4 @@ function isModuleTyped(file) {
   }
 }
 
-loadApp().catch((err) => process.emit('uncaughtException', err));
+loadApp().catch((err) => { if (err !== STARTUP_FAILED) process.emit('uncaughtException', err); });

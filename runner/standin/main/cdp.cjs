@@ -4,6 +4,8 @@
 // Playwright has its own connection over the websocket port.
 const { EventEmitter } = require('node:events');
 
+const SCRIPT_PARSED = '{"method":"Debugger.scriptParsed"';
+
 class CdpPipe extends EventEmitter {
   constructor(writable, readable) {
     super();
@@ -27,6 +29,10 @@ class CdpPipe extends EventEmitter {
       const text = this._buffer + chunk.slice(start, end);
       this._buffer = '';
       start = end + 1;
+      // With Debugger enabled (blocking renderer calls), every script Chromium compiles, including
+      // each Runtime.callFunctionOn the stand-in sends, comes back as a scriptParsed event nobody
+      // reads: skipped before parsing, they cost nothing on the IPC hot path.
+      if (text.startsWith(SCRIPT_PARSED)) continue;
       this._dispatch(JSON.parse(text));
     }
     this._buffer += chunk.slice(start);

@@ -45,26 +45,28 @@ function pidAlive(pid) {
 
 /** Profile folders left by stand-ins that were killed (their pid is gone) are removed here. */
 function removeStaleProfiles() {
-  let names = [];
-  try { names = readdirSync(tmpdir()); } catch { return; }
-  for (const name of names) {
-    if (!name.startsWith(PROFILE_PREFIX)) continue;
-    const pid = Number(name.slice(PROFILE_PREFIX.length).split('-')[0]);
-    if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  for (const base of new Set([tmpdir(), '/tmp'])) {
+    let names = [];
+    try { names = readdirSync(base); } catch { continue; }
+    for (const name of names) {
+      if (!name.startsWith(PROFILE_PREFIX)) continue;
+      const pid = Number(name.slice(PROFILE_PREFIX.length).split('-')[0]);
+      if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) rmSync(join(base, name), { recursive: true, force: true });
+    }
   }
 }
 
 // Waits for Chromium, then removes the profile. Closing fds 3/4 in the reaper keeps the pipe's
 // only other ends in node, so Chromium sees EOF when node dies.
 const REAPER = [
-  'chrome="$1"; dir="$2"; shift 2',
+  'chrome="$1"; dir="$2"; tmpd="$3"; shift 3',
   '"$chrome" "$@" &',
   'pid=$!',
   'exec 3<&- 4>&-',
   // The profile is thrown away, so there is nothing for Chromium to save: stop it at once.
   'trap \'kill -KILL $pid 2>/dev/null\' TERM INT HUP',
   'while kill -0 $pid 2>/dev/null; do wait $pid 2>/dev/null; done',
-  'rm -rf "$dir"',
+  'rm -rf "$dir" "$tmpd"',
 ].join('\n');
 
 /**
@@ -116,13 +118,21 @@ function startChromium(opts) {
   const tmp = join(profileDir, 'tmp');
   mkdirSync(tmp);
   const env = { ...process.env, XDG_CONFIG_HOME: join(profileDir, 'xdg-config'), XDG_CACHE_HOME: join(profileDir, 'xdg-cache'), TMPDIR: tmp };
-  const child = spawn('/bin/sh', ['-c', REAPER, 'sh', chrome, profileDir, ...args], {
+  // Chromium puts its singleton socket in $TMPDIR/.org.chromium.Chromium.XXXXXX/SingletonSocket and
+  // dies ("Socket path too long") past the 107-byte limit of a unix socket path: under a long
+  // TMPDIR it gets a short private folder in /tmp instead, removed with the profile.
+  let chromeTmp = tmp;
+  if (tmp.length + '/.org.chromium.Chromium.XXXXXX/SingletonSocket'.length > 107) {
+    chromeTmp = mkdtempSync(join('/tmp', `${PROFILE_PREFIX}${process.pid}-`));
+    env.TMPDIR = chromeTmp;
+  }
+  const child = spawn('/bin/sh', ['-c', REAPER, 'sh', chrome, profileDir, chromeTmp, ...args], {
     stdio: ['ignore', 'ignore', 'inherit', 'pipe', 'pipe'],
     env,
   });
   const cdp = new CdpPipe(child.stdio[3], child.stdio[4]);
   const exited = new Promise((resolve) => child.once('exit', () => resolve()));
-  return { cdp, child, profileDir, exited };
+  return { cdp, child, profileDir, tmpDir: chromeTmp, exited };
 }
 
 module.exports = { startChromium, removeStaleProfiles, PROFILE_PREFIX };

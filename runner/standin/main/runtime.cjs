@@ -4,7 +4,6 @@
 // over a private CDP pipe, IPC with Electron's semantics, and Electron's quit sequence.
 const { EventEmitter } = require('node:events');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
@@ -15,6 +14,8 @@ const STANDIN_ELECTRON_VERSION = '41.0.0';
 const BINDING = '__conformStandinIpc';
 const DISPATCH = '__conformStandinDispatch';
 const ADOPT = Symbol('adopt popup target');
+const RENDERER_SCRIPT_URL = 'conform-standin-renderer.js';
+const SYNC_CALL_FN = '__conformStandinSyncCall'; // the renderer's blocking call (renderer/runtime.js)
 const DISPATCH_FN = `function (batch) { const d = globalThis.${DISPATCH}; if (d) d(batch); }`;
 
 const rendererRuntimeSource = fs.readFileSync(path.join(__dirname, '..', 'renderer', 'runtime.js'), 'utf8');
@@ -68,9 +69,6 @@ const state = {
   bySession: new Map(),
   nextWindowId: 1,
   nextContentsId: 1,
-  syncServer: null,
-  syncUrl: null,
-  syncWaiters: new Map(),
   paths: {},
   appInfo: { name: 'Electron', version: STANDIN_ELECTRON_VERSION, appPath: process.cwd() },
 };
@@ -189,10 +187,13 @@ class WebContents extends EventEmitter {
       this._navGuard = true;
       this._cdp('Fetch.enable', { patterns: [{ urlPattern: '*', resourceType: 'Document', requestStage: 'Request' }] }).catch(() => {});
     });
-    // Popups that reach Chromium without the renderer asking main first (its sync call failed,
-    // links with target=_blank): Page.windowOpen asks the handler, the popup target is paired FIFO.
-    this._openDecisions = [];
-    this._popups = [];
+    // Blocking renderer calls (sendSync, window.open): the renderer pauses itself on a `debugger`
+    // statement; main answers into the paused frame and resumes it (see _onPaused).
+    this._syncAnswers = new Map();
+    this._syncSeen = new Set();
+    this._pausedFor = null;
+    // Allowed window.open calls waiting for their Chromium target, in order.
+    this._allowedOpens = [];
     this.ipc = new IpcMainImpl();
     this.mainFrame = new WebFrameMain(this);
     this.hostWebContents = null;
@@ -241,6 +242,7 @@ class WebContents extends EventEmitter {
       send('Page.enable'),
       send('Runtime.enable'),
       send('Runtime.addBinding', { name: BINDING }),
+      send('Debugger.enable'), // blocking calls pause the renderer (see _onPaused)
       send('Page.addScriptToEvaluateOnNewDocument', { source: this._rendererScript() }),
     ];
     const preload = this._preloadScript();
@@ -261,7 +263,7 @@ class WebContents extends EventEmitter {
     state.bySession.set(sessionId, this);
     const send = (m, p) => state.cdp.send(m, p, sessionId);
     const steps = [
-      send('Page.enable'), send('Runtime.enable'), send('Runtime.addBinding', { name: BINDING }),
+      send('Page.enable'), send('Runtime.enable'), send('Runtime.addBinding', { name: BINDING }), send('Debugger.enable'),
       send('Page.addScriptToEvaluateOnNewDocument', { source: this._rendererScript() }),
     ];
     const preload = this._preloadScript();
@@ -273,7 +275,7 @@ class WebContents extends EventEmitter {
   _rendererScript() {
     const p = this._prefs;
     const cfg = {
-      binding: BINDING, dispatch: DISPATCH, syncUrl: `${state.syncUrl}/${this.id}`,
+      binding: BINDING, dispatch: DISPATCH,
       contextIsolation: p.contextIsolation, sandbox: p.sandbox, nodeIntegration: p.nodeIntegration,
       preload: p.preload || null,
       platform: process.platform, arch: process.arch, versions: { ...process.versions },
@@ -281,7 +283,7 @@ class WebContents extends EventEmitter {
       pid: process.pid, resourcesPath: process.resourcesPath, cwd: process.cwd(),
     };
     const needsBuffer = !!p.preload || (p.nodeIntegration && !p.contextIsolation);
-    return `(${rendererRuntimeSource.trim().replace(/;\s*$/, '')})(${JSON.stringify(cfg)}, ${makeCodec.toString()}, function (module, exports) {\n${eventsSource}\n}, ${needsBuffer ? loadBufferSource : 'null'});\n//# sourceURL=conform-standin-renderer.js`;
+    return `(${rendererRuntimeSource.trim().replace(/;\s*$/, '')})(${JSON.stringify(cfg)}, ${makeCodec.toString()}, function (module, exports) {\n${eventsSource}\n}, ${needsBuffer ? loadBufferSource : 'null'});\n//# sourceURL=${RENDERER_SCRIPT_URL}`;
   }
 
   _preloadScript() {
@@ -322,8 +324,8 @@ ${source}
       case 'Fetch.requestPaused':
         this._onDocumentRequest(params);
         break;
-      case 'Page.windowOpen':
-        this._onPageWindowOpen(params);
+      case 'Debugger.paused':
+        this._onPaused(params);
         break;
       case 'Runtime.bindingCalled':
         if (params.name === BINDING) this._onIpc(params.payload, params.executionContextId);
@@ -489,12 +491,11 @@ ${source}
   }
 
   _onSendSync(msg, contextId) {
-    const key = `${this.id}/${msg.id}`;
     let answered = false;
     const answer = (encoded) => {
       if (answered) return;
       answered = true;
-      syncAnswer(key, encoded);
+      this._syncAnswer(msg.id, encoded);
     };
     const event = this._senderEvent(contextId, {
       reply: (channel, ...rest) => this.send(channel, ...rest),
@@ -534,9 +535,50 @@ ${source}
     }
     const action = decision.action === 'allow' ? 'allow' : 'deny';
     // The renderer is blocked on this answer: send it first, whatever happens next.
-    syncAnswer(`${this.id}/${msg.id}`, encode({ action }));
+    this._syncAnswer(msg.id, encode({ action }));
     sideEffects.windowOpen.push({ url: msg.url, frameName: msg.frameName, action });
-    if (action === 'allow') (this._allowedOpens ||= []).push({ details, overrides: decision.overrideBrowserWindowOptions || {} });
+    if (action === 'allow') this._allowedOpens.push({ details, overrides: decision.overrideBrowserWindowOptions || {} });
+  }
+
+  /** Answer to a blocking renderer call; delivered once the renderer is paused in that call. */
+  _syncAnswer(id, encoded) {
+    this._syncAnswers.set(id, encoded);
+    this._deliverSync();
+  }
+  _onPaused(params) {
+    const top = params.callFrames && params.callFrames[0];
+    // (CallFrame.url is empty in current Chromium; the function name is the stand-in's own.)
+    const ours = top && top.functionName === SYNC_CALL_FN;
+    // Any other pause (a `debugger` statement of the page): Electron without DevTools ignores it.
+    if (!ours) return this._cdp('Debugger.resume').catch(() => {});
+    // Paused events can arrive late or twice: what the renderer is blocked on is read from the
+    // paused frame itself, and every step is idempotent per call id.
+    this._cdp('Debugger.evaluateOnCallFrame', { callFrameId: top.callFrameId, expression: 'JSON.stringify([box.id, box.done, box.msg])', returnByValue: true, silent: true })
+      .then((r) => {
+        const v = r && r.result && typeof r.result.value === 'string' ? JSON.parse(r.result.value) : null;
+        if (!v) return;
+        // Already answered (V8 can report a pause at the same statement again after the answer
+        // went in): nothing to wait for, go on.
+        if (v[1]) return this._cdp('Debugger.resume').catch(() => {});
+        const [id, , msg] = v;
+        this._pausedFor = { id, callFrameId: top.callFrameId };
+        if (!this._syncSeen.has(id)) {
+          this._syncSeen.add(id);
+          this._onIpc(msg, this._contextId);
+        }
+        this._deliverSync();
+      }, () => { /* not paused any more: a stale event */ });
+  }
+  _deliverSync() {
+    const p = this._pausedFor;
+    if (!p || !this._syncAnswers.has(p.id)) return;
+    const encoded = this._syncAnswers.get(p.id);
+    this._syncAnswers.delete(p.id);
+    this._syncSeen.delete(p.id);
+    this._pausedFor = null;
+    const expression = `box.id === ${Number(p.id)} && (box.done = true, box.value = ${JSON.stringify(encoded)}), undefined`;
+    this._cdp('Debugger.evaluateOnCallFrame', { callFrameId: p.callFrameId, expression, silent: true }).catch(() => {});
+    this._cdp('Debugger.resume').catch(() => {});
   }
 
   // ------------------------------------------------ public API
@@ -562,42 +604,9 @@ ${source}
     if (!ev.defaultPrevented) return go();
     return this._cdp('Fetch.failRequest', { requestId: params.requestId, errorReason: 'Aborted' }).catch(() => {});
   }
-  _onPageWindowOpen(params) {
-    // The renderer's window.open already asked main (the 'w' message) and was allowed: no second ask.
-    const last = sideEffects.windowOpen[sideEffects.windowOpen.length - 1];
-    if (last && last.url === params.url && last.action === 'allow' && !last.viaPage) {
-      this._openDecisions.push('allow');
-      this._pairPopups();
-      return;
-    }
-    let action = 'allow';
-    if (this._windowOpenHandler) {
-      try {
-        const r = this._windowOpenHandler({ url: params.url, frameName: params.windowName || '', features: (params.windowFeatures || []).join(','),
-          disposition: 'new-window', referrer: { url: this._url, policy: 'strict-origin-when-cross-origin' }, postBody: undefined });
-        action = r && r.action === 'allow' ? 'allow' : 'deny';
-      } catch (err) {
-        action = 'deny';
-        process.stderr.write(`[conform stand-in] setWindowOpenHandler threw: ${err && err.message}\n`);
-      }
-    }
-    sideEffects.windowOpen.push({ url: params.url, action, viaPage: true });
-    this._openDecisions.push(action);
-    this._pairPopups();
-  }
-  _onPopup(targetId) {
-    this._popups.push(targetId);
-    this._pairPopups();
-  }
-  _pairPopups() {
-    while (this._openDecisions.length && this._popups.length) {
-      const action = this._openDecisions.shift();
-      const targetId = this._popups.shift();
-      // A denied popup never shows up in Electron; Chromium already made it, so close it at once.
-      if (action === 'deny') state.cdp.send('Target.closeTarget', { targetId }).catch(() => {});
-      // An allowed one becomes a BrowserWindow with the opener's webPreferences, as in Electron.
-      else adoptPopup(this, { targetId, url: '' });
-    }
+  /** A page target this window opened: an allowed window.open becomes a BrowserWindow, as in Electron. */
+  _onPopup(info) {
+    adoptPopup(this, info);
   }
 
   loadURL(url) {
@@ -891,7 +900,9 @@ function shutdown(code) {
 }
 
 async function closeBrowserThenExit(code) {
-  if (state.syncServer) state.syncServer.close();
+  // Quitting before Playwright attached (app.quit() at start-up): Playwright must first read
+  // Chromium's DevTools line and connect, or its launcher rejects promises nobody handles.
+  if (state.attached) await Promise.race([state.attached, new Promise((r) => setTimeout(r, 30_000).unref())]);
   const c = state.chromium;
   if (c) {
     // The reaper kills Chromium (its profile is thrown away, nothing to save), waits for it and
@@ -1025,46 +1036,6 @@ const app = new App();
 
 const inert = createInertApis({ logInert, sideEffects, dialogAnswers, EventEmitter, app, getReady: () => state.ready });
 
-// ---------------------------------------------------------------- sendSync server
-function syncAnswer(key, encoded) {
-  const w = state.syncWaiters.get(key);
-  if (w && w.res) {
-    state.syncWaiters.delete(key);
-    respondSync(w.res, encoded);
-  } else {
-    state.syncWaiters.set(key, { value: encoded });
-  }
-}
-function respondSync(res, encoded) {
-  res.writeHead(200, { 'content-type': 'application/json', 'access-control-allow-origin': '*', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(encoded));
-}
-function startSyncServer() {
-  const token = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-  const server = http.createServer((req, res) => {
-    const m = /^\/([a-z0-9]+)\/(\d+)\/(\d+)$/.exec(req.url || '');
-    if (!m || m[1] !== token) { res.writeHead(404, { 'access-control-allow-origin': '*' }); res.end(); return; }
-    const key = `${m[2]}/${m[3]}`;
-    const w = state.syncWaiters.get(key);
-    if (w && 'value' in w) {
-      state.syncWaiters.delete(key);
-      respondSync(res, w.value);
-    } else {
-      state.syncWaiters.set(key, { res });
-    }
-  });
-  server.keepAliveTimeout = 60_000;
-  state.syncServer = server;
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.unref();
-      state.syncUrl = `http://127.0.0.1:${server.address().port}/${token}`;
-      resolve();
-    });
-  });
-}
-
 // ---------------------------------------------------------------- start-up
 function onBrowserEvent(method, params, sessionId) {
   if (debugTarget && method.startsWith('Target.')) debug(`cdp ${method} ${JSON.stringify(params.targetInfo || params).slice(0, 300)}`);
@@ -1077,7 +1048,7 @@ function onBrowserEvent(method, params, sessionId) {
     // A page opened by one of our windows (window.open, target=_blank): subject to setWindowOpenHandler.
     const info = params.targetInfo;
     const opener = info.openerId && !state.byTarget.has(info.targetId) ? state.byTarget.get(info.openerId) : undefined;
-    if (opener && info.type === 'page') opener._onPopup(info.targetId);
+    if (opener && info.type === 'page') opener._onPopup(info);
   } else if (method === 'Target.targetInfoChanged') {
     const wc = state.byTarget.get(params.targetInfo.targetId);
     const title = params.targetInfo.title;
@@ -1101,7 +1072,13 @@ function onBrowserEvent(method, params, sessionId) {
 
 /** Electron turns an allowed window.open into a BrowserWindow with the opener's webPreferences. */
 function adoptPopup(opener, info) {
-  const open = (opener._allowedOpens || []).shift() || { details: { url: info.url, frameName: '', features: '', disposition: 'new-window' }, overrides: {} };
+  let open = opener._allowedOpens.shift();
+  if (!open) {
+    // Opened without asking main (a form with target=_blank, a popup the renderer runtime could
+    // not intercept): Electron would have asked; it is recorded as such.
+    open = { details: { url: info.url, frameName: '', features: '', disposition: 'new-window' }, overrides: {} };
+    sideEffects.windowOpen.push({ url: info.url, frameName: '', action: 'allow', asked: false });
+  }
   const overrides = open.overrides;
   const win = new BrowserWindow({
     show: true, ...overrides,
@@ -1135,16 +1112,13 @@ function start(config) {
   state.browserUp = Promise.all([
     state.cdp.send('Browser.getVersion').then((v) => { debug(`browser up: ${v.product}`); process.versions.chrome = String(v.product).split('/')[1] || ''; }),
     state.cdp.send('Target.setDiscoverTargets', { discover: true }),
-    startSyncServer(),
   ]);
-  let attached;
-  if (config.underPlaywright) {
-    // Playwright evaluates __playwright_run() once it has attached to both processes.
-    attached = new Promise((resolve) => { globalThis.__playwright_run = async () => { debug('Playwright attached'); resolve(); }; });
-  } else {
-    attached = Promise.resolve();
-  }
+  // Playwright evaluates __playwright_run() (defined by the bootstrap) once it has attached to both processes.
+  const attached = config.attached || Promise.resolve();
+  state.attached = attached;
+  attached.then(() => debug('Playwright attached'));
   Promise.all([state.browserUp, attached]).then(() => {
+    if (state.shutDown) return; // the app quit during start-up: Electron never gets ready then
     debug('ready');
     state.ready = true;
     app.emit('will-finish-launching');
@@ -1152,7 +1126,14 @@ function start(config) {
     resolveReady({});
   }, (err) => {
     process.stderr.write(`[conform stand-in] Chromium did not start: ${err.message}\n`);
-    process.exit(1);
+    // Playwright waits for a DevTools line and leaves waiters that reject unhandled if we die
+    // first: give it one that fails its connection cleanly, then go.
+    if (config.underPlaywright) {
+      process.stderr.write('DevTools listening on ws://127.0.0.1:9/devtools/browser/conform-standin-chromium-did-not-start\n');
+      setTimeout(() => process.exit(1), 5_000);
+    } else {
+      process.exit(1);
+    }
   });
 }
 
