@@ -381,9 +381,8 @@ async function probeWindowOpen(s: AppSession): Promise<SecurityObservations['win
   const newWindows = open.map((p) => p.url());
   for (const p of open) await p.close().catch(() => undefined);
   if (returned === 'threw' && !decision && !newWindows.length) {
-    // The stand-in's window.open asks main over a loopback XHR, which a page CSP without
-    // connect-src 127.0.0.1 blocks: then nothing was asked, and nothing can be judged.
-    throw new Error('window.open threw in the renderer before main was asked (on the stand-in: the page CSP blocks its loopback call)');
+    // window.open failed in the page before main's window-open handler was asked: nothing to judge.
+    throw new Error('window.open threw in the renderer before the main process was asked');
   }
   return { attempted: POPUP_URL, returned, newWindows, decision };
 }
