@@ -7,54 +7,17 @@ import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type LaunchedApp } from '../../runner/runtime.ts';
+import { exampleApp, mainCrashes, settle, type Started } from './harness.ts';
 
 const APP = fileURLToPath(new URL('../../examples/cosmosh-lite', import.meta.url));
 const FAULTS = JSON.parse(readFileSync(new URL('../../examples/faults.json', import.meta.url), 'utf8')) as { id: string; app: string }[];
 const requireCjs = createRequire(import.meta.url);
 
-const live = new Set<LaunchedApp>();
-interface Started {
-  launched: LaunchedApp;
-  page: Page;
-}
+// COSMOSH_BACKEND_URL empty: the app emulates its backend in-process with msw.
+const app = exampleApp({ main: APP, env: { COSMOSH_BACKEND_URL: '', COSMOSH_GIT_COMMIT: '' }, ready: () => typeof (window as any).electron === 'object' });
+const { start, stop } = app;
+afterAll(() => app.stopAll());
 
-const INSTRUMENT = fileURLToPath(new URL('../../runner/instrument/index.cjs', import.meta.url));
-
-/** Launch the app; `instrument` loads Conform's observation hook into main first (as `conform run` does). */
-async function start(faults = '', instrument = false): Promise<Started> {
-  // COSMOSH_BACKEND_URL empty: the app emulates its backend in-process with msw.
-  const launched = await launchApp({ main: APP, require: instrument ? [INSTRUMENT] : [], env: { CONFORM_FAULTS: faults, COSMOSH_BACKEND_URL: '', COSMOSH_GIT_COMMIT: '' } });
-  live.add(launched);
-  const page = await launched.app.firstWindow();
-  await page.waitForFunction(() => typeof (window as any).electron === 'object', undefined, { timeout: 15_000 });
-  return { launched, page };
-}
-
-async function stop(s: Started | undefined): Promise<void> {
-  if (!s) return;
-  live.delete(s.launched);
-  await s.launched.close();
-}
-
-afterAll(async () => {
-  await Promise.all([...live].map((l) => l.close()));
-  live.clear();
-});
-
-/**
- * Settle a renderer-side expression within `ms`: { ok, value } | { ok: false, error } | { pending: true }.
- * Passed as source text: Playwright evaluates it over CDP, which the page's CSP (no eval) does not block.
- */
-async function settle(page: Page, expr: string, ms = 1500): Promise<{ ok?: boolean; value?: any; error?: string; pending?: boolean }> {
-  return page.evaluate(`(async () => {
-    const p = Promise.resolve().then(() => ${expr});
-    return await Promise.race([
-      p.then((value) => ({ ok: true, value }), (e) => ({ ok: false, error: String(e && e.message || e) })),
-      new Promise((r) => setTimeout(() => r({ pending: true }), ${ms})),
-    ]);
-  })()`);
-}
 
 describe('cosmosh-lite: emulated backend', () => {
   const { createBackend, TOKEN_HEADER } = requireCjs('../../examples/cosmosh-lite/backend.js') as {
@@ -255,14 +218,7 @@ describe('cosmosh-lite: every fault changes observable behaviour', () => {
   });
   afterAll(async () => stop(clean));
 
-  async function withFault<T>(id: string, body: (s: Started) => Promise<T>, instrument = false): Promise<T> {
-    const s = await start(id, instrument);
-    try {
-      return await body(s);
-    } finally {
-      await stop(s);
-    }
-  }
+  const { withFault } = app;
   const both = async (id: string, expr: string, ms?: number) => ({
     without: await settle(clean.page, expr, ms),
     withIt: await withFault(id, (s) => settle(s.page, expr, ms)),
@@ -421,9 +377,7 @@ describe('cosmosh-lite: every fault changes observable behaviour', () => {
     const readAndWatch = async (s: Started) => {
       const read = await settle(s.page, 'window.electron.backendSettingsGet()');
       await s.page.waitForTimeout(200);
-      const crashes = await s.launched.app.evaluate(() =>
-        (globalThis as any).__conform.drain(0, 100000).items.filter((o: any) => o.kind === 'unhandled-rejection' || o.kind === 'uncaught-exception'),
-      );
+      const crashes = await mainCrashes(s.launched.app);
       return { read, crashes };
     };
     const without = await withFault('', readAndWatch, true);

@@ -7,40 +7,15 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchApp, type LaunchedApp } from '../../runner/runtime.ts';
+import { exampleApp, mainCrashes, settle, type Started } from './harness.ts';
 
 const APP = fileURLToPath(new URL('../../examples/ollama-chat', import.meta.url));
 const FAULTS = JSON.parse(readFileSync(new URL('../../examples/faults.json', import.meta.url), 'utf8')) as { id: string; app: string }[];
 
-const live = new Set<LaunchedApp>();
-
-interface Started {
-  launched: LaunchedApp;
-  page: Page;
-}
-
-const INSTRUMENT = fileURLToPath(new URL('../../runner/instrument/index.cjs', import.meta.url));
-
-/** Launch the app; `instrument` loads Conform's observation hook into main first (as `conform run` does). */
-async function start(faults = '', instrument = false): Promise<Started> {
-  // OLLAMA_HOST empty: the app uses its in-process msw emulation of the Ollama API.
-  const launched = await launchApp({ main: APP, require: instrument ? [INSTRUMENT] : [], env: { CONFORM_FAULTS: faults, OLLAMA_HOST: '' } });
-  live.add(launched);
-  const page = await launched.app.firstWindow();
-  await page.waitForFunction(() => typeof (window as any).ollama === 'object' && typeof (window as any).utils === 'object', undefined, { timeout: 15_000 });
-  return { launched, page };
-}
-
-async function stop(s: Started | undefined): Promise<void> {
-  if (!s) return;
-  live.delete(s.launched);
-  await s.launched.close();
-}
-
-afterAll(async () => {
-  await Promise.all([...live].map((l) => l.close()));
-  live.clear();
-});
+// OLLAMA_HOST empty: the app uses its in-process msw emulation of the Ollama API.
+const app = exampleApp({ main: APP, env: { OLLAMA_HOST: '' }, ready: () => typeof (window as any).ollama === 'object' && typeof (window as any).utils === 'object' });
+const { start, stop } = app;
+afterAll(() => app.stopAll());
 
 interface ChatRun {
   events: { type: 'token' | 'done' | 'error' | 'aborted'; payload: unknown }[];
@@ -84,19 +59,6 @@ async function chat(page: Page, model: string, prompt: string, opts: { stopAfter
 const types = (r: ChatRun) => r.events.map((e) => e.type);
 const terminals = (r: ChatRun) => r.events.filter((e) => e.type !== 'token');
 
-/**
- * Settle a renderer-side expression within `ms`: { ok, value } | { ok: false, error } | { pending: true }.
- * Passed as source text: Playwright evaluates it over CDP, which the page's CSP (no eval) does not block.
- */
-async function settle(page: Page, expr: string, ms = 1500): Promise<{ ok?: boolean; value?: any; error?: string; pending?: boolean }> {
-  return page.evaluate(`(async () => {
-    const p = Promise.resolve().then(() => ${expr});
-    return await Promise.race([
-      p.then((value) => ({ ok: true, value }), (e) => ({ ok: false, error: String(e && e.message || e) })),
-      new Promise((r) => setTimeout(() => r({ pending: true }), ${ms})),
-    ]);
-  })()`);
-}
 
 describe('ollama-chat: real flows', () => {
   let s: Started;
@@ -229,15 +191,7 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
   });
   afterAll(async () => stop(clean));
 
-  /** Launch with one fault, run `body`, always stop the app. */
-  async function withFault<T>(id: string, body: (s: Started) => Promise<T>, instrument = false): Promise<T> {
-    const s = await start(id, instrument);
-    try {
-      return await body(s);
-    } finally {
-      await stop(s);
-    }
-  }
+  const { withFault } = app;
 
   it('the catalog lists exactly the faults the app implements', async () => {
     const { FAULT_IDS } = createRequire(import.meta.url)('../../examples/ollama-chat/faults.js') as { FAULT_IDS: string[] };
@@ -355,9 +309,7 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
     const loadAndWatch = async (s: Started) => {
       const loaded = await settle(s.page, 'window.ollama.load()');
       await s.page.waitForTimeout(200);
-      const crashes = await s.launched.app.evaluate(() =>
-        (globalThis as any).__conform.drain(0, 100000).items.filter((o: any) => o.kind === 'unhandled-rejection' || o.kind === 'uncaught-exception'),
-      );
+      const crashes = await mainCrashes(s.launched.app);
       return { loaded, crashes };
     };
     const without = await withFault('', loadAndWatch, true);
