@@ -41,6 +41,8 @@ export interface EngineOptions {
   collections?: Collection[];
   /** Gap between synthesized stream events at speed 1, ms (default 10). */
   streamGapMs?: number;
+  /** Reject calls whose params break the contract, in the channel's documented error shape (like a validating backend). */
+  strictParams?: boolean;
   log?: (line: string) => void;
 }
 
@@ -139,6 +141,7 @@ export class MockEngine {
   private active: ActiveStream[] = [];
   private seq = 0;
   private log: (line: string) => void;
+  private readonly strictParams: boolean;
   /** Call entries of the cassette in call-time order, for attributing recorded events to calls. */
   private callTimeline: { entry: CassetteEntry; callT: number }[] = [];
 
@@ -150,6 +153,7 @@ export class MockEngine {
     this.scenario = opts.scenario ?? { name: 'default', channels: {} };
     this.cassette = opts.cassette;
     this.log = opts.log ?? (() => {});
+    this.strictParams = opts.strictParams ?? false;
     const defs = [...(pack.collections ?? []), ...(opts.collections ?? [])];
     this.collections = new Collections(pack, defs, (node, label) => this.generate(node, label));
     if (this.cassette) {
@@ -315,6 +319,8 @@ export class MockEngine {
     const source: CallRecord['source'] = over && ('result' in over || over.error !== undefined) ? 'scenario' : 'generated';
     const rec = this.record(channel, 'invoke', args, source);
     if (over?.latencyMs) await sleep(over.latencyMs);
+    const badParams = rec.issues.find((i) => i.startsWith('params '));
+    if (this.strictParams && badParams) return this.errorOutcome(ch, `invalid ${badParams}`);
     this.abortFor(ch, args);
 
     // 1. scenario / fault
@@ -558,7 +564,9 @@ export class MockEngine {
     } else value = this.generate(node, `${stream.name}:${symbol}`);
     for (const c of stream.correlation) {
       if (c.event !== '*' && c.event !== symbol && c.event !== channel) continue;
-      const [from, path] = [c.equals.slice(0, c.equals.indexOf(':')), c.equals.slice(c.equals.indexOf(':') + 1)];
+      // `param:<name>`, `result:<path>` or `result` (the whole result).
+      const [from = '', ...rest] = c.equals.split(':');
+      const path = rest.join(':');
       const want = from === 'param' ? this.paramValue(start, active.args, path) : getPath(active.result, path);
       if (want === undefined) continue;
       const next = setPath(value, c.field, want);

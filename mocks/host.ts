@@ -21,6 +21,8 @@ export interface MockConfig {
   /** Renderer to load: URL, HTML file or folder (its index.html). */
   renderer?: string;
   preload?: string;
+  /** Reject calls whose params break the contract (see EngineOptions.strictParams). */
+  strictParams?: boolean;
   /** Start the loopback control endpoint. */
   control?: boolean;
   /** Consumer verification: write reports to this folder when the mock stops. */
@@ -39,7 +41,7 @@ export async function createEngine(cfg: MockConfig, log: (line: string) => void 
   }
   const scenario = cfg.scenario ? resolveScenario(cfg.scenario, pack) : undefined;
   const collections = (cfg.collections ?? []).map((c) => ({ ...c, pos: { file: '(mock options)', line: 1, col: 1 } }));
-  const engine = new MockEngine(pack, { seed: cfg.seed, speed: cfg.speed, cassette, scenario, collections, log });
+  const engine = new MockEngine(pack, { seed: cfg.seed, speed: cfg.speed, cassette, scenario, collections, strictParams: cfg.strictParams, log });
   return { pack, engine };
 }
 

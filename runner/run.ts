@@ -34,6 +34,8 @@ export interface RunOptions {
   /** The app's main script or folder. */
   app: string;
   electron?: string;
+  /** Extra command-line arguments for the app (after its main script). */
+  args?: string[];
   seed?: number;
   /** Only channels matching: a substring, a `*` glob, or `/regex/`. */
   grep?: string;
@@ -115,9 +117,19 @@ interface HarnessCall {
   note?: string;
 }
 
+/** A group whose cleanup must end a stream: its quiet window is judged later, from main's clock. */
+interface QuietWatch {
+  group: GroupObservation;
+  values: (string | number)[];
+  launch: number;
+  /** Main's clock when the group's batch (cleanup included) had returned. */
+  cleanedAt: number;
+}
+
 class Runner {
   private session: AppSession | null = null;
   private launches = 0;
+  private quietWatches: QuietWatch[] = [];
   readonly main: MainObservation[] = [];
   readonly windows: WindowObservation[] = [];
   readonly incidents: RunReport['incidents'] = [];
@@ -142,7 +154,7 @@ class Runner {
     this.checkInterrupted();
     let s: AppSession;
     try {
-      s = await AppSession.start({ main: this.opts.app, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots }, ++this.launches);
+      s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots }, ++this.launches);
     } catch (err) {
       if (err instanceof UsageError) throw err;
       throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
@@ -175,6 +187,7 @@ class Runner {
     if (this.session) {
       // Keep what main recorded before it went, when it still answers (hang, not exit).
       if (this.session.alive) await this.collect().catch(() => undefined);
+      this.judgeQuietWindows(false);
       await this.session.close().catch(() => undefined);
       this.session = null;
     }
@@ -278,7 +291,7 @@ class Runner {
       }
       group.calls = this.join(res.calls, obs);
       group.mainErrors = obs.filter((o) => o.kind === 'uncaught-exception' || o.kind === 'unhandled-rejection');
-      if (this.lingerCheckApplies(ch)) group.lingering = await this.lingering(plan.fixturePaths, res.bound);
+      if (this.lingerCheckApplies(ch)) this.watchQuiet(group, plan.fixturePaths, res.bound, s);
       // Liveness: the renderer answers a trivial evaluation; main answers the drain that also
       // collects errors it records just after answering (setImmediate, timers).
       group.rendererAlive = await s.rendererAlive();
@@ -311,8 +324,13 @@ class Runner {
     return Object.keys(ch.fixtures).length > 0 && (aborts.has(ch.name) || ch.prerequisites.some((p) => starts.has(p.call)));
   }
 
-  /** Events that still mention the group's fixtures after its cleanup (a process left running). */
-  private async lingering(paths: string[], bound: Record<string, unknown>): Promise<GroupObservation['lingering']> {
+  /**
+   * Events that still mention the group's fixtures after its cleanup mean something it started is
+   * still running. Waiting out the quiet window here would idle the run for GRACE_MS + QUIET_MS per
+   * such group, so the window is only marked (on main's clock) and judged once later groups have
+   * used up that time: see judgeQuietWindows.
+   */
+  private watchQuiet(group: GroupObservation, paths: string[], bound: Record<string, unknown>, s: AppSession): void {
     const values = paths
       .map((p) => {
         const [head, ...rest] = p.split('.');
@@ -320,18 +338,38 @@ class Runner {
         for (const k of rest) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
         return cur;
       })
-      .filter((v) => typeof v === 'string' || typeof v === 'number');
-    if (values.length === 0) return undefined;
-    const streamChannels = new Set(this.pack.streams.flatMap((s) => s.events));
-    await sleep(GRACE_MS);
-    await this.collect();
-    await sleep(QUIET_MS);
-    const late = await this.collect();
-    const events = late.filter((o) => o.kind === 'send' && o.channel && streamChannels.has(o.channel)).filter((o) => {
-      const payload = decode((o.args ?? [])[0]);
-      return payload !== null && typeof payload === 'object' && Object.values(payload as object).some((v) => values.includes(v as string));
-    });
-    return { windowMs: QUIET_MS, fixtureValues: values, events: events.map((o) => ({ channel: o.channel!, payload: (o.args ?? [])[0] })) };
+      .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+    if (values.length > 0) this.quietWatches.push({ group, values, launch: s.launchIndex, cleanedAt: s.mainNow });
+  }
+
+  /** Wait until every quiet window of the running app has passed, then judge them all. */
+  async settleQuietWindows(): Promise<void> {
+    const s = this.session;
+    const ends = this.quietWatches.filter((w) => s && w.launch === s.launchIndex).map((w) => w.cleanedAt + GRACE_MS + QUIET_MS);
+    if (s?.alive && ends.length > 0) {
+      const wait = Math.max(...ends) - s.mainNow;
+      if (wait > 0) await sleep(wait + 10);
+      await this.collect().catch(() => undefined);
+    }
+    this.judgeQuietWindows(true);
+  }
+
+  /** Fill in `lingering` for every watched group from what main recorded in its window. */
+  private judgeQuietWindows(current: boolean): void {
+    const streamChannels = new Set(this.pack.streams.flatMap((st) => st.events));
+    for (const w of this.quietWatches) {
+      const from = w.cleanedAt + GRACE_MS;
+      const mine = this.main.filter((o) => o.launch === w.launch);
+      // How far main's clock is known to have run for that launch.
+      const seenUntil = current && this.session?.launchIndex === w.launch ? this.session.mainNow : Math.max(w.cleanedAt, ...mine.map((o) => o.t));
+      const windowMs = Math.round(Math.max(0, Math.min(QUIET_MS, seenUntil - from)));
+      const events = mine.filter((o) => o.kind === 'send' && o.channel && streamChannels.has(o.channel) && o.t > from && o.t <= from + QUIET_MS).filter((o) => {
+        const payload = decode((o.args ?? [])[0]);
+        return payload !== null && typeof payload === 'object' && Object.values(payload as object).some((v) => w.values.includes(v as string));
+      });
+      w.group.lingering = { windowMs, wantedMs: QUIET_MS, fixtureValues: w.values, events: events.map((o) => ({ channel: o.channel!, payload: (o.args ?? [])[0] })) };
+    }
+    this.quietWatches = [];
   }
 
   /** Start a stream and follow it from main until it ends (or abort it, in 'abort' mode). */
@@ -621,6 +659,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       obs.groups.push(done?.group ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` });
       timing.groups[ch.name] = took();
     }
+    await runner.settleQuietWindows();
+    timing.groups['(quiet after cleanup)'] = took();
     await runner.readWindows().catch(() => undefined);
     await runner.collect().catch(() => undefined);
   } finally {

@@ -3,7 +3,8 @@
 // renderer with the generated (or given) preload, and runs the control endpoint.
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type * as Electron from 'electron';
 import { startControlServer, type ControlServer } from '../control.ts';
 import { toThrowable } from '../engine.ts';
@@ -20,6 +21,20 @@ export function rendererTarget(renderer: string | undefined): { url?: string; fi
   const p = resolve(renderer);
   if (existsSync(p) && statSync(p).isDirectory()) return { file: join(p, 'index.html') };
   return { file: p };
+}
+
+/** A page of the renderer the mock was given: same dev-server origin, or a file in the renderer's folder. */
+export function isRendererPage(target: { url?: string; file?: string }, url: string): boolean {
+  let to: URL;
+  try {
+    to = new URL(url);
+  } catch {
+    return false;
+  }
+  if (target.file) return to.protocol === 'file:' && fileURLToPath(to).startsWith(dirname(resolve(target.file)) + sep);
+  if (!target.url) return false;
+  const from = new URL(target.url);
+  return /^https?:$/.test(from.protocol) && to.origin === from.origin;
 }
 
 export async function startElectronMock(electron: ElectronModule, configFile: string): Promise<void> {
@@ -101,6 +116,12 @@ export async function startElectronMock(electron: ElectronModule, configFile: st
   });
   app.on('window-all-closed', () => app.quit());
   const target = rendererTarget(cfg.renderer);
+  // The mock main process keeps Electron's security checklist like the app it stands for should:
+  // no new windows, no navigation away from the renderer it was given.
+  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  win.webContents.on('will-navigate', (event, url) => {
+    if (!isRendererPage(target, url)) event.preventDefault();
+  });
   if (target.file) await win.loadFile(target.file);
   else await win.loadURL(target.url!);
 }

@@ -224,12 +224,13 @@ export const CHECKS: CheckDefinition[] = [
   },
   {
     id: 'drift.undocumented-channel',
-    title: 'Every channel main registers or sends on is in the pack (drift between app and contract).',
+    title: 'Every channel main registers or sends on is in the pack (drift between app and contract); channels named `conform:*` (Conform\'s own) aside.',
     scope: 'run',
     run(ctx) {
       const seen = new Map<string, string>();
       for (const o of ctx.obs.main) {
-        if (!o.channel || o.channel === '*') continue;
+        // `conform:` channels are Conform's own plumbing (the mock main process), not the app's.
+        if (!o.channel || o.channel === '*' || o.channel.startsWith('conform:')) continue;
         if (o.kind === 'register') seen.set(o.channel, seen.get(o.channel) ?? `registered with ipcMain.${o.api}`);
         else if (o.kind === 'send') seen.set(o.channel, seen.get(o.channel) ?? `sent with ${o.api}`);
       }
@@ -759,7 +760,7 @@ export const CHECKS: CheckDefinition[] = [
   },
   {
     id: 'stream.abort',
-    title: 'The abort call ends a running stream with the documented terminal event, and no event follows.',
+    title: 'The abort call ends a running stream with the documented terminal event (a stream that has none goes quiet), and no event follows.',
     scope: 'stream',
     run(ctx) {
       return eachRun(ctx, 'stream.abort', 'abort', (run, stream) => {
@@ -776,6 +777,15 @@ export const CHECKS: CheckDefinition[] = [
         const expected = `${terminalName ?? 'a terminal event'} after ${stream.abort.call}, then nothing`;
         if (run.abort.call.outcome === 'timeout') {
           return streamResult('stream.abort', stream, 'failed', `the abort call ${stream.abort.call} did not settle`, { expected, actual });
+        }
+        // A stream with no terminal event at all (a watch: `changed*`) ends by going quiet.
+        if (!terminalName && !(g && g.alphabet.some((e) => g.isTerminal(e)))) {
+          if (run.end === 'quiet' && run.afterEnd.length === 0) {
+            return streamResult('stream.abort', stream, 'passed', `${stream.abort.call} stopped the stream (${after.length} event(s) after it, then quiet)`);
+          }
+          return streamResult('stream.abort', stream, 'failed', `events kept coming after ${stream.abort.call} (end: ${run.end}${run.afterEnd.length ? `, ${run.afterEnd.length} after it went quiet` : ''})`, {
+            expected: `no event soon after ${stream.abort.call}`, actual,
+          });
         }
         if (!after.some((e) => isTerminal(e.channel))) {
           return streamResult('stream.abort', stream, 'failed', `no ${terminalName ?? 'terminal event'} after ${stream.abort.call} (${after.length} event(s) after it, end: ${run.end})`, { expected, actual });
@@ -795,7 +805,11 @@ export const CHECKS: CheckDefinition[] = [
       const out: CheckResult[] = [];
       for (const g of ctx.obs.groups) {
         if (!g.lingering) continue;
-        const { events, windowMs, fixtureValues } = g.lingering;
+        const { events, windowMs, wantedMs, fixtureValues } = g.lingering;
+        if (!events.length && windowMs < wantedMs) {
+          out.push(result('stream.quiet-after-cleanup', g.channel, 'skipped', `the app went away ${windowMs} ms into the ${wantedMs} ms quiet window after cleanup`));
+          continue;
+        }
         out.push(events.length
           ? result('stream.quiet-after-cleanup', g.channel, 'failed', `${events.length} event(s) about ${fixtureValues.map((v) => brief(v)).join(', ')} in the ${windowMs} ms after cleanup (first: ${events[0]!.channel}): something it started is still running`, {
             expected: 'no event after cleanup', actual: events.slice(0, 5),

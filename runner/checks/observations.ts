@@ -75,9 +75,10 @@ export interface GroupObservation {
   skipped?: string;
   /**
    * For groups that start or abort a stream as a fixture: stream events that still mention the
-   * group's fixture values (e.g. the script id) in a window after its cleanup.
+   * group's fixture values (e.g. the script id) in a window after its cleanup; `windowMs` <
+   * `wantedMs` when the app went away before the window ended.
    */
-  lingering?: { windowMs: number; fixtureValues: unknown[]; events: { channel: string; payload: unknown }[] };
+  lingering?: { windowMs: number; wantedMs: number; fixtureValues: unknown[]; events: { channel: string; payload: unknown }[] };
 }
 
 export interface StreamEvent {

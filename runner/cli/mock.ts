@@ -33,6 +33,7 @@ interface MockOptions {
   reporter: string;
   electron?: string;
   control: boolean;
+  strictParams?: boolean;
 }
 
 function number(name: string, raw: string, min: number): number {
@@ -210,6 +211,7 @@ export function register(program: Command): void {
     .option('--reporter <list>', 'report formats for --verify: json,junit,md,html', 'json,md')
     .option('--electron <path>', 'Electron binary (default: real Electron if installed, else the stand-in)')
     .option('--no-control', 'do not start the loopback control endpoint')
+    .option('--strict-params', "reject calls whose params break the contract, with the channel's documented error")
     .action(async (packArg: string, o: MockOptions) => {
       const packs = packArg.split(',').map((p) => (p.includes('/') ? resolve(p) : p));
       for (const p of packs) await preflight(p, o);
@@ -227,6 +229,7 @@ export function register(program: Command): void {
         renderer: o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) ? resolve(o.renderer) : o.renderer,
         preload: o.preload ? resolve(o.preload) : undefined,
         control: o.control,
+        strictParams: o.strictParams,
         verifyOut: o.verify ? resolve(o.out) : undefined,
         reporters: o.reporter.split(',').map((s) => s.trim()).filter((s) => s && s !== 'list'),
       };

@@ -43,6 +43,22 @@ if (!globalThis.__conform) {
     } catch { return {}; }
   };
 
+  // ---------------------------------------------------------------- console
+  // With Playwright attached, Node mirrors every console call in main to the inspector as a small
+  // websocket frame. That socket does not disable Nagle's algorithm, so the next app.evaluate
+  // answer queued behind such frames waits for a delayed ACK (~40 ms per drain after an app logs,
+  // e.g. Electron's "Error occurred in handler" line for each rejected invoke). The runner reads
+  // main's output from stdout/stderr, so console keeps writing there, exactly as before, and only
+  // the mirror stops. CONFORM_INSPECTOR_CONSOLE=1 keeps it (for `electronApp.on('console')`).
+  if (!process.env.CONFORM_INSPECTOR_CONSOLE && process.stdout && process.stderr) {
+    try {
+      const plain = new (require('node:console').Console)({ stdout: process.stdout, stderr: process.stderr });
+      for (const k of Object.keys(plain)) {
+        if (typeof plain[k] === 'function' && typeof console[k] === 'function') console[k] = plain[k];
+      }
+    } catch { /* keep the original console */ }
+  }
+
   // ---------------------------------------------------------------- ipcMain
   const ipcMain = electron.ipcMain;
   const wrappedListeners = new WeakMap(); // original listener -> Map(channel -> wrapper)

@@ -16,6 +16,7 @@ const ENCODER_SOURCE = codec.encodeValue.toString();
 export interface SessionOptions {
   main: string;
   electron?: string;
+  args?: string[];
   env?: Record<string, string>;
   /** Bridge roots to wait for before driving (e.g. ['window.api']). */
   roots: string[];
@@ -41,6 +42,8 @@ const STDERR_LINES = 30;
 export class AppSession {
   readonly launchIndex: number;
   private cursor = 0;
+  /** Main's monotonic clock (ms, the clock of observation `t`) at the last drain. */
+  mainNow = 0;
   private stderr: string[] = [];
   private partial = '';
   private exitInfo: { code: number | null; signal: string | null } | null = null;
@@ -83,6 +86,7 @@ export class AppSession {
     const launched = await launchApp({
       main: opts.main,
       require: [INSTRUMENT_PATH],
+      args: opts.args,
       env: opts.env,
       electron: opts.electron,
       timeoutMs: opts.launchTimeoutMs ?? 30_000,
@@ -151,24 +155,29 @@ export class AppSession {
 
   /** Run a harness plan inside the renderer (one page.evaluate). */
   harness<T>(plan: unknown, timeoutMs: number): Promise<T> {
-    const expr = `(${HARNESS_SOURCE})(${JSON.stringify(plan)}, ${ENCODER_SOURCE})`;
-    return this.guard('the renderer', this.page.evaluate(expr) as Promise<T>, timeoutMs);
+    // The result crosses as one JSON string: Playwright's by-value serialization walks every
+    // object of a large batch result and costs more than the calls themselves.
+    const expr = `(${HARNESS_SOURCE})(${JSON.stringify(plan)}, ${ENCODER_SOURCE}).then(JSON.stringify)`;
+    return this.guard('the renderer', this.page.evaluate(expr) as Promise<string>, timeoutMs).then((text) => JSON.parse(text) as T);
   }
 
   /** Main-process observations since the last drain. */
   async drain(timeoutMs = 5_000): Promise<MainObservation[]> {
     const out: MainObservation[] = [];
     for (;;) {
-      const res = await this.guard(
+      const text = await this.guard(
         'the main process',
         this.app.evaluate((_electron, cursor: number) => {
           const c = (globalThis as unknown as { __conform?: { drain(c: number): unknown } }).__conform;
-          return c ? c.drain(cursor) : null;
+          // One JSON string, not an object tree for Playwright to serialize node by node.
+          return c ? JSON.stringify(c.drain(cursor)) : null;
         }, this.cursor),
         timeoutMs,
-      ) as { cursor: number; items: MainObservation[]; more: boolean } | null;
+      );
+      const res = text === null ? null : (JSON.parse(text) as { cursor: number; items: MainObservation[]; more: boolean; now: number });
       if (!res) throw this.gone('the instrumentation hook is not loaded in main (was -r passed to the app?)');
       this.cursor = res.cursor;
+      this.mainNow = res.now;
       for (const o of res.items) out.push({ ...o, launch: this.launchIndex });
       if (!res.more) return out;
     }

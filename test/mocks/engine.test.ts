@@ -174,6 +174,31 @@ describe('synthesized streams', () => {
     for (const e of events) expect((e.args[0] as { scriptId: string }).scriptId).toBe('my-script');
   });
 
+  it('whole-result correlation (`equals: result`): cosmosh watch events carry the watch id the start call returned', async () => {
+    const { engine } = await createEngine({ pack: 'cosmosh', seed: 2, speed: 0 });
+    const { sink, events } = collectingSink();
+    engine.attach(sink);
+    const ids: unknown[] = [];
+    // The grammar `changed*` allows empty words: start watches until some events came.
+    for (let i = 0; i < 10 && events.length === 0; i++) {
+      const out = await engine.call('app:start-sftp-temporary-file-watch', ['/tmp/cosmosh-sftp/a.txt']);
+      if (out.ok) ids.push(out.value);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(events.length).toBeGreaterThan(0);
+    for (const e of events) expect(ids).toContain((e.args[0] as { watchId: string }).watchId);
+  });
+
+  it('strictParams: params that break the contract are rejected in the channel\'s error shape', async () => {
+    const strict = (await createEngine({ pack: 'script-manager', seed: 1, strictParams: true })).engine;
+    const lenient = (await createEngine({ pack: 'script-manager', seed: 1 })).engine;
+    const bad = await strict.call('process:stop', [42]);
+    expect(bad.ok).toBe(false);
+    expect((bad as { error: string }).error).toMatch(/^Error: invalid params /);
+    expect((await lenient.call('process:stop', [42])).ok).toBe(true);
+    expect((await strict.call('process:ping', [])).ok).toBe(true);
+  });
+
   it('Tauri Channel streams: ordered messages with index, then end', async () => {
     const { engine, pack } = await createEngine({ pack: 'tauri-completion', seed: 3, speed: 0 });
     const { sink, messages } = collectingSink();

@@ -100,6 +100,8 @@ describe('check catalog', () => {
     const drift = obs({ main: [register('items:get'), register('debug:dump'), main('send', { channel: 'secret:leak', args: [] })] });
     const rs = run('drift.undocumented-channel', drift);
     expect(rs.map((r) => [r.channel, r.status])).toEqual([['debug:dump', 'failed'], ['secret:leak', 'failed']]);
+    // Conform's own plumbing (the mock main process) is not the app's drift.
+    expect(only('drift.undocumented-channel', obs({ main: [register('items:get'), register('conform:unknown'), register('conform:listen', 'on')] })).status).toBe('passed');
   });
 
   it('params.reach-handler: equal args pass (trailing undefined ignored); reshaped or unreached args fail', () => {
@@ -144,10 +146,12 @@ describe('check catalog', () => {
     expect(only('call.valid-resolves', obs({ groups: [group('chat:stop', [noArgs])] }), 'chat:stop').status).toBe('failed');
   });
 
-  it('stream.quiet-after-cleanup: silence after cleanup passes; events about the fixture fail', () => {
-    const quiet = group('items:delete', [], { lingering: { windowMs: 600, fixtureValues: ['fixture'], events: [] } });
+  it('stream.quiet-after-cleanup: silence after cleanup passes; events about the fixture fail; a cut-short window is skipped', () => {
+    const quiet = group('items:delete', [], { lingering: { windowMs: 600, wantedMs: 600, fixtureValues: ['fixture'], events: [] } });
     expect(only('stream.quiet-after-cleanup', obs({ groups: [quiet] }), 'items:delete').status).toBe('passed');
-    const noisy = group('items:delete', [], { lingering: { windowMs: 600, fixtureValues: ['fixture'], events: [{ channel: 'chat:token', payload: { requestId: 'fixture', text: 'tick' } }] } });
+    const cut = group('items:delete', [], { lingering: { windowMs: 120, wantedMs: 600, fixtureValues: ['fixture'], events: [] } });
+    expect(only('stream.quiet-after-cleanup', obs({ groups: [cut] }), 'items:delete').status).toBe('skipped');
+    const noisy = group('items:delete', [], { lingering: { windowMs: 120, wantedMs: 600, fixtureValues: ['fixture'], events: [{ channel: 'chat:token', payload: { requestId: 'fixture', text: 'tick' } }] } });
     const r = only('stream.quiet-after-cleanup', obs({ groups: [noisy] }), 'items:delete');
     expect(r.status).toBe('failed');
     expect(r.message).toContain('still running');
@@ -310,6 +314,24 @@ describe('check catalog', () => {
     expect(r.message).toContain('no chat:aborted');
     const endedFirst = streamRun({ mode: 'abort', abort: { call: stop, sentAtMs: 40, endedBeforeAbort: true } });
     expect(only('stream.abort', obs({ streams: [endedFirst] })).status).toBe('skipped');
+  });
+
+  it('stream.abort: a stream with no terminal event (a watch) passes when it goes quiet, fails when events keep coming', () => {
+    const watch = { ...pack.streams[0]!, grammar: 'chat:token*', abort: { call: 'chat:stop', args: [] } };
+    const watchPack = { ...pack, streams: [watch] };
+    const judge = (r: StreamRun) => runChecks({ pack: watchPack, obs: obs({ streams: [r] }) }, (x) => x === 'stream.abort');
+    const stop = call('chat:stop', { role: 'abort', args: [], value: { $conform: 'undefined' } });
+    const quiet = streamRun({ mode: 'abort', end: 'quiet', events: [ev('chat:token', 5, { requestId: 'r1', text: 'a' })], abort: { call: stop, sentAtMs: 20 } });
+    expect(judge(quiet).map((r) => r.status)).toEqual(['passed']);
+    const runaway = streamRun({
+      mode: 'abort',
+      end: 'timeout',
+      events: [ev('chat:token', 5, { requestId: 'r1', text: 'a' }), ev('chat:token', 300, { requestId: 'r1', text: 'b' })],
+      abort: { call: stop, sentAtMs: 20 },
+    });
+    const [r] = judge(runaway);
+    expect(r!.status).toBe('failed');
+    expect(r!.message).toContain('events kept coming after chat:stop');
   });
 });
 

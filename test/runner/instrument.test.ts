@@ -82,3 +82,35 @@ describe('instrumentation hook', () => {
     expect(out.second).toBe(0);
   });
 });
+
+describe('instrumentation hook and the inspector console', () => {
+  // Main's console must still print, but not be mirrored to the inspector (each mirrored frame
+  // delays the next app.evaluate answer by a delayed ACK); CONFORM_INSPECTOR_CONSOLE=1 keeps it.
+  const probe = `
+const Module = require('module');
+const EventEmitter = require('events');
+const orig = Module._resolveFilename;
+Module._resolveFilename = function (r, ...a) { return r === 'electron' ? 'electron' : orig.call(this, r, ...a); };
+require.cache.electron = { id: 'electron', filename: 'electron', loaded: true, exports: { ipcMain: new EventEmitter(), app: new EventEmitter() } };
+const { Session } = require('inspector');
+const session = new Session();
+session.connect();
+let mirrored = 0;
+session.on('Runtime.consoleAPICalled', () => mirrored++);
+session.post('Runtime.enable', () => {
+  require(${JSON.stringify(hook)});
+  console.log('printed by main');
+  console.error('also printed');
+  setTimeout(() => process.stdout.write('mirrored=' + mirrored + '\\n'), 50);
+});
+`;
+  const run = (env: Record<string, string>) => execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+
+  it('prints to stdout/stderr as before, without mirroring to the inspector unless asked', () => {
+    const quiet = run({});
+    expect(quiet).toContain('printed by main');
+    expect(quiet).toContain('mirrored=0');
+    expect(run({ CONFORM_INSPECTOR_CONSOLE: '1' })).toContain('mirrored=2');
+  });
+});
+

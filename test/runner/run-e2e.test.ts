@@ -143,3 +143,25 @@ describe('conform run robustness', () => {
     expect(ok.find((c) => c.id === 'errors.invalid-params-shape')!.status).toBe('passed');
   });
 });
+
+describe('conform run: quiet after cleanup', () => {
+  // The quiet window after a cleanup is judged at the end of the run, from main's clock, while
+  // later groups run: a ticker left running by tk:stop must still be caught, a stopped one pass.
+  const run = (env: Record<string, string>) => runConformance({
+    pack: join(root, 'test/runner/packs/ticker'), app: join(root, 'test/runner/apps/ticker'), env, security: false,
+  });
+  const status = (checks: { id: string; channel: string | null; status: string }[], id: string, channel: string) =>
+    checks.find((c) => c.id === id && c.channel === channel)?.status;
+
+  it('a stop that stops passes; a stop that leaves the ticker running fails on its channel', { timeout: 120_000 }, async () => {
+    const clean = await run({});
+    expect(clean.report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.channel}: ${c.message}`)).toEqual([]);
+    expect(status(clean.report.checks, 'stream.quiet-after-cleanup', 'tk:stop')).toBe('passed');
+    expect(status(clean.report.checks, 'stream.abort', 'tk:start')).toBe('passed');
+    const leaky = await run({ TICKER_LEAK: '1' });
+    const quiet = leaky.report.checks.find((c) => c.id === 'stream.quiet-after-cleanup' && c.channel === 'tk:stop')!;
+    expect(quiet.status).toBe('failed');
+    expect(quiet.message).toMatch(/event\(s\) about "ticker-\d+"/);
+    expect(status(leaky.report.checks, 'stream.abort', 'tk:start')).toBe('failed');
+  });
+});
