@@ -395,9 +395,14 @@ export const CHECKS: CheckDefinition[] = [
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
         if (ch.kind !== 'invoke') continue;
-        const calls = callsOf(ctx, ch, ['invalid']).filter((c) => c.outcome === 'resolved' || c.outcome === 'rejected');
+        const made = callsOf(ctx, ch, ['invalid']);
+        const calls = made.filter((c) => c.outcome === 'resolved' || c.outcome === 'rejected');
         if (calls.length === 0) {
-          if (groupOf(ctx, ch.name) && ch.params.style !== 'none') out.push(result('errors.invalid-params-shape', ch.name, 'skipped', 'no invalid input settled'));
+          if (groupOf(ctx, ch.name) && ch.params.style !== 'none') {
+            out.push(result('errors.invalid-params-shape', ch.name, 'skipped', made.length === 0
+              ? 'no invalid input could be generated: the params schema accepts whatever the generator can send'
+              : `no invalid input settled (${[...new Set(made.map((c) => c.outcome))].join(', ')})`));
+          }
           continue;
         }
         const style = ch.errors.style;

@@ -178,6 +178,11 @@ describe('check catalog', () => {
     expect(only('errors.invalid-params-shape', obs({ groups: [group('items:save', [unionOk])] }), 'items:save').status).toBe('passed');
     const rejectInstead = call('items:save', { role: 'invalid', outcome: 'rejected', error: { name: 'Error', message: "Error invoking remote method 'items:save': Error: bad", string: '' } });
     expect(only('errors.invalid-params-shape', obs({ groups: [group('items:save', [rejectInstead])] }), 'items:save').status).toBe('failed');
+    // Skips say why: nothing invalid to send, or every invalid call timed out.
+    const none = only('errors.invalid-params-shape', obs({ groups: [group('items:get', [call('items:get')])] }), 'items:get');
+    expect([none.status, none.message]).toEqual(['skipped', expect.stringContaining('no invalid input could be generated')]);
+    const hung = only('errors.invalid-params-shape', obs({ groups: [group('items:get', [call('items:get', { role: 'invalid', outcome: 'timeout' })])] }), 'items:get');
+    expect([hung.status, hung.message]).toEqual(['skipped', 'no invalid input settled (timeout)']);
   });
 
   it('errors.documented-shape: Electron prefix + message regex pass; another format or a union rejection fails', () => {
