@@ -3,7 +3,7 @@
 // calls); here the observations are only judged, by the drift rules below, into the same report
 // shape as `conform diff` (format `conform-drift/1`).
 import type { Channel, Pack } from '../../specs/model.ts';
-import type { MainObservation } from '../../runner/checks/observations.ts';
+import { isConformChannel, type MainObservation } from '../../runner/checks/observations.ts';
 import { codec } from '../../runner/checks/values.ts';
 import { compareChanges } from './engine.ts';
 import type { Change, DiffReport, Finding, RuleInfo, Severity } from './types.ts';
@@ -102,7 +102,7 @@ export const undocumentedHandler: DriftRule = {
   who: 'main',
   what: 'main: a channel in no contract is reachable from the renderer (untested attack surface), or the pack is incomplete',
   check: ({ pack, registered }) =>
-    [...registered].filter(([ch, apis]) => apis.size > 0 && ch !== '*' && !pack.byName.has(ch)).map(([ch, apis]) => ({ channel: ch, message: `main registered ${[...apis].join(', ')} for ${ch}, which the pack does not list` })),
+    [...registered].filter(([ch, apis]) => apis.size > 0 && ch !== '*' && !isConformChannel(ch) && !pack.byName.has(ch)).map(([ch, apis]) => ({ channel: ch, message: `main registered ${[...apis].join(', ')} for ${ch}, which the pack does not list` })),
 };
 
 export const undocumentedSend: DriftRule = {
@@ -116,7 +116,7 @@ export const undocumentedSend: DriftRule = {
     const seen = new Set<string>();
     const out: (Finding & { channel?: string })[] = [];
     for (const o of obs.main) {
-      if (o.kind !== 'send' || !o.channel || seen.has(o.channel)) continue;
+      if (o.kind !== 'send' || !o.channel || seen.has(o.channel) || isConformChannel(o.channel)) continue;
       const ch = pack.byName.get(o.channel);
       if (ch && ch.kind === 'event') continue;
       seen.add(o.channel);

@@ -3,7 +3,7 @@
 // (runner/faults.ts) and the README table refer to them.
 import type { Channel, Pack, SchemaNode, Stream } from '../../specs/model.ts';
 import { compileGrammar, type CompiledGrammar } from '../../specs/grammar.ts';
-import type { CallObservation, GroupObservation, MainObservation, StreamRun } from './observations.ts';
+import { isConformChannel, type CallObservation, type GroupObservation, type MainObservation, type StreamRun } from './observations.ts';
 import type { CheckContext, CheckDefinition, CheckResult } from './types.ts';
 import { atPath, brief, decode, sameEncoded, trimArgs } from './values.ts';
 import { DEFAULT_SEVERITY, SECURITY_CHECKS } from '../security/checks.ts';
@@ -229,8 +229,7 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const seen = new Map<string, string>();
       for (const o of ctx.obs.main) {
-        // `conform:` channels are Conform's own plumbing (the mock main process), not the app's.
-        if (!o.channel || o.channel === '*' || o.channel.startsWith('conform:')) continue;
+        if (!o.channel || o.channel === '*' || isConformChannel(o.channel)) continue;
         if (o.kind === 'register') seen.set(o.channel, seen.get(o.channel) ?? `registered with ipcMain.${o.api}`);
         else if (o.kind === 'send') seen.set(o.channel, seen.get(o.channel) ?? `sent with ${o.api}`);
       }

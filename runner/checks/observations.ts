@@ -131,3 +131,6 @@ export interface RunObservations {
   /** What the security probes observed (runner/security/driver.ts); absent when they did not run. */
   security?: import('../security/observations.ts').SecurityObservations;
 }
+
+/** Conform's own plumbing channels (the mock main process: `conform:listen`, `conform:unknown`), never an app's drift. */
+export const isConformChannel = (channel: string): boolean => channel.startsWith('conform:');

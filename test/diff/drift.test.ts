@@ -57,6 +57,12 @@ describe('drift rules', () => {
     });
   }
 
+  it("Conform's own plumbing channels (the mock main process) are not drift", () => {
+    const obs = clean();
+    obs.main.push(o('register', { api: 'handle', channel: 'conform:unknown' }), o('register', { api: 'on', channel: 'conform:listen' }));
+    expect(rules(obs)).toEqual([]);
+  });
+
   it('the README lists every drift rule with its severity', () => {
     const readme = readFileSync('reports/diff/README.md', 'utf8');
     for (const r of DRIFT_RULES) expect(readme.split('\n').find((l) => l.startsWith(`| \`${r.id}\` | ${r.severity} |`)), r.id).toBeDefined();
