@@ -12,10 +12,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCassette } from '../mocks/cassette.ts';
 import { MockEngine } from '../mocks/engine.ts';
+import { electronMockApp } from '../mocks/host.ts';
 import { loadPack } from '../specs/loader.ts';
 import { launchApp } from '../runner/runtime.ts';
 
-const MAIN = fileURLToPath(new URL('../mocks/main/main.cjs', import.meta.url));
 const BLANK = fileURLToPath(new URL('../test/mocks/fixtures/blank.html', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 2000);
 
@@ -79,9 +79,8 @@ async function main(): Promise<void> {
   writeFileSync(preload, "const { contextBridge, ipcRenderer } = require('electron');\ncontextBridge.exposeInMainWorld('bench', { invoke: (c, ...a) => ipcRenderer.invoke(c, ...a), on: (c, f) => ipcRenderer.on(c, (_e, ...a) => f(...a)), send: (c, ...a) => ipcRenderer.send(c, ...a) });\n");
   const cassetteFile = join(dir, 'bench.jsonl');
   writeFileSync(cassetteFile, replayCassette());
-  const config = join(dir, 'config.json');
-  writeFileSync(config, JSON.stringify({ pack: 'script-manager', seed: 1, renderer: BLANK, preload, control: false }));
-  const launched = await launchApp({ main: MAIN, args: [`--conform-mock-config=${config}`], timeoutMs: 60_000 });
+  const first = electronMockApp({ pack: 'script-manager', seed: 1, renderer: BLANK, preload, control: false });
+  const launched = await launchApp({ main: first.main, args: first.args, timeoutMs: 60_000 });
   try {
     const page = await launched.app.firstWindow({ timeout: 60_000 });
     await page.waitForFunction(() => (window as any).bench);
@@ -111,8 +110,8 @@ async function main(): Promise<void> {
 
     // Replay timing as the renderer sees it (the mock replays the chat stream of the cassette).
     await launched.close();
-    writeFileSync(config, JSON.stringify({ pack: 'ollama-desktop', seed: 1, renderer: BLANK, preload, control: false, cassette: cassetteFile, speed: 1 }));
-    const replay = await launchApp({ main: MAIN, args: [`--conform-mock-config=${config}`], timeoutMs: 60_000 });
+    const second = electronMockApp({ pack: 'ollama-desktop', seed: 1, renderer: BLANK, preload, control: false, cassette: cassetteFile, speed: 1 });
+    const replay = await launchApp({ main: second.main, args: second.args, timeoutMs: 60_000 });
     try {
       const p2 = await replay.app.firstWindow({ timeout: 60_000 });
       await p2.waitForFunction(() => (window as any).bench);
@@ -138,9 +137,11 @@ async function main(): Promise<void> {
       console.log(`replay timing error in the renderer: p50 ${f3(pct(err, 50))} ms, p95 ${f3(pct(err, 95))} ms, max ${f3(Math.max(...err))} ms (one-way IPC delay ${f3(base)} ms removed)`);
     } finally {
       await replay.close();
+      second.remove();
     }
   } finally {
     await launched.close();
+    first.remove();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,10 +4,10 @@
 // one stream) against Conform's mock main process with --strict-params, which answers every
 // channel and rejects invalid params in each channel's documented shape, like a conforming app.
 // Targets on 2 cores: a 75-channel pack in <= 5 s, check overhead <= 1.5x the raw round trip.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronMockApp } from '../mocks/host.ts';
 import { loadPack } from '../specs/loader.ts';
 import type { Pack } from '../specs/model.ts';
 import { runChecks } from '../runner/checks/catalog.ts';
@@ -105,12 +105,8 @@ for (const app of APPS) {
 // A real 75-channel pack, end to end. Baseline, same run: launching and closing the same app
 // without running anything (what no tool can avoid).
 {
-  const dir = mkdtempSync(join(tmpdir(), 'conform-bench-'));
+  const { main: app, args, remove } = electronMockApp({ pack: BIG_PACK, seed: 1, control: false, strictParams: true });
   try {
-    const config = join(dir, 'mock.json');
-    writeFileSync(config, JSON.stringify({ pack: BIG_PACK, seed: 1, control: false, strictParams: true }));
-    const app = join(root, 'mocks/main/main.cjs');
-    const args = [`--conform-mock-config=${config}`];
     const pack = await loadPack(BIG_PACK);
     const l0 = performance.now();
     const bare = await AppSession.start({ main: app, args, roots: pack.roots }, 1);
@@ -127,6 +123,6 @@ for (const app of APPS) {
     const fixed = Object.entries(timing.groups).filter(([k]) => k.startsWith('(')).map(([k, v]) => `${k} ${v} ms`).join(', ');
     console.log(`  launch ${fmt(timing.launchMs / 1000)} s, streams ${fmt(Object.values(timing.streams).reduce((a, b) => a + b, 0) / 1000)} s, ${groups.length} channel groups ${fmt(groups.reduce((a, [, v]) => a + v, 0) / 1000)} s, ${fixed}, judge ${timing.judgeMs} ms, close ${fmt(timing.closeMs / 1000)} s`);
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }

@@ -11,8 +11,9 @@ const OPS: Op[] = ['list', 'get', 'create', 'upsert', 'update', 'delete'];
 
 export class NotFound extends Error {}
 
-function getPath(value: unknown, path: string | undefined): unknown {
-  if (!path) return value;
+/** Value at a dotted path; no path (or `$`) is the value itself. */
+export function getPath(value: unknown, path: string | undefined): unknown {
+  if (!path || path === '$') return value;
   let cur = value;
   for (const k of path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
   return cur;

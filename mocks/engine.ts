@@ -10,7 +10,7 @@ import { generateValid, inspectSchema } from '../specs/generate.ts';
 import { compileGrammar, type CompiledGrammar } from '../specs/grammar.ts';
 import { redactSecrets } from '../specs/redact.ts';
 import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cassette.ts';
-import { Collections, NotFound } from './collections.ts';
+import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
 import { seededRandom } from '../specs/random.ts';
 
@@ -65,13 +65,6 @@ function hash32(text: string): number {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
-
-function getPath(value: unknown, path: string): unknown {
-  if (path === '$' || path === '') return value;
-  let cur = value;
-  for (const k of path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
-  return cur;
-}
 
 function setPath(value: unknown, path: string, v: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;

@@ -1,5 +1,9 @@
 // What every mock host shares: building the engine from options, answering the bridge's host
 // protocol (browser and Vite), and a sink that batches pushes into `window.__conformDispatch`.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Collection, Pack } from '../specs/model.ts';
 import { loadPack } from '../specs/loader.ts';
 import { readCassette } from './cassette.ts';
@@ -30,6 +34,20 @@ export interface MockConfig {
   reporters?: string[];
   /** Which runtime the Electron host runs on (for reports). */
   runtime?: 'electron' | 'standin';
+}
+
+/** The Electron mock's main script (mocks/main/main.cjs). */
+const MOCK_MAIN = fileURLToPath(new URL('./main/main.cjs', import.meta.url));
+
+/**
+ * The Electron mock as an app to launch: its main script and the argument that hands it `cfg`
+ * (written to a temp file, which `remove()` deletes).
+ */
+export function electronMockApp(cfg: MockConfig): { main: string; args: string[]; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'conform-mock-'));
+  const file = join(dir, 'config.json');
+  writeFileSync(file, JSON.stringify(cfg));
+  return { main: MOCK_MAIN, args: [`--conform-mock-config=${file}`], remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export async function createEngine(cfg: MockConfig, log: (line: string) => void = () => {}): Promise<{ pack: Pack; engine: MockEngine }> {

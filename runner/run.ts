@@ -18,7 +18,7 @@ import type {
   WindowObservation,
 } from './checks/observations.ts';
 import type { CheckResult } from './checks/types.ts';
-import { decode, sameEncoded, trimArgs } from './checks/values.ts';
+import { atPath, decode, sameEncoded, trimArgs } from './checks/values.ts';
 import { UsageError } from './cli/errors.ts';
 import { Planner, type PlanOptions, type Step } from './run/plan.ts';
 import { runSecurityProbes } from './security/driver.ts';
@@ -334,9 +334,7 @@ class Runner {
     const values = paths
       .map((p) => {
         const [head, ...rest] = p.split('.');
-        let cur = decode(bound[head!]);
-        for (const k of rest) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
-        return cur;
+        return atPath(decode(bound[head!]), rest.join('.'));
       })
       .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
     if (values.length > 0) this.quietWatches.push({ group, values, launch: s.launchIndex, cleanedAt: s.mainNow });

@@ -368,13 +368,19 @@ class ProcessManager {
     return !rt.child;
   }
 
-  async stop(id) {
+  /** The running process of a script that is to be stopped, and its exit; null when nothing runs. */
+  beginStop(id) {
     if (!this.getScript(id) && !this.runtimes.has(id)) throw new ScriptNotFoundError(id);
     const rt = this.runtimes.get(id);
-    if (!rt) return;
-    if (this.cancelBackoff(rt) || !rt.child) return;
+    if (!rt || this.cancelBackoff(rt) || !rt.child) return null;
     rt.stopRequested = true;
-    const exited = this.waitForExit(rt);
+    return { rt, exited: this.waitForExit(rt) };
+  }
+
+  async stop(id) {
+    const stopping = this.beginStop(id);
+    if (!stopping) return;
+    const { rt, exited } = stopping;
     if (rt.status !== 'stopping') this.setStatus(rt, 'stopping');
     if (this.fault('sm-stop-does-not-kill')) {
       // Bug: `rt.child.kill` without the call: nothing is signalled, the process runs on.
@@ -388,14 +394,10 @@ class ProcessManager {
   }
 
   async killTree(id) {
-    if (!this.getScript(id) && !this.runtimes.has(id)) throw new ScriptNotFoundError(id);
-    const rt = this.runtimes.get(id);
-    if (!rt) return;
-    if (this.cancelBackoff(rt) || !rt.child) return;
-    rt.stopRequested = true;
-    const exited = this.waitForExit(rt);
-    this.signal(rt, 'SIGKILL');
-    await exited;
+    const stopping = this.beginStop(id);
+    if (!stopping) return;
+    this.signal(stopping.rt, 'SIGKILL');
+    await stopping.exited;
   }
 
   async restart(id) {

@@ -1,5 +1,6 @@
 // Helpers the checks share: decoding observed values, comparing them, reading dotted paths.
 import { createRequire } from 'node:module';
+import { deepEqual } from '../../specs/generate/view.ts';
 
 interface Codec {
   encodeValue(value: unknown, opts?: { redact?: boolean; maxString?: number; maxItems?: number }): unknown;
@@ -24,19 +25,7 @@ export function trimArgs(args: unknown[]): unknown[] {
 
 /** Deep equality of two encoded values; truncated/redacted markers match anything. */
 export function sameEncoded(a: unknown, b: unknown): boolean {
-  if (codec.isOpaqueMarker(a) || codec.isOpaqueMarker(b)) return true;
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => sameEncoded(x, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).sort();
-  const bk = Object.keys(bo).sort();
-  return ak.length === bk.length && ak.every((k, i) => k === bk[i] && sameEncoded(ao[k], bo[k]));
+  return deepEqual(a, b, codec.isOpaqueMarker);
 }
 
 /** Value at a dotted path (`a.b.0.c`); undefined when absent. */

@@ -3,20 +3,16 @@
 // (and every Tauri pack) runs the renderer in plain Chromium with the bridge injected.
 // `conform mock ctl <url> <token> <command>` drives a running mock's control endpoint.
 import type { Command } from 'commander';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { CassetteError, readCassette } from '../../mocks/cassette.ts';
 import { startControlServer } from '../../mocks/control.ts';
-import { createEngine, type MockConfig } from '../../mocks/host.ts';
+import { createEngine, electronMockApp, type MockConfig } from '../../mocks/host.ts';
 import { writeVerifyReports } from '../../mocks/verify.ts';
 import { loadPack } from '../../specs/loader.ts';
 import { resolveScenario } from '../../mocks/scenario.ts';
 import { launchApp } from '../runtime.ts';
 import { UsageError } from './errors.ts';
-
-export const MOCK_MAIN = fileURLToPath(new URL('../../mocks/main/main.cjs', import.meta.url));
 
 interface MockOptions {
   renderer?: string;
@@ -61,14 +57,11 @@ async function preflight(packName: string, o: MockOptions): Promise<void> {
 }
 
 async function runElectron(cfg: MockConfig, electron: string | undefined): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'conform-mock-cli-'));
-  const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify(cfg));
+  const mock = electronMockApp(cfg);
   // Ctrl-C may end this process through Playwright's own SIGINT handler (exit 130): clean up on exit too.
-  const removeDir = () => rmSync(dir, { recursive: true, force: true });
-  process.once('exit', removeDir);
+  process.once('exit', mock.remove);
   try {
-    const launched = await launchApp({ main: MOCK_MAIN, args: [`--conform-mock-config=${file}`], electron, timeoutMs: 60_000 });
+    const launched = await launchApp({ main: mock.main, args: mock.args, electron, timeoutMs: 60_000 });
     process.stderr.write(`conform mock: ${cfg.pack} on ${launched.runtime.reason}\n`);
     const proc = launched.app.process();
     proc.stdout?.pipe(process.stdout);
@@ -86,8 +79,8 @@ async function runElectron(cfg: MockConfig, electron: string | undefined): Promi
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
   } finally {
-    removeDir();
-    process.off('exit', removeDir);
+    mock.remove();
+    process.off('exit', mock.remove);
   }
 }
 

@@ -131,17 +131,19 @@ function resolveBase(id: string, base: string): string {
   }
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
+/** JSON deep equality; a value `wildcard` accepts (on either side, at any depth) equals anything. */
+export function deepEqual(a: unknown, b: unknown, wildcard?: (v: unknown) => boolean): boolean {
+  if (wildcard && (wildcard(a) || wildcard(b))) return true;
   if (a === b) return true;
   if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
   if (Array.isArray(a) !== Array.isArray(b)) return false;
   if (Array.isArray(a)) {
     const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
+    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i], wildcard));
   }
   const ka = Object.keys(a as object);
   const kb = Object.keys(b as object);
-  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as any)[k], (b as any)[k]));
+  return ka.length === kb.length && ka.every((k) => Object.hasOwn(b as object, k) && deepEqual((a as any)[k], (b as any)[k], wildcard));
 }
 
 function build(store: SchemaStore, sub: Sub, key: string, decided?: ReadonlySet<object>): View {

@@ -1,21 +1,18 @@
 // The mock main process as an app under test: with --strict-params it must pass `conform run` of
 // its own pack (the runner, checks and mock agree on the contract). Only security probes may fail:
 // the mock implements no x-guard and has no renderer page of its own (CSP).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { electronMockApp } from '../../mocks/host.ts';
 import { runConformance } from '../../runner/run.ts';
-import { MOCK_MAIN } from './helpers.ts';
-
-const dir = mkdtempSync(join(tmpdir(), 'conform-mock-run-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function runAgainstMock(pack: string, strictParams: boolean) {
-  const config = join(dir, `${pack}-${strictParams}.json`);
-  writeFileSync(config, JSON.stringify({ pack, seed: 1, control: false, strictParams }));
-  const { report } = await runConformance({ pack, app: MOCK_MAIN, args: [`--conform-mock-config=${config}`], seed: 1 });
-  return report.checks.filter((c) => c.status === 'failed');
+  const mock = electronMockApp({ pack, seed: 1, control: false, strictParams });
+  try {
+    const { report } = await runConformance({ pack, app: mock.main, args: mock.args, seed: 1 });
+    return report.checks.filter((c) => c.status === 'failed');
+  } finally {
+    mock.remove();
+  }
 }
 
 describe('conform run against the mock main process', () => {

@@ -1,40 +1,36 @@
 // Shared fixtures for the mock tests: start the Electron mock (stand-in) or the browser mock, and
 // build per-channel call plans (generated valid args, prerequisites and fixtures from the pack).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { generateValid } from '../../specs/generate.ts';
 import type { Channel, Pack } from '../../specs/model.ts';
 import { launchApp, type LaunchedApp } from '../../runner/runtime.ts';
-import type { MockConfig } from '../../mocks/host.ts';
+import { electronMockApp, type MockConfig } from '../../mocks/host.ts';
 
-export const MOCK_MAIN = fileURLToPath(new URL('../../mocks/main/main.cjs', import.meta.url));
 export const BLANK_PAGE = fileURLToPath(new URL('./fixtures/blank.html', import.meta.url));
 
 export interface ElectronMock {
   launched: LaunchedApp;
   page: Page;
-  dir: string;
   close(): Promise<void>;
 }
 
 export async function startElectronMock(cfg: MockConfig, opts: { require?: string[] } = {}): Promise<ElectronMock> {
-  const dir = mkdtempSync(join(tmpdir(), 'conform-mock-test-'));
-  const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify({ renderer: BLANK_PAGE, ...cfg }));
-  const launched = await launchApp({ main: MOCK_MAIN, args: [`--conform-mock-config=${file}`], require: opts.require, timeoutMs: 60_000 });
+  const mock = electronMockApp({ renderer: BLANK_PAGE, ...cfg });
+  const launched = await launchApp({ main: mock.main, args: mock.args, require: opts.require, timeoutMs: 60_000 }).catch((err) => {
+    mock.remove();
+    throw err;
+  });
   const stderr: string[] = [];
   launched.app.process().stderr?.on('data', (d: Buffer) => stderr.push(String(d)));
   const close = async () => {
     await launched.close();
-    rmSync(dir, { recursive: true, force: true });
+    mock.remove();
   };
   try {
     const page = await launched.app.firstWindow({ timeout: 60_000 });
     await page.waitForFunction(() => typeof (window as unknown as { __conformMock?: unknown }).__conformMock === 'object', undefined, { timeout: 30_000 });
-    return { launched, page, dir, close };
+    return { launched, page, close };
   } catch (err) {
     await close();
     throw new Error(`${(err as Error).message}\nmock stderr:\n${stderr.join('').slice(-2000)}`);

@@ -230,6 +230,12 @@ class WebContents extends EventEmitter {
     debug(`window ${this.id}: creating target`);
     const { targetId } = await state.cdp.send('Target.createTarget', { url: 'about:blank', width, height, newWindow: true });
     debug(`window ${this.id}: target ${targetId}`);
+    await this._attachTarget(targetId);
+    debug(`window ${this.id}: attached as session ${this._sessionId}`);
+  }
+
+  /** Attach to a page target and prepare it: IPC binding, renderer runtime, preload. */
+  async _attachTarget(targetId) {
     this._targetId = targetId;
     state.byTarget.set(targetId, this);
     const { sessionId } = await state.cdp.send('Target.attachToTarget', { targetId, flatten: true });
@@ -248,27 +254,14 @@ class WebContents extends EventEmitter {
     const preload = this._preloadScript();
     if (preload) steps.push(send('Page.addScriptToEvaluateOnNewDocument', { source: preload }));
     await Promise.all(steps);
-    debug(`window ${this.id}: attached as session ${sessionId}`);
   }
 
   /** A window the page opened itself (window.open allowed by the handler): attach to its target. */
   async _adopt(targetId, url) {
     await state.browserUp;
-    this._targetId = targetId;
     this._url = url || '';
     this._navigated = true;
-    state.byTarget.set(targetId, this);
-    const { sessionId } = await state.cdp.send('Target.attachToTarget', { targetId, flatten: true });
-    this._sessionId = sessionId;
-    state.bySession.set(sessionId, this);
-    const send = (m, p) => state.cdp.send(m, p, sessionId);
-    const steps = [
-      send('Page.enable'), send('Runtime.enable'), send('Runtime.addBinding', { name: BINDING }), send('Debugger.enable'),
-      send('Page.addScriptToEvaluateOnNewDocument', { source: this._rendererScript() }),
-    ];
-    const preload = this._preloadScript();
-    if (preload) steps.push(send('Page.addScriptToEvaluateOnNewDocument', { source: preload }));
-    await Promise.all(steps);
+    await this._attachTarget(targetId);
     debug(`window ${this._win && this._win.id}: adopted popup target ${targetId}`);
   }
 
