@@ -13,10 +13,12 @@ import type { CompiledGrammar } from './grammar.ts';
 import { ContractError } from './model.ts';
 import type {
   Channel,
+  ChannelAssumptions,
   ChannelKind,
   Collection,
   Correlation,
   ErrorContract,
+  InvalidParamsAnswer,
   JsonSchema,
   Pack,
   Params,
@@ -25,6 +27,7 @@ import type {
   SchemaNode,
   SourcePos,
   Stream,
+  StreamAssumptions,
   Transport,
   WindowPosture,
 } from './model.ts';
@@ -722,6 +725,7 @@ class PackBuilder {
       notes: asNotes(c.notes),
       roots: allRoots,
       window: c.window as WindowPosture | undefined,
+      invalidParams: (c.invalidParams ?? 'unspecified') as InvalidParamsAnswer,
       channels,
       byName,
       streams,
@@ -950,7 +954,7 @@ class PackBuilder {
       switch (rawErr.style) {
         case 'rejection':
           if (transport !== 'electron' || kind !== 'invoke') fail(at('errors', 'style'), `style rejection is an Electron invoke error contract (this is a ${transport} ${kind})`);
-          errors = { style: 'rejection', message: rawErr.message as string | undefined, note };
+          errors = { style: 'rejection', message: rawErr.message as string | undefined, note, ...(rawErr.when ? { when: rawErr.when as string } : {}) };
           break;
         case 'result-union':
           if (!callable) fail(at('errors', 'style'), `a ${kind} channel returns nothing, so it cannot have a result-union error contract`);
@@ -959,6 +963,7 @@ class PackBuilder {
             error: this.schemaAt({ file: f, path: at('errors', 'error') }),
             discriminator: rawErr.discriminator as Record<string, unknown> | undefined,
             note,
+            ...(rawErr.when ? { when: rawErr.when as string } : {}),
           };
           break;
         case 'tauri-string':
@@ -971,6 +976,14 @@ class PackBuilder {
         default:
           errors = { style: 'unspecified', note: note! };
       }
+    }
+
+    // What invalid params get: the channel's statement, else the pack's default; it must fit the error style.
+    const invalidParams = ((raw.invalidParams ?? (f.data as Record<string, unknown>).invalidParams ?? 'unspecified') as InvalidParamsAnswer);
+    const needs: Partial<Record<InvalidParamsAnswer, ErrorContract['style']>> = { rejected: 'rejection', 'error-branch': 'result-union' };
+    if (callable && needs[invalidParams] && needs[invalidParams] !== errors.style) {
+      fail(raw.invalidParams !== undefined ? at('invalidParams') : ['invalidParams'],
+        `invalidParams: ${invalidParams} needs errors style ${needs[invalidParams]}, but channel ${name} has style ${errors.style}`);
     }
 
     // prerequisites, fixtures, cleanup: shapes here; channel names once includes are known.
@@ -1033,6 +1046,8 @@ class PackBuilder {
       payload,
       channelParam,
       errors,
+      invalidParams: callable ? invalidParams : 'unspecified',
+      assumed: { ...((raw.assumed ?? {}) as ChannelAssumptions) },
       budgetMs: raw.budgetMs as number | undefined,
       prerequisites: prerequisites.map((p) => ({ call: p.call, args: p.args, ...(p.as ? { as: p.as } : {}) })),
       fixtures,
@@ -1215,6 +1230,7 @@ class PackBuilder {
       abort: abortRaw ? { ...abortRaw } : undefined,
       correlation,
       budget: raw.budget as Stream['budget'],
+      assumed: { ...((raw.assumed ?? {}) as StreamAssumptions) },
       notes: asNotes(raw.notes),
       pos: f.posAt(['streams', name], 'key'),
     };

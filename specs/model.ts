@@ -28,6 +28,10 @@ export interface ValidationIssue {
   path: string;
   message: string;
   keyword: string;
+  /** The broken keyword sits in a schema the pack marked `x-assumed`: the note. */
+  assumed?: string;
+  /** The broken keyword sits in an object the document declares closed (`x-exact: true`). */
+  exact?: boolean;
 }
 
 /** Compile-once, validate-many access to every schema of a pack (and of packs it includes). */
@@ -71,13 +75,32 @@ export type Params =
  * - tauri-string: Tauri `Result<T, String>`: the promise rejects with a bare string.
  * - none: the document states no failure mode (fire-and-forget send, events).
  * - unspecified: the document leaves it open; `note` says what is unknown.
+ * `when` (rejection, result-union): the condition under which a VALID input can fail, as the
+ * document states it (e.g. "the id names no script"); without it a valid call that fails is a
+ * violation.
  */
 export type ErrorContract =
-  | { style: 'rejection'; message?: string; note?: string }
-  | { style: 'result-union'; error: SchemaNode; discriminator?: Record<string, unknown>; note?: string }
+  | { style: 'rejection'; message?: string; note?: string; when?: string }
+  | { style: 'result-union'; error: SchemaNode; discriminator?: Record<string, unknown>; note?: string; when?: string }
   | { style: 'tauri-string'; note?: string }
   | { style: 'none'; note?: string }
   | { style: 'unspecified'; note: string };
+
+/**
+ * What a channel answers to invalid params, as the contract states it (`invalidParams:`; the pack's
+ * top-level `invalidParams:` is the default, `unspecified` when neither says):
+ * - rejected: the call rejects (errors style `rejection`);
+ * - error-branch: the call resolves to the error branch (errors style `result-union`);
+ * - tolerated: the app accepts invalid input (defaults, ignores extra properties);
+ * - unspecified: the document says nothing; what the app did is reported, never a violation.
+ */
+export type InvalidParamsAnswer = 'rejected' | 'error-branch' | 'tolerated' | 'unspecified';
+export const INVALID_PARAMS_ANSWERS: InvalidParamsAnswer[] = ['rejected', 'error-branch', 'tolerated', 'unspecified'];
+
+/** Parts of a channel a pack may mark as assumed (not in its source document), each with a note. */
+export type ChannelAssumptions = Partial<Record<'bridge' | 'invalidParams' | 'errors' | 'budgetMs', string>>;
+/** Parts of a stream a pack may mark as assumed. */
+export type StreamAssumptions = Partial<Record<'grammar' | 'budget' | 'abort' | 'correlation', string>>;
 
 /** A call made before a stateful channel is exercised, so generated checks have a fixture. */
 export interface Prerequisite {
@@ -112,6 +135,10 @@ export interface Channel {
   /** kind 'channel-stream': name of the named param that carries the Tauri Channel (e.g. `onEvent`). */
   channelParam?: string;
   errors: ErrorContract;
+  /** What invalid params get (the channel's statement, else the pack's default, else `unspecified`). */
+  invalidParams: InvalidParamsAnswer;
+  /** Constraints the pack added beyond its document (`assumed:`): a violation is a warning naming the note. */
+  assumed: ChannelAssumptions;
   /** Latency budget for one call, ms. */
   budgetMs?: number;
   prerequisites: Prerequisite[];
@@ -160,6 +187,8 @@ export interface Stream {
   abort?: { call: string; args?: unknown; terminal?: string };
   correlation: Correlation[];
   budget?: { firstEventMs?: number; totalMs?: number };
+  /** Parts the pack added beyond its document (`assumed:`): a violation is a warning naming the note. */
+  assumed: StreamAssumptions;
   notes?: string[];
   pos: SourcePos;
 }
@@ -202,6 +231,10 @@ export interface WindowPosture {
  * - `x-guard: { pathUnder: <root> }` root is `userData`, `temp`, `downloads`, or a named root.
  * - `x-guard: { schemes: [http, https] }`, `{ hosts: [...] }`, `{ maxBytes: N }`.
  * - `x-unspecified: "<note>"`: the document leaves this type open; accepts anything.
+ * - `x-assumed: "<note>"`: the constraints of this schema node were added by the pack, not the
+ *   document: a value breaking them is a warning that names the note.
+ * - `x-exact: true`: the document declares the object closed: an undocumented field is an error
+ *   (elsewhere undocumented fields are drift, a warning).
  * This type mirrors the `x-guard` keyword.
  */
 export interface Guard {
@@ -230,6 +263,8 @@ export interface Pack {
   streams: Stream[];
   /** Stateful collections (mock answers stay consistent across create/list/get/update/delete). */
   collections: Collection[];
+  /** Pack-level default of `Channel.invalidParams` (`invalidParams:` at the top of contract.yaml). */
+  invalidParams: InvalidParamsAnswer;
   /** Packs whose channels this pack includes, with the channel names taken. */
   includes: { pack: string; channels: string[] }[];
   /** Absolute folder and files the pack was loaded from. */

@@ -19,14 +19,14 @@ const addFormats: AddFormats =
 export type Ajv = InstanceType<Ajv2020Class>;
 
 /** Conform's annotation keywords (see specs/README.md, "Annotations"). */
-export const ANNOTATION_KEYWORDS = ['x-unspecified', 'x-secret', 'x-guard', 'x-void'] as const;
+export const ANNOTATION_KEYWORDS = ['x-unspecified', 'x-secret', 'x-guard', 'x-void', 'x-assumed', 'x-exact'] as const;
 
 /**
  * Top-level keys of a contract file. The store registers whole YAML files as ajv documents so that
  * JSON pointers into them (`#/channels/<name>/returns`) resolve; ajv compiles a document's root
  * when it resolves a pointer into it, so strict mode must know these keys. They validate nothing.
  */
-const CONTRACT_ROOT_KEYS = ['conform', 'app', 'transport', 'source', 'bridge', 'window', 'include', 'channels', 'streams', 'collections', 'notes'];
+const CONTRACT_ROOT_KEYS = ['conform', 'app', 'transport', 'source', 'bridge', 'window', 'include', 'channels', 'streams', 'collections', 'notes', 'invalidParams'];
 
 export interface SchemaFile {
   /** Absolute file URI without fragment, e.g. `conform:/packs/clawdesk/types.yaml`. */
@@ -58,6 +58,8 @@ export interface ConformSchemaStore extends SchemaStore {
 export function createAjv(): Ajv {
   const ajv = new Ajv2020({
     allErrors: true,
+    // parentSchema on each error: the checks read `x-assumed` / `x-exact` next to the broken keyword.
+    verbose: true,
     // Strict schema mode catches typos such as `additionalProperty`; the type/tuple checks of
     // strict mode reject legal schemas (optional positional params, `type` beside `anyOf`).
     strict: false,
@@ -85,6 +87,9 @@ export function createAjv(): Ajv {
       },
     },
   });
+  // Annotations the checks read (a violation under `x-assumed` is a warning; `x-exact` closes an object).
+  ajv.addKeyword({ keyword: 'x-assumed', metaSchema: { type: 'string', minLength: 1 } });
+  ajv.addKeyword({ keyword: 'x-exact', metaSchema: { type: 'boolean' } });
   // `x-void: true`: the value must be `undefined` (a Promise<void> result, Rust `()`).
   ajv.addKeyword({
     keyword: 'x-void',
@@ -140,10 +145,21 @@ function isSchema(value: unknown): value is JsonSchema {
   return typeof value === 'boolean' || (value !== null && typeof value === 'object' && !Array.isArray(value));
 }
 
+/** `x-assumed` / `x-exact` of the schema node holding a broken keyword. */
+function annotationsOf(parent: unknown): Pick<ValidationIssue, 'assumed' | 'exact'> {
+  if (!parent || typeof parent !== 'object') return {};
+  const p = parent as Record<string, unknown>;
+  return {
+    ...(typeof p['x-assumed'] === 'string' ? { assumed: p['x-assumed'] } : {}),
+    ...(p['x-exact'] === true ? { exact: true } : {}),
+  };
+}
+
 export function toIssues(errors: ErrorObject[] | null | undefined): ValidationIssue[] {
   return (errors ?? []).map((e) => ({
     path: e.instancePath,
     keyword: e.keyword,
+    ...annotationsOf(e.parentSchema),
     message:
       e.keyword === 'additionalProperties'
         ? `must NOT have additional property '${(e.params as { additionalProperty: string }).additionalProperty}'`

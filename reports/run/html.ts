@@ -2,7 +2,7 @@
 // line diff (the `diff` package), and each stream run's event timeline drawn as inline SVG.
 // No external assets: the file is attached to CI runs and opened offline.
 import { diffLines } from 'diff';
-import { byChannel, channelStatus, show, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
+import { byChannel, channelStatus, findingsText, show, unverifiedChannels, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#b45309'];
@@ -66,51 +66,70 @@ export function timelineSvg(t: StreamTimeline): string {
   return out.join('');
 }
 
+/** Severity badge (error/warning/info) plus the security risk when there is one. */
+function badges(c: ReportCheck): string {
+  return `${c.severity ? ` <span class="sev sev-${c.severity}">${c.severity}</span>` : ''}${c.risk ? ` <span class="risk risk-${c.risk}">risk ${c.risk}</span>` : ''}`;
+}
+
 function checkRow(c: ReportCheck): string {
-  return `<tr class="${c.status}"><td><code>${esc(c.id)}</code>${c.stream ? ` <small>${esc(c.stream)}</small>` : ''}</td><td class="st">${c.status}${c.severity ? ` <span class="sev sev-${c.severity}">${c.severity}</span>` : ''}</td><td>${esc(c.message)}</td><td class="num">${c.durationMs !== undefined ? c.durationMs.toFixed(1) : ''}</td></tr>`;
+  const cls = c.status === 'failed' ? `failed ${c.severity ?? 'error'}` : c.status;
+  return `<tr class="${cls}"><td><code>${esc(c.id)}</code>${c.stream ? ` <small>${esc(c.stream)}</small>` : ''}</td><td class="st">${c.status}${badges(c)}</td><td>${esc(c.message)}${c.assumption ? `<br><small class="legend">pack assumption: ${esc(c.assumption)}</small>` : ''}</td><td class="num">${c.durationMs !== undefined ? c.durationMs.toFixed(1) : ''}</td></tr>`;
 }
 
 const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#111;max-width:1200px}
 h1{font-size:20px;margin:0 0 4px} h2{font-size:16px;margin:28px 0 8px}
 .sum span{display:inline-block;margin-right:14px;font-weight:600}
-.sum .f{color:#b91c1c}.sum .p{color:#15803d}.sum .s{color:#6b7280}
+.sum .f{color:#b91c1c}.sum .w{color:#b45309}.sum .i{color:#2563eb}.sum .b{color:#7c2d12}.sum .p{color:#15803d}.sum .s{color:#6b7280}
 table{border-collapse:collapse;width:100%} td,th{border-bottom:1px solid #e5e7eb;padding:4px 8px;text-align:left;vertical-align:top}
-.sev{font-size:11px;padding:1px 5px;border-radius:3px;color:#fff;text-transform:uppercase}.sev-critical{background:#7f1d1d}.sev-high{background:#b91c1c}.sev-medium{background:#c2410c}.sev-low{background:#a16207}
-tr.failed td.st{color:#b91c1c;font-weight:600} tr.passed td.st{color:#15803d} tr.skipped td.st{color:#6b7280}
+.sev,.risk{font-size:11px;padding:1px 5px;border-radius:3px;color:#fff;text-transform:uppercase}.sev-error{background:#b91c1c}.sev-warning{background:#b45309}.sev-info{background:#2563eb}
+.risk{background:#fff;border:1px solid #7f1d1d;color:#7f1d1d}
+tr.failed td.st{color:#b91c1c;font-weight:600} tr.failed.warning td.st{color:#b45309} tr.failed.info td.st{color:#2563eb;font-weight:400} tr.passed td.st{color:#15803d} tr.skipped td.st{color:#6b7280} tr.blocked td.st,tr.unverified td.st{color:#7c2d12;font-weight:600} tr.partial td.st,tr.warning td.st{color:#b45309;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 details>summary{cursor:pointer;padding:4px 0} details.channel>summary code{font-weight:600}
 .badge{display:inline-block;border-radius:3px;padding:0 6px;margin-left:6px;font-size:12px;color:#fff}
-.badge.failed{background:#b91c1c}.badge.passed{background:#15803d}.badge.skipped{background:#9ca3af}
+.badge.failed{background:#b91c1c}.badge.passed{background:#15803d}.badge.skipped{background:#9ca3af}.badge.blocked,.badge.unverified{background:#7c2d12}.badge.warning,.badge.partial{background:#b45309}
 pre.diff{background:#f9fafb;border:1px solid #e5e7eb;padding:8px;overflow:auto;max-height:420px;font-size:12px}
 pre.diff .add{color:#166534;background:#dcfce7;display:block}pre.diff .del{color:#991b1b;background:#fee2e2;display:block}pre.diff .same{display:block;color:#374151}
-.failure{border-left:3px solid #b91c1c;padding:4px 12px;margin:12px 0}
+.failure{border-left:3px solid #b91c1c;padding:4px 12px;margin:12px 0}.failure.warning{border-color:#b45309}.failure.info{border-color:#2563eb}.failure.blocked{border-color:#7c2d12}
 svg.timeline{border:1px solid #e5e7eb;background:#fff;display:block;margin:6px 0 14px}
 .legend{color:#555;font-size:12px}
 `;
 
 export function renderHtml(r: RunReport): string {
   const groups = byChannel(r);
-  const failures = r.checks.filter((c) => c.status === 'failed');
+  const s = r.summary;
+  const failures = (['error', 'warning', 'info'] as const).flatMap((v) => r.checks.filter((c) => c.status === 'failed' && (c.severity ?? 'error') === v));
+  const blocked = r.checks.filter((c) => c.status === 'blocked');
+  const unverified = unverifiedChannels(r.checks);
   const h: string[] = [];
   h.push('<!doctype html><html lang="en"><head><meta charset="utf-8">');
-  h.push(`<title>Conform ${esc(r.pack)}: ${r.summary.failed} failed</title><style>${CSS}</style></head><body>`);
+  h.push(`<title>Conform ${esc(r.pack)}: ${esc(findingsText(s))}</title><style>${CSS}</style></head><body>`);
   h.push(`<h1>Conform: <code>${esc(r.pack)}</code> against ${esc(r.app)}</h1>`);
-  h.push(`<p class="sum"><span class="f">${r.summary.failed} failed</span><span class="p">${r.summary.passed} passed</span><span class="s">${r.summary.skipped} skipped</span> runtime ${esc(r.runtime)} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(2)} s · ${esc(r.tool)} ${esc(r.version)}</p>`);
+  h.push(`<p class="sum"><span class="f">${s.errors} errors</span><span class="w">${s.warnings} warnings</span><span class="i">${s.infos} infos</span><span class="b">${s.blocked} blocked</span><span class="b">${s.unverified} unverified</span><span class="p">${s.passed} passed</span><span class="s">${s.skipped} skipped</span> runtime ${esc(r.runtime)} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(2)} s · ${esc(r.tool)} ${esc(r.version)}</p>`);
+  h.push('<p class="legend">error: a contract violation · warning: drift or a violated pack assumption · info: what the app did where the contract is silent · blocked: not run because something it needs failed · unverified: the success value was never validated · partial: some checks skipped</p>');
 
-  h.push('<h2>Channels</h2><table><thead><tr><th>channel</th><th>status</th><th>passed</th><th>failed</th><th>skipped</th><th>failing checks</th></tr></thead><tbody>');
+  h.push('<h2>Channels</h2><table><thead><tr><th>channel</th><th>status</th><th>passed</th><th>errors</th><th>warnings</th><th>infos</th><th>blocked</th><th>skipped</th><th>success value</th><th>findings</th></tr></thead><tbody>');
   for (const g of groups) {
-    const n = (s: string) => g.checks.filter((c) => c.status === s).length;
+    const n = (f: (c: ReportCheck) => boolean) => g.checks.filter(f).length;
+    const sev = (v: string) => n((c) => c.status === 'failed' && (c.severity ?? 'error') === v);
     const st = channelStatus(g.checks);
-    const failing = [...new Set(g.checks.filter((c) => c.status === 'failed').map((c) => c.id))];
-    h.push(`<tr class="${st}"><td><a href="#ch-${encodeURIComponent(g.channel)}"><code>${esc(g.channel)}</code></a></td><td class="st">${st}</td><td class="num">${n('passed')}</td><td class="num">${n('failed')}</td><td class="num">${n('skipped')}</td><td>${failing.map((id) => `<code>${esc(id)}</code>`).join(' ')}</td></tr>`);
+    const rs = g.checks.find((c) => c.id === 'returns.schema');
+    const value = !rs ? '' : rs.status === 'passed' ? 'validated' : rs.status === 'failed' ? 'invalid' : 'unverified';
+    const failing = [...new Set(g.checks.filter((c) => c.status === 'failed' && c.severity !== 'info').map((c) => c.id))];
+    h.push(`<tr class="${st}"><td><a href="#ch-${encodeURIComponent(g.channel)}"><code>${esc(g.channel)}</code></a></td><td class="st">${st}</td><td class="num">${n((c) => c.status === 'passed')}</td><td class="num">${sev('error')}</td><td class="num">${sev('warning')}</td><td class="num">${sev('info')}</td><td class="num">${n((c) => c.status === 'blocked')}</td><td class="num">${n((c) => c.status === 'skipped')}</td><td class="${value === 'validated' ? '' : 'st'}">${value}</td><td>${failing.map((id) => `<code>${esc(id)}</code>`).join(' ')}</td></tr>`);
   }
   h.push('</tbody></table>');
+  if (unverified.length) h.push(`<p class="legend">Unverified (success value never validated): ${unverified.map((c) => `<code>${esc(c)}</code>`).join(' ')}</p>`);
 
-  h.push(`<h2>Failures (${failures.length})</h2>`);
+  if (blocked.length) {
+    h.push(`<h2>Blocked (${blocked.length})</h2>`);
+    for (const b of blocked) h.push(`<div class="failure blocked"><p><span class="sev sev-error">blocked</span> <code>${esc(b.id)}</code> on <code>${esc(b.channel ?? '(run)')}</code>${b.stream ? ` (stream <code>${esc(b.stream)}</code>)` : ''}: ${esc(b.message)}</p></div>`);
+  }
+  h.push(`<h2>Findings (${failures.length}: ${esc(findingsText(s))})</h2>`);
   if (failures.length === 0) h.push('<p>None.</p>');
   for (const f of failures) {
-    h.push(`<div class="failure"><p>${f.severity ? `<span class="sev sev-${f.severity}">${f.severity}</span> ` : ''}<code>${esc(f.id)}</code> on <code>${esc(f.channel ?? '(run)')}</code>${f.stream ? ` (stream <code>${esc(f.stream)}</code>)` : ''}: ${esc(f.message)}</p>`);
+    h.push(`<div class="failure ${f.severity ?? 'error'}"><p>${badges(f).trim()} <code>${esc(f.id)}</code> on <code>${esc(f.channel ?? '(run)')}</code>${f.stream ? ` (stream <code>${esc(f.stream)}</code>)` : ''}: ${esc(f.message)}</p>`);
     h.push(`<p class="legend">- expected · + actual</p>${diffHtml(f.expected, f.actual)}</div>`);
   }
 

@@ -1,5 +1,5 @@
 // JSON reporter: exactly the shape of issue 5 (extra in-memory fields are left out).
-import type { RunReport } from './model.ts';
+import { unverifiedChannels, type RunReport } from './model.ts';
 
 export function renderJson(r: RunReport): string {
   const doc = {
@@ -10,7 +10,8 @@ export function renderJson(r: RunReport): string {
     runtime: r.runtime,
     seed: r.seed,
     durationMs: r.durationMs,
-    summary: { passed: r.summary.passed, failed: r.summary.failed, skipped: r.summary.skipped },
+    summary: { ...r.summary },
+    unverifiedChannels: unverifiedChannels(r.checks),
     checks: r.checks.map((c) => ({
       id: c.id,
       channel: c.channel,
@@ -19,8 +20,12 @@ export function renderJson(r: RunReport): string {
       expected: c.expected ?? null,
       actual: c.actual ?? null,
       durationMs: c.durationMs ?? null,
-      // Security findings only (runner/security): critical | high | medium | low.
+      // error | warning | info on every non-passed result.
       ...(c.severity ? { severity: c.severity } : {}),
+      // Security findings only (runner/security): critical | high | medium | low.
+      ...(c.risk ? { risk: c.risk } : {}),
+      ...(c.blockedBy ? { blockedBy: c.blockedBy } : {}),
+      ...(c.assumption ? { assumption: c.assumption } : {}),
     })),
   };
   return `${JSON.stringify(doc, null, 2)}\n`;

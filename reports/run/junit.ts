@@ -1,31 +1,44 @@
 // JUnit XML reporter: one <testsuite> per channel, one <testcase> per check. Written by hand: the
 // format needs five elements and attribute escaping, less code than adapting a builder library.
-import { byChannel, show, type RunReport } from './model.ts';
+import { byChannel, show, unverifiedChannels, type ReportCheck, type RunReport } from './model.ts';
 
 const esc = (s: string) =>
   s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 const secs = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
 
+// JUnit has passed / failure / error / skipped. Error and warning findings are <failure>s (the
+// gate's --fail-on decides the exit code, not the XML); blocked checks are <error>s (they could not
+// run); info findings and skips are <skipped> with the severity in the message, never a pass.
+const isFailure = (c: ReportCheck) => c.status === 'failed' && c.severity !== 'info';
+const isSkip = (c: ReportCheck) => c.status === 'skipped' || (c.status === 'failed' && c.severity === 'info');
+
 export function renderJunit(r: RunReport): string {
   const suites = byChannel(r);
+  const unverified = new Set(unverifiedChannels(r.checks));
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="conform ${esc(r.pack)}" tests="${r.checks.length}" failures="${r.summary.failed}" skipped="${r.summary.skipped}" time="${secs(r.durationMs)}">`);
+  const all = r.checks;
+  out.push(`<testsuites name="conform ${esc(r.pack)}" tests="${all.length}" failures="${all.filter(isFailure).length}" errors="${r.summary.blocked}" skipped="${all.filter(isSkip).length}" time="${secs(r.durationMs)}">`);
   for (const s of suites) {
-    const failures = s.checks.filter((c) => c.status === 'failed').length;
-    const skipped = s.checks.filter((c) => c.status === 'skipped').length;
+    const failures = s.checks.filter(isFailure).length;
+    const errors = s.checks.filter((c) => c.status === 'blocked').length;
+    const skipped = s.checks.filter(isSkip).length;
     const time = s.checks.reduce((t, c) => t + (c.durationMs ?? 0), 0);
-    out.push(`  <testsuite name="${esc(`${r.pack}/${s.channel}`)}" tests="${s.checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${secs(time)}">`);
+    out.push(`  <testsuite name="${esc(`${r.pack}/${s.channel}`)}" tests="${s.checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(time)}">`);
+    if (unverified.has(s.channel)) out.push('    <properties><property name="unverified" value="the success value was never validated"/></properties>');
     for (const c of s.checks) {
       const name = c.stream ? `${c.id} [${c.stream}]` : c.id;
       const open = `    <testcase classname="${esc(`${r.pack}.${s.channel}`)}" name="${esc(name)}" time="${secs(c.durationMs)}"`;
+      const tags = [c.severity, c.risk && `risk ${c.risk}`].filter(Boolean);
+      const sev = tags.length ? `[${tags.join(', ')}] ` : '';
       if (c.status === 'passed') {
         out.push(`${open}/>`);
-      } else if (c.status === 'skipped') {
-        out.push(`${open}>`, `      <skipped message="${esc(c.message)}"/>`, '    </testcase>');
+      } else if (isSkip(c)) {
+        out.push(`${open}>`, `      <skipped message="${esc(sev + c.message)}"/>`, '    </testcase>');
+      } else if (c.status === 'blocked') {
+        out.push(`${open}>`, `      <error message="${esc(sev + c.message)}" type="blocked">${esc(c.blockedBy ? `blocked by ${c.blockedBy.id} on ${c.blockedBy.channel ?? '(run)'}: ${c.blockedBy.message}` : '')}</error>`, '    </testcase>');
       } else {
-        const body = `expected:\n${show(c.expected)}\n\nactual:\n${show(c.actual)}`;
-        const sev = c.severity ? `[${c.severity}] ` : '';
+        const body = `expected:\n${show(c.expected)}\n\nactual:\n${show(c.actual)}${c.assumption ? `\n\npack assumption: ${c.assumption}` : ''}`;
         out.push(`${open}>`, `      <failure message="${esc(sev + c.message)}" type="${esc(c.id)}">${esc(body)}</failure>`, '    </testcase>');
       }
     }

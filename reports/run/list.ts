@@ -1,13 +1,14 @@
 // `list` reporter: live progress on a TTY (one rewritten status line), one line per channel
 // otherwise, then a summary with each failure.
-import { channelStatus, type ReportCheck, type RunReport } from './model.ts';
+import { channelStatus, findingsText, unverifiedChannels, type ChannelStatus, type ReportCheck, type RunReport } from './model.ts';
 
 export interface ListWriter {
   write(s: string): unknown;
   isTTY?: boolean;
 }
 
-const MARK = { passed: 'ok  ', failed: 'FAIL', skipped: 'skip' } as const;
+const MARK: Record<ChannelStatus, string> = { passed: 'ok  ', failed: 'FAIL', blocked: 'BLKD', warning: 'WARN', unverified: 'UNVR', partial: 'part', skipped: 'skip' };
+const TAG = { error: 'ERROR', warning: 'WARN ', info: 'info ' } as const;
 
 export class ListReporter {
   private done = 0;
@@ -26,8 +27,14 @@ export class ListReporter {
   channelDone(channel: string, checks: ReportCheck[]): void {
     this.done++;
     const st = channelStatus(checks);
-    const failed = checks.filter((c) => c.status === 'failed');
-    const line = `${MARK[st]} ${channel}  (${checks.filter((c) => c.status === 'passed').length} passed${failed.length ? `, ${failed.length} failed: ${[...new Set(failed.map((c) => c.id))].join(', ')}` : ''})`;
+    const n = (f: (c: ReportCheck) => boolean) => checks.filter(f).length;
+    const failed = checks.filter((c) => c.status === 'failed' && c.severity !== 'info');
+    const parts = [`${n((c) => c.status === 'passed')} passed`];
+    if (failed.length) parts.push(`${failed.length} failed: ${[...new Set(failed.map((c) => c.id))].join(', ')}`);
+    for (const [w, f] of [['blocked', (c: ReportCheck) => c.status === 'blocked'], ['skipped', (c: ReportCheck) => c.status === 'skipped'], ['info', (c: ReportCheck) => c.status === 'failed' && c.severity === 'info']] as const) {
+      if (n(f)) parts.push(`${n(f)} ${w}`);
+    }
+    const line = `${MARK[st]} ${channel}  (${parts.join(', ')}${st === 'unverified' ? '; success value never validated' : ''})`;
     this.out.write(this.out.isTTY ? `\r\x1b[2K${line}\n` : `${line}\n`);
   }
 
@@ -42,9 +49,16 @@ export class ListReporter {
 
 export function renderListSummary(r: RunReport): string {
   const lines: string[] = [''];
-  for (const f of r.checks.filter((c) => c.status === 'failed')) {
-    lines.push(`FAIL ${f.severity ? `[${f.severity}] ` : ''}${f.id} ${f.channel ?? '(run)'}${f.stream ? ` [${f.stream}]` : ''}: ${f.message}`);
+  // Worst first: errors, then warnings, then what the app did where the contract is silent.
+  for (const sev of ['error', 'warning', 'info'] as const) {
+    for (const f of r.checks.filter((c) => c.status === 'failed' && (c.severity ?? 'error') === sev)) {
+      lines.push(`${TAG[sev]} ${f.id} ${f.channel ?? '(run)'}${f.stream ? ` [${f.stream}]` : ''}${f.risk ? ` (risk ${f.risk})` : ''}: ${f.message}`);
+    }
   }
-  lines.push(`${r.summary.failed} failed, ${r.summary.passed} passed, ${r.summary.skipped} skipped  (${r.pack}, ${r.runtime}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(2)} s)`);
+  for (const b of r.checks.filter((c) => c.status === 'blocked')) lines.push(`BLOCKED ${b.id} ${b.channel ?? '(run)'}${b.stream ? ` [${b.stream}]` : ''}: ${b.message}`);
+  const unverified = unverifiedChannels(r.checks);
+  if (unverified.length) lines.push(`UNVERIFIED (success value never validated): ${unverified.join(', ')}`);
+  const s = r.summary;
+  lines.push(`${findingsText(s)}; ${s.passed} passed, ${s.failed} findings, ${s.skipped} skipped  (${r.pack}, ${r.runtime}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(2)} s)`);
   return `${lines.join('\n')}\n`;
 }

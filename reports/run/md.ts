@@ -1,8 +1,9 @@
 // Markdown reporter: a pull-request comment. Summary line, per-channel table, then each failure
 // with expected and actual in collapsible blocks.
-import { byChannel, channelStatus, show, type RunReport } from './model.ts';
+import { byChannel, channelStatus, findingsText, show, type ChannelStatus, type RunReport } from './model.ts';
 
-const ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
+const ICON: Record<ChannelStatus, string> = { passed: '✅ passed', failed: '❌ failed', blocked: '⛔ blocked', warning: '⚠️ warning', unverified: '❔ unverified', partial: '◐ partial', skipped: '⏭️ skipped' };
+const SEV = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info' } as const;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 const fence = (s: string) => {
   const ticks = /```/.test(s) ? '````' : '```';
@@ -11,24 +12,31 @@ const fence = (s: string) => {
 const clip = (s: string, max = 4000) => (s.length > max ? `${s.slice(0, max)}\n… (${s.length - max} more characters)` : s);
 
 export function renderMarkdown(r: RunReport): string {
-  const { passed, failed, skipped } = r.summary;
+  const s = r.summary;
   const lines: string[] = [];
-  lines.push(`## ${failed ? ICON.failed : ICON.passed} Conform: \`${r.pack}\` against ${r.app}`);
+  const bad = s.errors > 0 || s.blocked > 0;
+  lines.push(`## ${bad ? '❌' : s.warnings || s.unverified ? '⚠️' : '✅'} Conform: \`${r.pack}\` against ${r.app}`);
   lines.push('');
-  lines.push(`**${failed} failed**, ${passed} passed, ${skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
+  lines.push(`**${s.errors} errors**, ${s.warnings} warnings, ${s.infos} infos, ${s.blocked} blocked, ${s.unverified} unverified channels · ${s.passed} passed, ${s.skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
   lines.push('');
-  lines.push('| channel | status | passed | failed | skipped | failing checks |');
-  lines.push('|---|---|---:|---:|---:|---|');
+  lines.push('| channel | status | passed | errors | warnings | infos | blocked | skipped | findings |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---|');
   for (const g of byChannel(r)) {
-    const n = (s: string) => g.checks.filter((c) => c.status === s).length;
-    const failing = [...new Set(g.checks.filter((c) => c.status === 'failed').map((c) => c.id))].map((id) => `\`${id}\``).join(', ');
-    lines.push(`| \`${cell(g.channel)}\` | ${ICON[channelStatus(g.checks)]} | ${n('passed')} | ${n('failed')} | ${n('skipped')} | ${failing} |`);
+    const n = (f: (c: (typeof g.checks)[number]) => boolean) => g.checks.filter(f).length;
+    const sev = (v: string) => n((c) => c.status === 'failed' && (c.severity ?? 'error') === v);
+    const failing = [...new Set(g.checks.filter((c) => c.status === 'failed' && c.severity !== 'info').map((c) => c.id))].map((id) => `\`${id}\``).join(', ');
+    lines.push(`| \`${cell(g.channel)}\` | ${ICON[channelStatus(g.checks)]} | ${n((c) => c.status === 'passed')} | ${sev('error')} | ${sev('warning')} | ${sev('info')} | ${n((c) => c.status === 'blocked')} | ${n((c) => c.status === 'skipped')} | ${failing} |`);
   }
-  const failures = r.checks.filter((c) => c.status === 'failed');
+  const failures = (['error', 'warning', 'info'] as const).flatMap((v) => r.checks.filter((c) => c.status === 'failed' && (c.severity ?? 'error') === v));
+  const blocked = r.checks.filter((c) => c.status === 'blocked');
+  if (blocked.length) {
+    lines.push('', '### Blocked', '');
+    for (const b of blocked) lines.push(`- ⛔ **\`${b.id}\`** on \`${b.channel ?? '(run)'}\`${b.stream ? ` (stream \`${b.stream}\`)` : ''}: ${cell(b.message)}`);
+  }
   if (failures.length) {
-    lines.push('', '### Failures', '');
+    lines.push('', `### Findings (${findingsText(s)})`, '');
     for (const f of failures) {
-      lines.push(`- ${f.severity ? `**[${f.severity}]** ` : ''}**\`${f.id}\`** on \`${f.channel ?? '(run)'}\`${f.stream ? ` (stream \`${f.stream}\`)` : ''}: ${cell(f.message)}`);
+      lines.push(`- **${SEV[f.severity ?? 'error']}**${f.risk ? ` (risk ${f.risk})` : ''} **\`${f.id}\`** on \`${f.channel ?? '(run)'}\`${f.stream ? ` (stream \`${f.stream}\`)` : ''}: ${cell(f.message)}`);
       lines.push('  <details><summary>expected / actual</summary>', '');
       lines.push(fence(clip(`// expected\n${show(f.expected)}\n// actual\n${show(f.actual)}`)).split('\n').map((l) => `  ${l}`).join('\n'));
       lines.push('', '  </details>');

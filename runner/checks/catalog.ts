@@ -4,9 +4,10 @@
 import type { Channel, Pack, SchemaNode, Stream } from '../../specs/model.ts';
 import { compileGrammar, type CompiledGrammar } from '../../specs/grammar.ts';
 import { isConformChannel, type CallObservation, type GroupObservation, type MainObservation, type StreamRun } from './observations.ts';
-import type { CheckContext, CheckDefinition, CheckResult } from './types.ts';
+import type { CheckContext, CheckDefinition, CheckResult, Severity } from './types.ts';
 import { atPath, brief, decode, sameEncoded, trimArgs } from './values.ts';
-import { DEFAULT_SEVERITY, SECURITY_CHECKS } from '../security/checks.ts';
+import { assumptionNotes, judgeValue } from './verdict.ts';
+import { DEFAULT_RISK, SECURITY_CHECKS } from '../security/checks.ts';
 
 // ---------------------------------------------------------------- shared helpers
 
@@ -138,6 +139,13 @@ function eachRun(
     if (run.mode !== mode) continue;
     const stream = streamOf(ctx, run);
     if (!stream) continue;
+    if (run.prerequisiteFailed) {
+      const p = run.prerequisiteFailed;
+      out.push(streamResult(id, stream, 'blocked', `blocked: prerequisite ${p.channel} failed (${prerequisiteFailure(ctx, p)})`, {
+        blockedBy: { id: 'fixture.prerequisite', channel: stream.start, message: `prerequisite ${p.channel} failed` },
+      }));
+      continue;
+    }
     if (run.skipped) {
       out.push(streamResult(id, stream, 'skipped', run.skipped));
       continue;
@@ -169,6 +177,40 @@ function correlationExpected(stream: Stream, ctx: CheckContext, run: StreamRun, 
   return { found: false };
 }
 
+/** A result-union answer on its error branch (the discriminator says so, or only the error schema fits). */
+function isErrorBranch(ctx: CheckContext, ch: Channel, encoded: unknown): boolean {
+  if (ch.errors.style !== 'result-union') return false;
+  if (ch.errors.discriminator) return matchesDiscriminator(decode(encoded), ch.errors.discriminator);
+  return validate(ctx.pack, ch.errors.error, encoded).valid && !(ch.returns && validate(ctx.pack, ch.returns, encoded).valid);
+}
+
+/** A resolved value fits what the channel can answer: its return schema (documented constraints) or its error branch. */
+function fitsAnswer(ctx: CheckContext, ch: Channel, encoded: unknown): boolean {
+  if (ch.errors.style === 'result-union' && validate(ctx.pack, ch.errors.error, encoded).valid) return true;
+  if (ch.returnsVoid) return decode(encoded) === undefined;
+  if (!ch.returns) return true;
+  return judgeValue(ctx.pack, ch.returns, encoded).hard.length === 0;
+}
+
+/** Why a prerequisite call failed (rejected, timed out, error branch, not made), or null when it succeeded. */
+export function prerequisiteFailure(ctx: CheckContext, call: CallObservation): string | null {
+  if (call.outcome === 'resolved') {
+    const ch = ctx.pack.byName.get(call.channel);
+    return ch && isErrorBranch(ctx, ch, call.value) ? `answered with the error branch: ${brief(call.value, 160)}` : null;
+  }
+  if (call.outcome === 'rejected') return `rejected: ${brief(call.error?.message, 200)}`;
+  if (call.outcome === 'timeout') return `did not settle within ${Math.round(call.durationMs)} ms`;
+  return `not made (${call.outcome}${call.note ? `: ${call.note}` : ''})`;
+}
+
+function prerequisiteResult(ctx: CheckContext, channel: string, stream: string | null, call: CallObservation): CheckResult {
+  return result('fixture.prerequisite', channel, 'failed', `prerequisite ${call.channel}(${brief(call.args, 120).replace(/^\[|\]$/g, '')}) ${prerequisiteFailure(ctx, call)}; the checks that needed it are blocked`, {
+    expected: `${call.channel} succeeds (the fixture ${stream ? `stream ${stream}` : channel} needs)`,
+    actual: { call: call.channel, args: call.args, ...(call.outcome === 'resolved' ? { resolved: call.value } : call.outcome === 'rejected' ? { rejected: call.error?.message } : { outcome: call.outcome }) },
+    ...(stream ? { stream } : {}),
+  });
+}
+
 const registrations = (main: MainObservation[], kinds: string[]) =>
   main.filter((o) => o.kind === 'register' && kinds.includes(o.api ?? ''));
 
@@ -177,22 +219,32 @@ const registrations = (main: MainObservation[], kinds: string[]) =>
 export const CHECKS: CheckDefinition[] = [
   {
     id: 'bridge.exists',
-    title: 'The bridge method of the channel exists at its bridge path and is a function.',
+    title: 'The bridge method of the channel exists at its bridge path and is a function; where the pack gives no path, the one found in the preload is named.',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error; warning when the pack marks the bridge path as assumed; info for a path found in the preload' },
     run(ctx) {
       const out: CheckResult[] = [];
+      const found = ctx.obs.foundBridges ?? {};
       for (const ch of ctx.pack.channels) {
+        if (found[ch.name]) {
+          out.push(result('bridge.exists', ch.name, 'failed', `the pack gives no bridge path (its document names none); the preload exposes ${found[ch.name]}, which invokes '${ch.name}': used for this run`, {
+            severity: 'info', expected: 'a bridge path in the pack', actual: found[ch.name],
+          }));
+          continue;
+        }
         if (!ch.bridge) continue;
-        const found = ctx.obs.bridges[ch.bridge];
-        if (found === undefined) {
+        const got = ctx.obs.bridges[ch.bridge];
+        if (got === undefined) {
           if (ctx.obs.notRun?.includes(ch.name)) continue;
           out.push(result('bridge.exists', ch.name, 'skipped', `bridge ${ch.bridge} was not probed`));
-        } else if (found === 'function') {
+        } else if (got === 'function') {
           out.push(result('bridge.exists', ch.name, 'passed', `${ch.bridge} is a function`));
         } else {
-          out.push(result('bridge.exists', ch.name, 'failed', `${ch.bridge} is ${found === 'undefined' ? 'missing' : `a ${found}, not a function`}`, {
+          // Say which bridge method does invoke the channel, when the preload shows one.
+          const other = Object.entries(ctx.obs.source?.bridgeChannels ?? {}).find(([path, c]) => c === ch.name && path !== ch.bridge)?.[0];
+          out.push(result('bridge.exists', ch.name, 'failed', `${ch.bridge} is ${got === 'undefined' ? 'missing' : `a ${got}, not a function`}${other ? `; the preload's ${other} invokes '${ch.name}'` : ''}`, {
             expected: `function at ${ch.bridge}`,
-            actual: found,
+            actual: other ? { [ch.bridge]: got, invokedBy: other } : got,
           }));
         }
       }
@@ -203,6 +255,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'handler.registered',
     title: 'Main registered a handler (ipcMain.handle for invoke, ipcMain.on for send) for the channel.',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of calledChannels(ctx.pack)) {
@@ -224,15 +277,23 @@ export const CHECKS: CheckDefinition[] = [
   },
   {
     id: 'drift.undocumented-channel',
-    title: 'Every channel main registers or sends on is in the pack (drift between app and contract); channels named `conform:*` (Conform\'s own) aside.',
+    title: 'Every channel main registers or sends on, and every channel the preload subscribes to or main\'s source sends on (fired during the run or not), is in the pack; `conform:*` (Conform\'s own) aside.',
     scope: 'run',
+    severity: { default: 'warning', rule: 'warning (drift: the app does more than the pack says)' },
     run(ctx) {
       const seen = new Map<string, string>();
+      const note = (channel: string, how: string) => {
+        if (!channel || channel === '*' || isConformChannel(channel)) return;
+        seen.set(channel, seen.get(channel) ?? how);
+      };
       for (const o of ctx.obs.main) {
-        if (!o.channel || o.channel === '*' || isConformChannel(o.channel)) continue;
-        if (o.kind === 'register') seen.set(o.channel, seen.get(o.channel) ?? `registered with ipcMain.${o.api}`);
-        else if (o.kind === 'send') seen.set(o.channel, seen.get(o.channel) ?? `sent with ${o.api}`);
+        if (!o.channel) continue;
+        if (o.kind === 'register') note(o.channel, `registered with ipcMain.${o.api}`);
+        else if (o.kind === 'send') note(o.channel, `sent with ${o.api}`);
       }
+      // Rare paths (a restart after a crash, a platform-only warning) never fire in a run: the source names them.
+      for (const s of ctx.obs.source?.subscribed ?? []) note(s.channel, `subscribed to by the preload (${s.how}), not sent during the run`);
+      for (const s of ctx.obs.source?.mainSends ?? []) note(s.channel, `sent by main's source (${s.how}), not during the run`);
       const out: CheckResult[] = [];
       for (const [channel, how] of seen) {
         if (ctx.pack.byName.has(channel)) continue;
@@ -242,7 +303,41 @@ export const CHECKS: CheckDefinition[] = [
         }));
       }
       if (out.length === 0) {
-        out.push(result('drift.undocumented-channel', null, 'passed', `all ${seen.size} channels the app registered or sent on are documented`));
+        out.push(result('drift.undocumented-channel', null, 'passed', `all ${seen.size} channels the app registered, sent on or subscribes to are documented`));
+      }
+      return out;
+    },
+  },
+  {
+    id: 'drift.undocumented-field',
+    title: 'Results of valid calls and event payloads carry only fields their schema documents; each undocumented field is named.',
+    scope: 'channel',
+    severity: { default: 'warning', rule: 'warning (drift); error where the object is declared closed (`x-exact: true`)' },
+    run(ctx) {
+      const out: CheckResult[] = [];
+      const judge = (ch: Channel, node: SchemaNode, values: unknown[], what: string) => {
+        const fields = new Map<string, boolean>();
+        for (const v of values) for (const u of judgeValue(ctx.pack, node, v).undocumented) fields.set(u.path, (fields.get(u.path) ?? false) || u.exact);
+        if (values.length === 0) return;
+        if (fields.size === 0) {
+          out.push(result('drift.undocumented-field', ch.name, 'passed', `${values.length} ${what} carry only documented fields`));
+          return;
+        }
+        const exact = [...fields.values()].some(Boolean);
+        const names = [...fields.keys()];
+        out.push(result('drift.undocumented-field', ch.name, 'failed', `${what} carry undocumented field(s) ${names.slice(0, 6).join(', ')}${names.length > 6 ? ` and ${names.length - 6} more` : ''}${exact ? ' in an object the contract declares closed (x-exact)' : ''}`, {
+          severity: exact ? 'error' : 'warning', expected: schemaShown(node), actual: names,
+        }));
+      };
+      for (const ch of ctx.pack.channels) {
+        if (ch.kind === 'invoke' && ch.returns) {
+          const resolved = callsOf(ctx, ch, ['valid']).filter((c) => c.outcome === 'resolved');
+          const success = resolved.filter((c) => !isErrorBranch(ctx, ch, c.value));
+          judge(ch, ch.returns, success.map((c) => c.value), 'result(s)');
+        } else if (ch.kind === 'event' && ch.payload) {
+          const sends = ctx.obs.main.filter((o) => o.kind === 'send' && o.channel === ch.name).map((o) => (o.args ?? [])[0]);
+          judge(ch, ch.payload, sends, 'payload(s)');
+        }
       }
       return out;
     },
@@ -251,6 +346,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'params.reach-handler',
     title: 'Valid params passed to the bridge method reach the main handler unchanged (same values, same order).',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of calledChannels(ctx.pack)) {
@@ -285,8 +381,9 @@ export const CHECKS: CheckDefinition[] = [
   },
   {
     id: 'returns.schema',
-    title: 'For valid params the call resolves to a value matching the return schema (undefined for void).',
+    title: 'For valid params the call resolves to a value matching the return schema (undefined for void); a channel whose success value was never seen is unverified.',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error; warning when only `x-assumed` constraints are broken; skipped (the channel is unverified) when no success value was seen' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
@@ -294,15 +391,20 @@ export const CHECKS: CheckDefinition[] = [
         if (!ch.returns && !ch.returnsVoid) continue;
         const calls = callsOf(ctx, ch, ['valid']);
         const resolved = calls.filter((c) => c.outcome === 'resolved');
-        if (resolved.length === 0) {
+        // Error-branch answers say nothing about the success value.
+        const success = resolved.filter((c) => !isErrorBranch(ctx, ch, c.value));
+        if (success.length === 0) {
           if (groupOf(ctx, ch.name)) {
-            const why = calls.length === 0 ? 'no valid call was made' : `no valid call resolved (${calls.map((c) => c.outcome).join(', ')})`;
-            out.push(result('returns.schema', ch.name, 'skipped', why));
+            const why = calls.length === 0 ? 'no valid call was made'
+              : resolved.length ? `only error-branch answers (${resolved.length}) were seen`
+                : `no valid call resolved (${calls.map((c) => c.outcome).join(', ')})`;
+            out.push(result('returns.schema', ch.name, 'skipped', `unverified: ${why}; the success value was never validated`));
           }
           continue;
         }
         let failed: CheckResult | null = null;
-        for (const call of resolved) {
+        let warned: CheckResult | null = null;
+        for (const call of success) {
           if (ch.returnsVoid) {
             if (decode(call.value) !== undefined) {
               failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: resolved to a value but the channel returns void`, {
@@ -312,43 +414,76 @@ export const CHECKS: CheckDefinition[] = [
             }
             continue;
           }
-          const v = validate(ctx.pack, ch.returns!, call.value);
-          if (v.valid) continue;
-          if (ch.errors.style === 'result-union' && validate(ctx.pack, ch.errors.error, call.value).valid) continue;
-          failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: result does not match the return schema: ${issuesText(v.issues)}`, {
-            expected: schemaShown(ch.returns!), actual: call.value,
-          });
-          break;
+          const v = judgeValue(ctx.pack, ch.returns!, call.value);
+          const exact = v.undocumented.filter((u) => u.exact);
+          if (v.hard.length || exact.length) {
+            const issues = [...v.hard.map((i) => `${i.path || '(root)'} ${i.message}`), ...exact.map((u) => `${u.path} is not documented (closed object)`)];
+            failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: result does not match the return schema: ${issues.slice(0, 3).join('; ')}${issues.length > 3 ? `; and ${issues.length - 3} more` : ''}`, {
+              expected: schemaShown(ch.returns!), actual: call.value,
+            });
+            break;
+          }
+          if (v.assumed.length && !warned) {
+            const note = assumptionNotes(v.assumed);
+            warned = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: pack assumed ${note}; the app returned ${issuesText(v.assumed)}`, {
+              severity: 'warning', assumption: note, expected: schemaShown(ch.returns!), actual: call.value,
+            });
+          }
         }
-        const rejected = calls.length - resolved.length;
-        out.push(failed
-          ? { ...failed, durationMs: sumMs(calls) }
-          : result('returns.schema', ch.name, 'passed', `${resolved.length} result(s) match${rejected ? ` (${rejected} valid call(s) did not resolve)` : ''}`, { durationMs: sumMs(calls) }));
+        const others = calls.length - success.length;
+        out.push({ ...(failed ?? warned ?? result('returns.schema', ch.name, 'passed', `${success.length} success value(s) match the return schema${others ? `; ${others} other valid call(s) are judged by call.valid-resolves` : ''}`)), durationMs: sumMs(calls) });
       }
       return out;
     },
   },
   {
     id: 'call.valid-resolves',
-    title: 'Valid calls that nothing can make fail resolve: channels with prerequisites in place, result-union channels (failures resolve), and channels without params.',
+    title: 'Valid calls succeed: a valid call that rejects (or gets the error branch) fails unless the contract documents when a valid input can fail (`errors.when`).',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error; info when the contract documents the failure (`errors.when`)' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        // Only where a valid input fully determines success: the contract sets the state up
-        // (prerequisites), failures resolve (result union), or there is nothing to pass. A free
-        // id without prerequisites may name nothing, and a documented rejection is then correct.
         if (ch.kind !== 'invoke') continue;
-        const noParams = ch.params.style === 'none' || (ch.params.style === 'positional' && ch.params.list.length === 0);
-        if (ch.prerequisites.length === 0 && ch.errors.style !== 'result-union' && !noParams) continue;
         const calls = callsOf(ctx, ch, ['valid']).filter((c) => c.outcome === 'resolved' || c.outcome === 'rejected');
         if (calls.length === 0) continue;
-        const rejected = calls.find((c) => c.outcome === 'rejected');
-        out.push(rejected
-          ? result('call.valid-resolves', ch.name, 'failed', `valid input #${rejected.index} rejected: ${brief(rejected.error?.message, 200)}`, {
-            expected: 'resolved', actual: { args: rejected.args, rejected: rejected.error?.message }, durationMs: sumMs(calls),
-          })
-          : result('call.valid-resolves', ch.name, 'passed', `${calls.length} valid call(s) resolved`, { durationMs: sumMs(calls) }));
+        const bad = calls.find((c) => c.outcome === 'rejected' || isErrorBranch(ctx, ch, c.value));
+        if (!bad) {
+          out.push(result('call.valid-resolves', ch.name, 'passed', `${calls.length} valid call(s) succeeded`, { durationMs: sumMs(calls) }));
+          continue;
+        }
+        const n = calls.filter((c) => c.outcome === 'rejected' || isErrorBranch(ctx, ch, c.value)).length;
+        const answer = bad.outcome === 'rejected' ? `rejected: ${brief(bad.error?.message, 200)}` : `got the error branch: ${brief(bad.value, 200)}`;
+        const when = 'when' in ch.errors ? ch.errors.when : undefined;
+        out.push(result('call.valid-resolves', ch.name, 'failed',
+          `${n} of ${calls.length} valid call(s) failed; valid input #${bad.index} (${brief(bad.args, 120)}) ${answer}${when ? `; the contract allows it: ${when}` : ''}`, {
+            severity: when ? 'info' : 'error',
+            expected: when ? `success, or a failure when ${when}` : 'success',
+            actual: { args: bad.args, ...(bad.outcome === 'rejected' ? { rejected: bad.error?.message } : { resolved: bad.value }) },
+            durationMs: sumMs(calls),
+          }));
+      }
+      return out;
+    },
+  },
+  {
+    id: 'fixture.prerequisite',
+    title: 'Every prerequisite call (the fixture a stateful channel needs) succeeds; the checks that needed it are reported as blocked by it.',
+    scope: 'channel',
+    severity: { default: 'error', rule: 'error (the checks that needed the fixture are blocked)' },
+    run(ctx) {
+      const out: CheckResult[] = [];
+      for (const g of ctx.obs.groups) {
+        const ch = ctx.pack.byName.get(g.channel);
+        if (!ch || ch.prerequisites.length === 0 || g.skipped) continue;
+        const pre = g.calls.filter((c) => c.role === 'prerequisite');
+        if (pre.length === 0) continue;
+        const bad = pre.find((c) => prerequisiteFailure(ctx, c));
+        out.push(bad ? prerequisiteResult(ctx, g.channel, null, bad) : result('fixture.prerequisite', g.channel, 'passed', `${pre.length} prerequisite call(s) succeeded`));
+      }
+      for (const run of ctx.obs.streams) {
+        const stream = streamOf(ctx, run);
+        if (stream && run.prerequisiteFailed) out.push(prerequisiteResult(ctx, stream.start, stream.name, run.prerequisiteFailed));
       }
       return out;
     },
@@ -357,6 +492,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'returns.union-branch',
     title: 'Result unions: the discriminator picks a branch and the value matches that branch (success or error).',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
@@ -388,8 +524,9 @@ export const CHECKS: CheckDefinition[] = [
   },
   {
     id: 'errors.invalid-params-shape',
-    title: 'Invalid params give the documented error: a rejection for `rejection`, the error branch for `result-union`.',
+    title: 'Invalid params get what the contract states (`invalidParams`): a rejection, the error branch, or acceptance; where it states nothing, what the app did is reported. A resolved value always fits the return schema or the error branch.',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error where `invalidParams` is `rejected`/`error-branch` (warning when that is assumed) or a value fits neither branch; info otherwise (what the app did)' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
@@ -404,41 +541,42 @@ export const CHECKS: CheckDefinition[] = [
           }
           continue;
         }
-        const style = ch.errors.style;
-        if (style !== 'rejection' && style !== 'result-union') {
-          out.push(result('errors.invalid-params-shape', ch.name, 'skipped', `the contract states no error shape (style ${style})`));
+        const stated = ch.invalidParams;
+        const label = (c: CallObservation) => `invalid input #${c.index}${c.rule ? ` (${c.rule})` : ''}`;
+        const durationMs = sumMs(calls);
+        // Whatever the statement, a resolved value is a return value: it fits the return schema or the error branch.
+        const outside = calls.find((c) => c.outcome === 'resolved' && !fitsAnswer(ctx, ch, c.value));
+        if (outside) {
+          out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(outside)}: resolved to a value that fits neither the return schema nor a documented error branch`, {
+            expected: ch.errors.style === 'result-union' ? { returns: schemaShown(ch.returns!), or: schemaShown(ch.errors.error) } : ch.returns ? schemaShown(ch.returns) : 'undefined', actual: outside.value, durationMs,
+          }));
           continue;
         }
-        let failed: CheckResult | null = null;
-        for (const call of calls) {
-          const label = `invalid input #${call.index}${call.rule ? ` (${call.rule})` : ''}`;
-          if (style === 'rejection' && call.outcome !== 'rejected') {
-            failed = result('errors.invalid-params-shape', ch.name, 'failed', `${label}: resolved, but the contract says the call rejects`, {
-              expected: `rejection "${ELECTRON_PREFIX(ch.name)}…"`, actual: { resolved: call.value }, durationMs: sumMs(calls),
-            });
-            break;
+        const want = stated === 'rejected' ? 'rejected' : stated === 'error-branch' ? 'error-branch' : null;
+        const answerOf = (c: CallObservation) => (c.outcome === 'rejected' ? 'rejected' : isErrorBranch(ctx, ch, c.value) ? 'error-branch' : 'accepted');
+        const accepted = calls.filter((c) => answerOf(c) === 'accepted');
+        if (want) {
+          const wrong = calls.find((c) => answerOf(c) !== want);
+          if (wrong) {
+            const got = answerOf(wrong);
+            out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(wrong)}: ${got === 'rejected' ? 'rejected' : got === 'error-branch' ? 'resolved to the error branch' : `accepted (resolved ${brief(wrong.value, 80)})`}, but the contract says invalid params are ${want === 'rejected' ? 'rejected' : 'answered with the error branch'}`, {
+              expected: want === 'rejected' ? `rejection "${ELECTRON_PREFIX(ch.name)}…"` : schemaShown((ch.errors as { error: SchemaNode }).error),
+              actual: got === 'rejected' ? { rejected: wrong.error?.message } : { resolved: wrong.value }, durationMs,
+            }));
+          } else {
+            out.push(result('errors.invalid-params-shape', ch.name, 'passed', `${calls.length} invalid input(s) were ${want === 'rejected' ? 'rejected' : 'answered with the error branch'}, as the contract states`, { durationMs }));
           }
-          if (style === 'result-union') {
-            const errs = ch.errors as Extract<Channel['errors'], { style: 'result-union' }>;
-            if (call.outcome !== 'resolved') {
-              failed = result('errors.invalid-params-shape', ch.name, 'failed', `${label}: rejected, but the contract says failures resolve to the error branch`, {
-                expected: schemaShown(errs.error), actual: { rejected: call.error?.message }, durationMs: sumMs(calls),
-              });
-              break;
-            }
-            const value = decode(call.value);
-            const picked = errs.discriminator ? matchesDiscriminator(value, errs.discriminator) : true;
-            const v = validate(ctx.pack, errs.error, call.value);
-            if (!picked || !v.valid) {
-              failed = result('errors.invalid-params-shape', ch.name, 'failed',
-                `${label}: resolved to ${picked ? 'a value that does not match the error branch' : 'a success value'} (${picked ? issuesText(v.issues) : `discriminator ${brief(errs.discriminator)} not met`})`, {
-                  expected: schemaShown(errs.error), actual: call.value, durationMs: sumMs(calls),
-                });
-              break;
-            }
-          }
+          continue;
         }
-        out.push(failed ?? result('errors.invalid-params-shape', ch.name, 'passed', `${calls.length} invalid input(s) gave the documented ${style} error`, { durationMs: sumMs(calls) }));
+        // tolerated / unspecified: report what the app did; never a violation.
+        const what = `${calls.length - accepted.length} of ${calls.length} invalid input(s) refused, ${accepted.length} accepted${accepted.length ? ` (first: ${label(accepted[0]!)} resolved ${brief(accepted[0]!.value, 80)})` : ''}`;
+        if (stated === 'tolerated' ? accepted.length === calls.length : accepted.length === 0) {
+          out.push(result('errors.invalid-params-shape', ch.name, 'passed', `${what}; the contract says invalid params are ${stated}`, { durationMs }));
+        } else {
+          out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${what}; the contract says invalid params are ${stated}, so this is what the app did, not a violation`, {
+            severity: 'info', expected: `invalid params ${stated}`, actual: calls.map((c) => ({ input: label(c), answer: answerOf(c) })), durationMs,
+          }));
+        }
       }
       return out;
     },
@@ -447,6 +585,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'errors.documented-shape',
     title: "Every failure has the documented shape: Electron's `Error invoking remote method '<channel>': ` prefix (+ message regex) for `rejection`; no rejection at all for `result-union`.",
     scope: 'channel',
+    severity: { default: 'error', rule: 'error' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
@@ -486,6 +625,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'call.settles',
     title: 'Every call settles (resolves or rejects) within the per-call timeout: no hung handler.',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
@@ -508,6 +648,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'app.survives',
     title: 'After the channel group (valid and invalid params) main and renderer still answer and main logged no uncaught exception or unhandled rejection.',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const g of ctx.obs.groups) {
@@ -537,6 +678,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'latency.budget',
     title: 'Each valid call settles within the channel\'s `budgetMs` (round trip measured in the renderer).',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error; warning when the budget is assumed' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
@@ -558,6 +700,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'event.payload-schema',
     title: 'Every payload main sent on a documented event channel during the run matches its payload schema.',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error; warning when only `x-assumed` constraints are broken' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
@@ -568,17 +711,24 @@ export const CHECKS: CheckDefinition[] = [
           continue;
         }
         let failed: CheckResult | null = null;
+        let warned: CheckResult | null = null;
         for (const s of sends) {
           const payload = (s.args ?? [])[0];
-          const v = validate(ctx.pack, ch.payload, payload);
-          if (!v.valid) {
-            failed = result('event.payload-schema', ch.name, 'failed', `payload does not match: ${issuesText(v.issues)}`, {
+          const v = judgeValue(ctx.pack, ch.payload, payload);
+          if (v.hard.length) {
+            failed = result('event.payload-schema', ch.name, 'failed', `payload does not match: ${issuesText(v.hard)}`, {
               expected: schemaShown(ch.payload), actual: payload,
             });
             break;
           }
+          if (v.assumed.length && !warned) {
+            const note = assumptionNotes(v.assumed);
+            warned = result('event.payload-schema', ch.name, 'failed', `pack assumed ${note}; the app sent ${issuesText(v.assumed)}`, {
+              severity: 'warning', assumption: note, expected: schemaShown(ch.payload), actual: payload,
+            });
+          }
         }
-        out.push(failed ?? result('event.payload-schema', ch.name, 'passed', `${sends.length} payload(s) match`));
+        out.push(failed ?? warned ?? result('event.payload-schema', ch.name, 'passed', `${sends.length} payload(s) match`));
       }
       return out;
     },
@@ -587,6 +737,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'window.posture',
     title: "Every window's effective webPreferences (contextIsolation, sandbox, nodeIntegration, webSecurity, allowRunningInsecureContent) equal what the pack declares.",
     scope: 'run',
+    severity: { default: 'error', rule: 'error' },
     run(ctx) {
       const declared = ctx.pack.window;
       if (!declared) return [];
@@ -612,19 +763,28 @@ export const CHECKS: CheckDefinition[] = [
     id: 'stream.payload-schema',
     title: 'Every event of a stream run matches its channel\'s payload schema.',
     scope: 'stream',
+    severity: { default: 'error', rule: 'error; warning when only `x-assumed` constraints are broken' },
     run(ctx) {
       return [...eachRun(ctx, 'stream.payload-schema', 'run', check), ...eachRun(ctx, 'stream.payload-schema', 'abort', check)];
       function check(run: StreamRun, stream: Stream): CheckResult | null {
+        let warned: CheckResult | null = null;
         for (const ev of run.events) {
           const node = ctx.pack.byName.get(ev.channel)?.payload;
           if (!node) continue;
-          const v = validate(ctx.pack, node, ev.payload);
-          if (!v.valid) {
-            return streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: event ${ev.channel} at ${Math.round(ev.atMs)} ms does not match: ${issuesText(v.issues)}`, {
+          const v = judgeValue(ctx.pack, node, ev.payload);
+          if (v.hard.length) {
+            return streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: event ${ev.channel} at ${Math.round(ev.atMs)} ms does not match: ${issuesText(v.hard)}`, {
               expected: schemaShown(node), actual: ev.payload,
             });
           }
+          if (v.assumed.length && !warned) {
+            const note = assumptionNotes(v.assumed);
+            warned = streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: pack assumed ${note}; event ${ev.channel} has ${issuesText(v.assumed)}`, {
+              severity: 'warning', assumption: note, expected: schemaShown(node), actual: ev.payload,
+            });
+          }
         }
+        if (warned) return warned;
         return streamResult('stream.payload-schema', stream, 'passed', `${runLabel(run)}: ${run.events.length} event(s) match`);
       }
     },
@@ -633,6 +793,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'stream.ordering',
     title: 'The events of a stream run follow the ordering grammar (and form a complete word when the stream ended).',
     scope: 'stream',
+    severity: { default: 'error', rule: 'error; warning when the grammar is assumed' },
     run(ctx) {
       return [...eachRun(ctx, 'stream.ordering', 'run', check), ...eachRun(ctx, 'stream.ordering', 'abort', check)];
       function check(run: StreamRun, stream: Stream): CheckResult | null {
@@ -666,6 +827,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'stream.first-event',
     title: 'The first event of a stream arrives within `budget.firstEventMs` after the start call.',
     scope: 'stream',
+    severity: { default: 'error', rule: 'error; warning when the budget is assumed' },
     run(ctx) {
       const withRun = new Set(ctx.obs.streams.filter((r) => r.mode === 'run').map((r) => r.stream));
       const body = (run: StreamRun, stream: Stream): CheckResult | null => {
@@ -675,7 +837,9 @@ export const CHECKS: CheckDefinition[] = [
         if (!first) {
           const g = grammarOf(stream);
           if (g && g.accepts([])) return streamResult('stream.first-event', stream, 'passed', 'no event, and the grammar allows an empty stream');
-          return streamResult('stream.first-event', stream, 'failed', `no event within ${Math.round(run.durationMs)} ms (budget ${budget} ms)`, {
+          // Say how long Conform really waited (durationMs is 0 when nothing came).
+          const waited = Math.round(Math.max(run.waitedMs ?? 0, run.durationMs));
+          return streamResult('stream.first-event', stream, 'failed', `no event in the ${waited} ms Conform followed the stream (budget ${budget} ms)`, {
             expected: `first event <= ${budget} ms`, actual: 'no event',
           });
         }
@@ -694,6 +858,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'stream.terminates',
     title: 'A stream ends by itself (terminal event, or the start call settling) within `budget.totalMs` or the stream timeout.',
     scope: 'stream',
+    severity: { default: 'error', rule: 'error; warning when the budget is assumed' },
     run(ctx) {
       return eachRun(ctx, 'stream.terminates', 'run', (run, stream) => {
         const g = grammarOf(stream);
@@ -702,7 +867,7 @@ export const CHECKS: CheckDefinition[] = [
         }
         const total = stream.budget?.totalMs;
         if (run.end === 'timeout') {
-          return streamResult('stream.terminates', stream, 'failed', `no end after ${Math.round(run.durationMs)} ms (${stream.end === 'grammar' ? `no terminal event among ${run.events.length} event(s)` : 'the start call did not settle'})`, {
+          return streamResult('stream.terminates', stream, 'failed', `no end after ${Math.round(Math.max(run.waitedMs ?? 0, run.durationMs))} ms (${stream.end === 'grammar' ? `no terminal event among ${run.events.length} event(s)` : 'the start call did not settle'})`, {
             expected: stream.end === 'grammar' && g ? `a terminal event (${g.alphabet.filter((e) => g.isTerminal(e)).join(' | ')})` : 'the start call settles',
             actual: run.events.map((e) => e.channel),
             durationMs: run.durationMs,
@@ -721,6 +886,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'stream.no-event-after-terminal',
     title: 'No event of the stream arrives after its terminal event (or after the start call settled, for `end: call-settles`).',
     scope: 'stream',
+    severity: { default: 'error', rule: 'error; warning when the grammar is assumed' },
     run(ctx) {
       return eachRun(ctx, 'stream.no-event-after-terminal', 'run', (run, stream) => {
         if (run.end !== 'terminal' && run.end !== 'call-settled') return null;
@@ -739,6 +905,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'stream.correlation',
     title: 'Correlation fields of stream events equal the request value the contract names (param or result).',
     scope: 'stream',
+    severity: { default: 'error', rule: 'error; warning when the correlation is assumed' },
     run(ctx) {
       return [...eachRun(ctx, 'stream.correlation', 'run', check), ...eachRun(ctx, 'stream.correlation', 'abort', check)];
       function check(run: StreamRun, stream: Stream): CheckResult | null {
@@ -766,6 +933,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'stream.abort',
     title: 'The abort call ends a running stream with the documented terminal event (a stream that has none goes quiet), and no event follows.',
     scope: 'stream',
+    severity: { default: 'error', rule: 'error; warning when the abort is assumed' },
     run(ctx) {
       return eachRun(ctx, 'stream.abort', 'abort', (run, stream) => {
         if (!stream.abort || !run.abort) return null;
@@ -805,6 +973,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'stream.quiet-after-cleanup',
     title: 'After a group that starts or stops a stream as a fixture has cleaned up (stop, kill, delete), no stream event about that fixture arrives any more.',
     scope: 'channel',
+    severity: { default: 'error', rule: 'error' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const g of ctx.obs.groups) {
@@ -829,19 +998,90 @@ export const CHECKS: CheckDefinition[] = [
 
 export const CHECK_IDS = CHECKS.map((c) => c.id);
 
-/** Run every check of the catalog (or those whose id passes `filter`). */
+/** Checks of a channel that need its prerequisites in place: blocked when one failed. */
+const NEEDS_FIXTURE = new Set(['params.reach-handler', 'returns.schema', 'call.valid-resolves', 'returns.union-branch', 'errors.invalid-params-shape',
+  'latency.budget', 'drift.undocumented-field', 'stream.quiet-after-cleanup']);
+
+/**
+ * Catalog rules that turn a failure into a warning: the constraint it broke is one the pack marked
+ * as assumed (`assumed:` on the channel or stream). Returns the note, or undefined.
+ */
+const ASSUMPTION_OF: Record<string, (ctx: CheckContext, r: CheckResult) => string | undefined> = {
+  'bridge.exists': (ctx, r) => ctx.pack.byName.get(r.channel ?? '')?.assumed.bridge,
+  'latency.budget': (ctx, r) => ctx.pack.byName.get(r.channel ?? '')?.assumed.budgetMs,
+  'errors.invalid-params-shape': (ctx, r) => ctx.pack.byName.get(r.channel ?? '')?.assumed.invalidParams,
+  'errors.documented-shape': (ctx, r) => ctx.pack.byName.get(r.channel ?? '')?.assumed.errors,
+  'stream.ordering': (ctx, r) => streamAssumed(ctx, r)?.grammar,
+  'stream.no-event-after-terminal': (ctx, r) => streamAssumed(ctx, r)?.grammar,
+  'stream.first-event': (ctx, r) => streamAssumed(ctx, r)?.budget,
+  'stream.terminates': (ctx, r) => streamAssumed(ctx, r)?.budget,
+  'stream.correlation': (ctx, r) => streamAssumed(ctx, r)?.correlation,
+  'stream.abort': (ctx, r) => streamAssumed(ctx, r)?.abort,
+};
+const streamAssumed = (ctx: CheckContext, r: CheckResult) => ctx.pack.streams.find((s) => s.name === r.stream)?.assumed;
+
+/** Severity of a result by the catalog's rules: the check's own, else the assumption rule, else the check's default. */
+function withSeverity(ctx: CheckContext, def: CheckDefinition, r: CheckResult): CheckResult {
+  const risk = r.status === 'failed' && !r.risk && DEFAULT_RISK[r.id] ? { risk: DEFAULT_RISK[r.id] } : {};
+  if (r.status === 'passed') return r;
+  if (r.status === 'skipped') return { ...r, severity: r.severity ?? 'info' };
+  if (r.status === 'blocked') return { ...r, severity: 'error' };
+  if (r.severity) return { ...r, ...risk };
+  const note = ASSUMPTION_OF[r.id]?.(ctx, r);
+  const severity: Severity = note && def.severity.default === 'error' ? 'warning' : def.severity.default;
+  return { ...r, ...risk, severity, ...(note ? { assumption: note, message: `${r.message} (pack assumed: ${note})` } : {}) };
+}
+
+/**
+ * A channel whose prerequisite failed: the checks that needed the fixture are reported as blocked
+ * by it (one result each), never as passed or skipped.
+ */
+function blockDependents(ctx: CheckContext, results: CheckResult[]): CheckResult[] {
+  const failedPre = new Map<string, CheckResult>();
+  for (const r of results) if (r.id === 'fixture.prerequisite' && r.status === 'failed' && !r.stream && r.channel) failedPre.set(r.channel, r);
+  if (failedPre.size === 0) return results;
+  const out: CheckResult[] = [];
+  const blocked = new Set<string>();
+  for (const r of results) {
+    const pre = r.channel ? failedPre.get(r.channel) : undefined;
+    if (!pre || !NEEDS_FIXTURE.has(r.id) || r.stream) {
+      out.push(r);
+      continue;
+    }
+    const key = `${r.id} ${r.channel}`;
+    if (blocked.has(key)) continue;
+    blocked.add(key);
+    out.push(blockedResult(r.id, pre));
+  }
+  // Checks that produced nothing because no valid call was made are blocked too.
+  for (const [channel, pre] of failedPre) {
+    const ch = ctx.pack.byName.get(channel);
+    if (ch?.kind !== 'invoke') continue;
+    for (const id of ['returns.schema', 'call.valid-resolves']) if (!blocked.has(`${id} ${channel}`)) out.push(blockedResult(id, pre));
+  }
+  return out;
+}
+
+function blockedResult(id: string, pre: CheckResult): CheckResult {
+  return {
+    id, channel: pre.channel, status: 'blocked', severity: 'error',
+    message: `blocked by fixture.prerequisite: ${pre.message.replace(/; the checks that needed it are blocked$/, '')}`,
+    blockedBy: { id: pre.id, channel: pre.channel, message: pre.message },
+  };
+}
+
+/** Run every check of the catalog (or those whose id passes `filter`); every non-passed result gets its severity. */
 export function runChecks(ctx: CheckContext, filter?: (id: string) => boolean): CheckResult[] {
   const out: CheckResult[] = [];
   for (const check of CHECKS) {
     if (filter && !filter(check.id)) continue;
     try {
-      // Security findings carry a severity; checks defined elsewhere get their default one.
-      out.push(...check.run(ctx).map((r) => (r.status === 'failed' && !r.severity && DEFAULT_SEVERITY[r.id] ? { ...r, severity: DEFAULT_SEVERITY[r.id] } : r)));
+      out.push(...check.run(ctx).map((r) => withSeverity(ctx, check, r)));
     } catch (err) {
-      out.push(result(check.id, null, 'failed', `check crashed: ${(err as Error).message}`));
+      out.push(result(check.id, null, 'failed', `check crashed: ${(err as Error).message}`, { severity: 'error' }));
     }
   }
-  return out;
+  return filter && !filter('fixture.prerequisite') ? out : blockDependents(ctx, out);
 }
 
 /** Results ordered by the pack's channel order (run-wide results last), check order kept inside. */

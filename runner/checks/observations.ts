@@ -109,6 +109,10 @@ export interface StreamRun {
   timeoutMs: number;
   abort?: { call: CallObservation; sentAtMs: number; quietAfterMs?: number; endedBeforeAbort?: boolean };
   skipped?: string;
+  /** A prerequisite of the start call failed: the run was not made (`skipped` says so too). */
+  prerequisiteFailed?: CallObservation;
+  /** How long Conform followed the stream (wall clock, ms), whatever the events said. */
+  waitedMs?: number;
 }
 
 export interface WindowObservation {
@@ -128,9 +132,29 @@ export interface RunObservations {
   windows: WindowObservation[];
   /** Channels whose generated checks were not run (grep filter, or a relaunch failed). */
   notRun?: string[];
+  /**
+   * What the app's own source says about channels (runner/extract analysis of its preload and main):
+   * bridge methods and the channel each invokes/sends, channels the preload subscribes to, channels
+   * main sends on. Absent when no preload could be read.
+   */
+  source?: SourceChannels;
+  /** Bridge paths the run filled in from the preload for channels whose pack gives none. */
+  foundBridges?: Record<string, string>;
   /** What the security probes observed (runner/security/driver.ts); absent when they did not run. */
   security?: import('../security/observations.ts').SecurityObservations;
 }
 
 /** Conform's own plumbing channels (the mock main process: `conform:listen`, `conform:unknown`), never an app's drift. */
 export const isConformChannel = (channel: string): boolean => channel.startsWith('conform:');
+
+/** Channels named in the app's source, found by static analysis (no code of the app is run for it). */
+export interface SourceChannels {
+  /** Files read (for messages). */
+  files: string[];
+  /** Bridge path -> channel it invokes or sends on, e.g. `window.api.ping` -> `process:ping`. */
+  bridgeChannels: Record<string, string>;
+  /** Channels the preload subscribes to (`ipcRenderer.on/once/addListener`), with how. */
+  subscribed: { channel: string; how: string }[];
+  /** Channels main sends on (`webContents.send`, `win.webContents.send`), with how. */
+  mainSends: { channel: string; how: string }[];
+}

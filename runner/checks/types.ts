@@ -2,7 +2,18 @@
 import type { Pack } from '../../specs/model.ts';
 import type { RunObservations } from './observations.ts';
 
-export type CheckStatus = 'passed' | 'failed' | 'skipped';
+/** `blocked`: the check could not run because something it depends on failed (see `blockedBy`). */
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'blocked';
+
+/**
+ * How much a non-passed result weighs (decided by the check's rule in the catalog):
+ * `error` a contract violation (or a blocked check), `warning` a violated pack assumption or drift,
+ * `info` an observation of what the app did where the contract is silent (and every skip).
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+/** Security findings: how bad it is (runner/security/README.md). */
+export type Risk = 'critical' | 'high' | 'medium' | 'low';
 
 export interface CheckResult {
   /** Stable check id from the catalog, e.g. `returns.schema`. */
@@ -16,8 +27,14 @@ export interface CheckResult {
   durationMs?: number;
   /** Stream name for stream checks. */
   stream?: string;
-  /** Security findings (failed security.* and window.posture results): how bad it is. */
-  severity?: 'critical' | 'high' | 'medium' | 'low';
+  /** Set on every non-passed result; a `failed` result is a finding of this weight. */
+  severity?: Severity;
+  /** Security findings (failed security.* and window.posture results). */
+  risk?: Risk;
+  /** Blocked results: the failed check that kept this one from running. */
+  blockedBy?: { id: string; channel: string | null; message: string };
+  /** Judged against a constraint the pack marked as assumed (not in its source document): what was assumed. */
+  assumption?: string;
 }
 
 export interface CheckContext {
@@ -31,5 +48,10 @@ export interface CheckDefinition {
   title: string;
   /** What the check runs over: each channel, each stream run, or the run as a whole. */
   scope: 'channel' | 'stream' | 'run';
+  /**
+   * Severity of a failure when the check does not set one itself, and the rule behind it
+   * (one line, for the README catalog table).
+   */
+  severity: { default: Severity; rule: string };
   run(ctx: CheckContext): CheckResult[];
 }

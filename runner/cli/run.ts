@@ -1,12 +1,13 @@
 // `conform run <pack> --app <path>`: drive an app through its bridge and check it against its pack.
-// Exit code 0 when every check passed (or was skipped), 1 on contract violations, 2 on usage or
+// Exit code 1 when a finding at or above --fail-on (error by default; warning to be stricter) or a
+// blocked check exists, else 0 (skipped and unverified are reported, not failed); 2 on usage or
 // contract-file errors, 130 when interrupted.
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FILE_REPORTERS, REPORTER_NAMES } from '../../reports/run/index.ts';
 import { ListReporter } from '../../reports/run/list.ts';
-import { byChannel } from '../../reports/run/model.ts';
+import { byChannel, gateFails, type FailOn } from '../../reports/run/model.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
 
@@ -19,6 +20,7 @@ interface RunCliOptions {
   out: string;
   callTimeout: string;
   streamTimeout: string;
+  failOn: string;
 }
 
 function intOption(name: string, raw: string, min: number): number {
@@ -39,10 +41,13 @@ export function register(program: Command): void {
     .option('--out <dir>', 'folder for report files', 'conform-report')
     .option('--call-timeout <ms>', 'timeout of one call inside the renderer', '3000')
     .option('--stream-timeout <ms>', 'longest wait for a stream to end (caps the contract budgets)', '15000')
+    .option('--fail-on <severity>', 'lowest finding severity that fails the run (exit 1): error | warning; blocked checks always fail it', 'error')
     .action(async (packArg: string, o: RunCliOptions) => {
       const reporters = o.reporter.split(',').map((r) => r.trim()).filter(Boolean);
       const unknown = reporters.filter((r) => !REPORTER_NAMES.includes(r));
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; use one or more of ${REPORTER_NAMES.join(', ')}`);
+      if (o.failOn !== 'error' && o.failOn !== 'warning') throw new UsageError(`--fail-on must be error or warning, got "${o.failOn}"`);
+      const failOn = o.failOn as FailOn;
       const seed = intOption('--seed', o.seed, 0);
       const callTimeoutMs = intOption('--call-timeout', o.callTimeout, 100);
       const streamTimeoutMs = intOption('--stream-timeout', o.streamTimeout, 100);
@@ -100,6 +105,6 @@ export function register(program: Command): void {
           process.stdout.write(`${r} report: ${target}\n`);
         }
       }
-      process.exitCode = report.summary.failed > 0 ? 1 : 0;
+      process.exitCode = gateFails(report.checks, failOn) ? 1 : 0;
     });
 }

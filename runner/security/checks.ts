@@ -1,18 +1,23 @@
 // Security checks: judges only. They read what runner/security/driver.ts observed (obs.security) and
-// the contract; every failed result carries a severity. Registered in the one catalog
+// the contract; every failed result carries a risk (how bad) besides its severity (contract violation or not). Registered in the one catalog
 // (runner/checks/catalog.ts) through SECURITY_CHECKS.
 import type { Channel, Guard, Pack } from '../../specs/model.ts';
 import { REDACTED } from '../../specs/redact.ts';
 import type { CheckContext, CheckDefinition, CheckResult } from '../checks/types.ts';
 import { brief, decode } from '../checks/values.ts';
 import type { ProbeFamily } from './probes.ts';
-import type { ProbeGroupObservation, ProbeObservation, SecurityObservations, Severity } from './observations.ts';
+import type { ProbeGroupObservation, ProbeObservation, SecurityObservations, Risk } from './observations.ts';
 
-const RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1 };
-const worst = (s: Severity[]): Severity => s.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'low');
+const RANK: Record<Risk, number> = { critical: 4, high: 3, medium: 2, low: 1 };
+const worst = (s: Risk[]): Risk => s.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'low');
 
-/** Severity of failed results of catalog checks that are security findings but not defined here. */
-export const DEFAULT_SEVERITY: Record<string, Severity> = { 'window.posture': 'high' };
+/** Risk of failed results of catalog checks that are security findings but not defined here. */
+export const DEFAULT_RISK: Record<string, Risk> = { 'window.posture': 'high' };
+
+/** Guards, secrets and `window.csp` are contract statements: a finding violates the contract. */
+const STATED = { default: 'error', rule: 'error: the guard, secret or `window.csp` is stated in the pack' } as const;
+/** Navigation, window.open and generic bridges are hardening the pack does not state. */
+const UNSTATED = { default: 'warning', rule: 'warning: hardening the pack does not state (risk says how bad)' } as const;
 
 export function securityOf(ctx: CheckContext): SecurityObservations | undefined {
   return (ctx.obs as { security?: SecurityObservations }).security;
@@ -66,7 +71,7 @@ export function refusalOf(pack: Pack, ch: Channel, o: ProbeObservation): Refusal
 const DANGEROUS_SCHEMES = new Set(['javascript', 'file', 'data', 'vbscript']);
 
 /** Why an opened URL breaks the guard, or null. */
-export function urlViolation(url: string, guard: Guard): { why: string; severity: Severity } | null {
+export function urlViolation(url: string, guard: Guard): { why: string; risk: Risk } | null {
   const t = url.trim();
   let scheme = (/^([a-z][a-z0-9+.-]*):/i.exec(t)?.[1] ?? '').toLowerCase();
   let host = '';
@@ -79,11 +84,11 @@ export function urlViolation(url: string, guard: Guard): { why: string; severity
   }
   const schemes = (guard.schemes ?? []).map((s) => s.toLowerCase().replace(/:$/, ''));
   if (schemes.length && !schemes.includes(scheme)) {
-    return { why: `scheme ${scheme || '(none)'} is not in [${schemes.join(', ')}]`, severity: DANGEROUS_SCHEMES.has(scheme) || !scheme ? 'critical' : 'high' };
+    return { why: `scheme ${scheme || '(none)'} is not in [${schemes.join(', ')}]`, risk: DANGEROUS_SCHEMES.has(scheme) || !scheme ? 'critical' : 'high' };
   }
   const hosts = (guard.hosts ?? []).map((h) => h.toLowerCase());
   if (hosts.length && !hosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h))) {
-    return { why: `host ${host || '(none)'} is not in [${hosts.join(', ')}]`, severity: 'high' };
+    return { why: `host ${host || '(none)'} is not in [${hosts.join(', ')}]`, risk: 'high' };
   }
   return null;
 }
@@ -91,7 +96,7 @@ export function urlViolation(url: string, guard: Guard): { why: string; severity
 // ---------------------------------------------------------------- per-channel guard checks
 
 interface Finding {
-  severity: Severity;
+  risk: Risk;
   text: string;
   variant?: string;
 }
@@ -101,6 +106,7 @@ function guardCheck(id: string, family: ProbeFamily, title: string, extra: (g: P
     id,
     title,
     scope: 'channel',
+    severity: STATED,
     run(ctx) {
       const sec = securityOf(ctx);
       if (!sec) return [];
@@ -121,8 +127,8 @@ function guardCheck(id: string, family: ProbeFamily, title: string, extra: (g: P
         for (const p of probes) {
           if (p.call.outcome === 'no-bridge' || p.call.outcome === 'skipped') continue;
           const r = refusalOf(ctx.pack, ch, p);
-          if (p.probe.mustRefuse && !r.refused) findings.push({ severity: 'medium', variant: p.probe.variant, text: `${p.probe.variant} (${p.probe.param}) was not refused: ${r.how}` });
-          else if (p.probe.mustRefuse && !r.shapeOk) findings.push({ severity: 'low', variant: p.probe.variant, text: `${p.probe.variant} was refused in an undocumented shape: ${r.how}` });
+          if (p.probe.mustRefuse && !r.refused) findings.push({ risk: 'medium', variant: p.probe.variant, text: `${p.probe.variant} (${p.probe.param}) was not refused: ${r.how}` });
+          else if (p.probe.mustRefuse && !r.shapeOk) findings.push({ risk: 'low', variant: p.probe.variant, text: `${p.probe.variant} was refused in an undocumented shape: ${r.how}` });
         }
         findings.push(...extra(g, ch, ctx));
         for (const f of findings) f.text = namedPaths(f.text, securityOf(ctx));
@@ -132,12 +138,12 @@ function guardCheck(id: string, family: ProbeFamily, title: string, extra: (g: P
           continue;
         }
         if (findings.length) {
-          const severity = worst(findings.map((f) => f.severity));
-          const sorted = [...findings].sort((a, b) => RANK[b.severity] - RANK[a.severity]);
+          const risk = worst(findings.map((f) => f.risk));
+          const sorted = [...findings].sort((a, b) => RANK[b.risk] - RANK[a.risk]);
           out.push(res(id, name, 'failed', `${sorted.slice(0, 4).map((f) => f.text).join('; ')}${sorted.length > 4 ? `; and ${sorted.length - 4} more` : ''}`, {
-            severity,
+            risk,
             expected: 'every probe refused in the documented error shape, no side effect',
-            actual: sorted.map((f) => `[${f.severity}] ${f.text}`),
+            actual: sorted.map((f) => `[${f.risk}] ${f.text}`),
           }));
         } else {
           out.push(res(id, name, 'passed', `${ran.length} ${family} probe(s) refused, no side effect observed (${[...new Set(ran.map((p) => p.probe.variant))].join(', ')})`));
@@ -176,10 +182,10 @@ const pathGuard = guardCheck('security.path-guard', 'path', 'Path params guarded
   const f: Finding[] = [];
   for (const p of g.probes) {
     if (p.probe.family !== 'path') continue;
-    for (const w of p.written) f.push({ severity: 'critical', variant: p.probe.variant, text: `${p.probe.variant} wrote ${shownPath(w, sec)} outside the ${p.probe.guard?.pathUnder} root` });
+    for (const w of p.written) f.push({ risk: 'critical', variant: p.probe.variant, text: `${p.probe.variant} wrote ${shownPath(w, sec)} outside the ${p.probe.guard?.pathUnder} root` });
   }
   const named = new Set(g.probes.flatMap((p) => p.written));
-  for (const w of g.outsideWrites) if (!named.has(w)) f.push({ severity: 'critical', text: `a file appeared outside the root: ${shownPath(w, sec)}` });
+  for (const w of g.outsideWrites) if (!named.has(w)) f.push({ risk: 'critical', text: `a file appeared outside the root: ${shownPath(w, sec)}` });
   return f;
 });
 
@@ -188,13 +194,13 @@ const urlGuard = guardCheck('security.url-guard', 'url', 'URL params guarded by 
   const f: Finding[] = [];
   for (const o of g.opened) {
     const v = urlViolation(o.url, guard);
-    if (v) f.push({ severity: v.severity, text: `main passed ${brief(o.url, 100)} to shell.${o.api} (${v.why})` });
+    if (v) f.push({ risk: v.risk, text: `main passed ${brief(o.url, 100)} to shell.${o.api} (${v.why})` });
   }
   return f;
 });
 
 const sizeGuard = guardCheck('security.size-guard', 'size', 'Params guarded by `x-guard: { maxBytes }` refuse oversize payloads and the app survives them.', (g) =>
-  g.mainAlive ? [] : [{ severity: 'high', text: 'main stopped answering after the oversize payloads' }],
+  g.mainAlive ? [] : [{ risk: 'high', text: 'main stopped answering after the oversize payloads' }],
 );
 
 // ---------------------------------------------------------------- secret echo
@@ -215,6 +221,7 @@ const secretEcho: CheckDefinition = {
   id: 'security.secret-echo',
   title: 'Secrets given as params (`x-secret` or credential names) do not come back in returns, events or main\'s stdout/stderr.',
   scope: 'channel',
+  severity: STATED,
   run(ctx) {
     const sec = securityOf(ctx);
     if (!sec) return [];
@@ -225,16 +232,16 @@ const secretEcho: CheckDefinition = {
       const f: Finding[] = [];
       for (const p of probes) {
         for (const canary of p.probe.canaries ?? []) {
-          if (contains(p.call.value, canary)) f.push({ severity: 'high', text: `the secret ${p.probe.param} came back in the call's result` });
-          if (p.call.error && (p.call.error.message.includes(canary) || p.call.error.string.includes(canary))) f.push({ severity: 'high', text: `the secret ${p.probe.param} came back in the rejection message` });
+          if (contains(p.call.value, canary)) f.push({ risk: 'high', text: `the secret ${p.probe.param} came back in the call's result` });
+          if (p.call.error && (p.call.error.message.includes(canary) || p.call.error.string.includes(canary))) f.push({ risk: 'high', text: `the secret ${p.probe.param} came back in the rejection message` });
           const ev = g.events.find((e) => contains(e.payload, canary));
-          if (ev) f.push({ severity: 'high', text: `the secret ${p.probe.param} was sent to the renderer on ${ev.channel}` });
-          if (g.logs.includes(canary)) f.push({ severity: 'medium', text: `the secret ${p.probe.param} was written to main's stdout/stderr` });
+          if (ev) f.push({ risk: 'high', text: `the secret ${p.probe.param} was sent to the renderer on ${ev.channel}` });
+          if (g.logs.includes(canary)) f.push({ risk: 'medium', text: `the secret ${p.probe.param} was written to main's stdout/stderr` });
         }
       }
       out.push(f.length
         ? res('security.secret-echo', g.channel, 'failed', `${f.map((x) => x.text).join('; ')}`, {
-          severity: worst(f.map((x) => x.severity)), expected: 'the secret never echoed', actual: f.map((x) => `[${x.severity}] ${x.text} (value ${REDACTED})`),
+          risk: worst(f.map((x) => x.risk)), expected: 'the secret never echoed', actual: f.map((x) => `[${x.risk}] ${x.text} (value ${REDACTED})`),
         })
         : res('security.secret-echo', g.channel, 'passed', `${probes.length} secret param(s) not echoed in result, events or logs`));
     }
@@ -248,6 +255,7 @@ const genericBridge: CheckDefinition = {
   id: 'security.generic-bridge',
   title: 'The bridge exposes no generic invoke(channel, ...)/send(channel, ...) and no raw ipcRenderer: a channel name outside the pack passed to any non-contract bridge function never reaches main.',
   scope: 'run',
+  severity: UNSTATED,
   run(ctx) {
     const b = securityOf(ctx)?.bridge;
     if (!b) {
@@ -255,11 +263,11 @@ const genericBridge: CheckDefinition = {
       return securityOf(ctx) ? [res('security.generic-bridge', null, 'skipped', note ?? 'the bridge probe did not run')] : [];
     }
     const f: Finding[] = [];
-    for (const r of b.received) f.push({ severity: 'critical', text: `${r.path}('${b.probeChannel}', ...) reached main (${r.kind}): any channel can be called from the renderer` });
-    for (const r of b.rawIpc) f.push({ severity: 'critical', text: `${r} looks like the raw ipcRenderer (invoke/send/on)` });
+    for (const r of b.received) f.push({ risk: 'critical', text: `${r.path}('${b.probeChannel}', ...) reached main (${r.kind}): any channel can be called from the renderer` });
+    for (const r of b.rawIpc) f.push({ risk: 'critical', text: `${r} looks like the raw ipcRenderer (invoke/send/on)` });
     if (f.length) {
       return [res('security.generic-bridge', null, 'failed', `${f.map((x) => x.text).join('; ')}`, {
-        severity: 'critical', expected: `main receives nothing on ${b.probeChannel}`, actual: { received: b.received, rawIpc: b.rawIpc },
+        risk: 'critical', expected: `main receives nothing on ${b.probeChannel}`, actual: { received: b.received, rawIpc: b.rawIpc },
       })];
     }
     return [res('security.generic-bridge', null, 'passed', `${b.candidates.length} non-contract bridge function(s) probed with ${b.probeChannel}; main received nothing`)];
@@ -272,6 +280,7 @@ const navigation: CheckDefinition = {
   id: 'security.navigation',
   title: 'A renderer-initiated navigation to an external origin is refused (will-navigate): the page stays on the app.',
   scope: 'run',
+  severity: UNSTATED,
   run(ctx) {
     const sec = securityOf(ctx);
     if (!sec) return [];
@@ -280,7 +289,7 @@ const navigation: CheckDefinition = {
     const left = !sameDoc(n.urlBefore, n.urlAfter);
     if (left || n.decision === 'allow') {
       return [res('security.navigation', null, 'failed', `location.href = ${n.attempted} was not refused; the page ${left ? `moved to ${n.urlAfter}` : 'was allowed to navigate'}`, {
-        severity: 'high', expected: { url: n.urlBefore }, actual: { url: n.urlAfter, decision: n.decision ?? 'not recorded' },
+        risk: 'high', expected: { url: n.urlBefore }, actual: { url: n.urlAfter, decision: n.decision ?? 'not recorded' },
       })];
     }
     return [res('security.navigation', null, 'passed', `navigation to ${n.attempted} refused; the page stayed on ${n.urlBefore}`)];
@@ -291,6 +300,7 @@ const windowOpen: CheckDefinition = {
   id: 'security.window-open',
   title: 'window.open of an external origin is refused (setWindowOpenHandler): no new window appears.',
   scope: 'run',
+  severity: UNSTATED,
   run(ctx) {
     const sec = securityOf(ctx);
     if (!sec) return [];
@@ -298,7 +308,7 @@ const windowOpen: CheckDefinition = {
     if (!w) return [res('security.window-open', null, 'skipped', sec.notes.find((x) => x.startsWith('window.open')) ?? 'the window.open probe did not run')];
     if (w.newWindows.length || w.decision === 'allow') {
       return [res('security.window-open', null, 'failed', `window.open(${w.attempted}) was not refused (${w.newWindows.length} new window(s)${w.decision ? `, handler decision ${w.decision}` : ''})`, {
-        severity: 'high', expected: 'no new window', actual: { newWindows: w.newWindows, decision: w.decision ?? 'not recorded', returned: w.returned },
+        risk: 'high', expected: 'no new window', actual: { newWindows: w.newWindows, decision: w.decision ?? 'not recorded', returned: w.returned },
       })];
     }
     return [res('security.window-open', null, 'passed', `window.open(${w.attempted}) refused: no new window${w.decision ? ` (handler: ${w.decision})` : ''}`)];
@@ -309,6 +319,7 @@ const csp: CheckDefinition = {
   id: 'security.csp',
   title: 'A Content-Security-Policy is in force on the page when the pack\'s `window.csp` is true (meta tag, or eval blocked by a header policy).',
   scope: 'run',
+  severity: STATED,
   run(ctx) {
     const sec = securityOf(ctx);
     if (!sec || ctx.pack.window?.csp !== true) return [];
@@ -316,7 +327,7 @@ const csp: CheckDefinition = {
     if (!c) return [res('security.csp', null, 'skipped', sec.notes.find((x) => x.startsWith('csp')) ?? 'the CSP probe did not run')];
     if (!c.meta.length && !c.evalBlocked) {
       return [res('security.csp', null, 'failed', `no Content-Security-Policy on ${c.url} (no meta tag, eval not blocked), the pack says window.csp: true`, {
-        severity: 'medium', expected: 'a CSP', actual: c,
+        risk: 'medium', expected: 'a CSP', actual: c,
       })];
     }
     return [res('security.csp', null, 'passed', c.meta.length ? `CSP meta: ${brief(c.meta[0], 120)}` : 'a header CSP blocks eval')];

@@ -3,7 +3,7 @@
 import type { ErrorInfo } from '../checks/observations.ts';
 import type { Probe, ProbeFamily } from './probes.ts';
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export type { Risk } from '../checks/types.ts';
 
 export interface ProbeCall {
   outcome: 'resolved' | 'rejected' | 'timeout' | 'no-bridge' | 'skipped';

@@ -45,7 +45,7 @@ describe('security.path-guard', () => {
   it('fails critical when a probe target exists on disk', () => {
     const g = group('files:save', (p) => (p.variant === 'root-prefix-dotdot' ? RESOLVE(undefined) : REJECT('files:save')), {}, (p) => (p.variant === 'root-prefix-dotdot' ? p.targets! : []));
     const [r] = judge({ groups: [g] }, 'security.path-guard');
-    expect(r).toMatchObject({ status: 'failed', severity: 'critical' });
+    expect(r).toMatchObject({ status: 'failed', risk: 'critical' });
     expect(r!.message).toContain('root-prefix-dotdot wrote /tmp/conform-t-out/root-prefix.txt');
     // With the run's folders known, reports name them instead of their temp paths.
     const [named] = judge({ groups: [g], paths: { outsideDir: env.outsideDir, roots: env.roots } }, 'security.path-guard');
@@ -54,7 +54,7 @@ describe('security.path-guard', () => {
   it('fails medium when a traversal resolves without an observed write; encoded variants may resolve', () => {
     const g = group('files:save', (p) => (p.variant === 'dotdot-relative' || p.variant.startsWith('encoded') ? RESOLVE(undefined) : REJECT('files:save')));
     const [r] = judge({ groups: [g] }, 'security.path-guard');
-    expect(r).toMatchObject({ status: 'failed', severity: 'medium' });
+    expect(r).toMatchObject({ status: 'failed', risk: 'medium' });
     expect(r!.message).toMatch(/dotdot-relative \(filePath\) was not refused/);
     expect(r!.message).not.toMatch(/encoded/);
     const ok = group('files:save', (p) => (p.variant.startsWith('encoded') || p.variant === 'backslash-dotdot' ? RESOLVE(undefined) : REJECT('files:save')));
@@ -75,13 +75,13 @@ describe('security.url-guard', () => {
   it('fails critical when main opened a javascript: URL, high for another host', () => {
     const g = group('links:open', () => RESOLVE(false), { opened: [{ api: 'openExternal', url: 'javascript://https://x/%0aalert(1)' }] });
     const [r] = judge({ groups: [g] }, 'security.url-guard');
-    expect(r).toMatchObject({ status: 'failed', severity: 'critical' });
+    expect(r).toMatchObject({ status: 'failed', risk: 'critical' });
     expect(r!.message).toContain('scheme javascript is not in [https]');
     const h = group('links:open', () => RESOLVE(false), { opened: [{ api: 'openExternal', url: 'https://docs.example.com@evil.example/' }] });
-    expect(judge({ groups: [h] }, 'security.url-guard')[0]).toMatchObject({ status: 'failed', severity: 'high' });
+    expect(judge({ groups: [h] }, 'security.url-guard')[0]).toMatchObject({ status: 'failed', risk: 'high' });
   });
   it('fails medium when a probe resolves true even if nothing was observed opened', () => {
-    expect(judge({ groups: [group('links:open', () => RESOLVE(true))] }, 'security.url-guard')[0]).toMatchObject({ status: 'failed', severity: 'medium' });
+    expect(judge({ groups: [group('links:open', () => RESOLVE(true))] }, 'security.url-guard')[0]).toMatchObject({ status: 'failed', risk: 'medium' });
   });
 });
 
@@ -89,11 +89,11 @@ describe('security.size-guard', () => {
   it('accepts the documented failure branch, flags success and a dead main', () => {
     const fail = { ok: false, error: 'too big' };
     expect(judge({ groups: [group('notes:put', () => RESOLVE(fail))] }, 'security.size-guard')[0]!.status).toBe('passed');
-    expect(judge({ groups: [group('notes:put', () => RESOLVE({ ok: true }))] }, 'security.size-guard')[0]).toMatchObject({ status: 'failed', severity: 'medium' });
-    expect(judge({ groups: [group('notes:put', () => RESOLVE(fail), { mainAlive: false })] }, 'security.size-guard')[0]).toMatchObject({ status: 'failed', severity: 'high' });
+    expect(judge({ groups: [group('notes:put', () => RESOLVE({ ok: true }))] }, 'security.size-guard')[0]).toMatchObject({ status: 'failed', risk: 'medium' });
+    expect(judge({ groups: [group('notes:put', () => RESOLVE(fail), { mainAlive: false })] }, 'security.size-guard')[0]).toMatchObject({ status: 'failed', risk: 'high' });
   });
   it('a rejection where a result union is documented is a low finding (wrong shape)', () => {
-    expect(judge({ groups: [group('notes:put', () => REJECT('notes:put'))] }, 'security.size-guard')[0]).toMatchObject({ status: 'failed', severity: 'low' });
+    expect(judge({ groups: [group('notes:put', () => REJECT('notes:put'))] }, 'security.size-guard')[0]).toMatchObject({ status: 'failed', risk: 'low' });
   });
 });
 
@@ -108,11 +108,11 @@ describe('security.secret-echo', () => {
     const canary = canaryOf(base);
     const echoed = group('auth:login', (p) => RESOLVE({ user: 'ada', echo: p.canaries![0] }));
     const [r] = judge({ groups: [echoed] }, 'security.secret-echo');
-    expect(r).toMatchObject({ status: 'failed', severity: 'high' });
+    expect(r).toMatchObject({ status: 'failed', risk: 'high' });
     expect(JSON.stringify(r)).not.toContain(canary);
     const logged = { ...base, logs: `login request password: ${canary}\n` };
     const [l] = judge({ groups: [logged] }, 'security.secret-echo');
-    expect(l).toMatchObject({ status: 'failed', severity: 'medium' });
+    expect(l).toMatchObject({ status: 'failed', risk: 'medium' });
     expect(l!.message).toContain("main's stdout/stderr");
     // Main's records redact credential-named keys already, so an echo under another name is what is left to find.
     const sent = { ...base, events: [{ channel: 'auth:changed', payload: encode({ note: `welcome ${canary}` }) }] };
@@ -125,7 +125,7 @@ describe('security.secret-echo', () => {
     const safe = redactCheck(pack, raw);
     const report: RunReport = {
       tool: 'conform', version: '0', pack: 'sec-mini', app: 'x', runtime: 'standin', seed: 1, durationMs: 1, summary: summarize([safe]),
-      checks: [safe, { ...safe, id: 'security.secret-echo', severity: 'high' }], timelines: [], channels: pack.channels.map((c) => c.name), incidents: [],
+      checks: [safe, { ...safe, id: 'security.secret-echo', risk: 'high' }], timelines: [], channels: pack.channels.map((c) => c.name), incidents: [],
     };
     for (const out of [renderJson(report), renderJunit(report), renderMarkdown(report), renderHtml(report), renderListSummary(report)]) {
       expect(out).not.toContain(canary);
@@ -139,38 +139,38 @@ describe('run-wide checks', () => {
     const base = { candidates: [{ path: 'window.sec.invoke' }], rawIpc: [], received: [], probeChannel: 'conform-probe:x' };
     expect(judge({ bridge: base }, 'security.generic-bridge')[0]!.status).toBe('passed');
     const [r] = judge({ bridge: { ...base, received: [{ path: 'window.sec.invoke', kind: 'invoke' }] } }, 'security.generic-bridge');
-    expect(r).toMatchObject({ status: 'failed', severity: 'critical', channel: null });
+    expect(r).toMatchObject({ status: 'failed', risk: 'critical', channel: null });
     expect(r!.message).toContain("window.sec.invoke('conform-probe:x', ...) reached main");
-    expect(judge({ bridge: { ...base, rawIpc: ['window.sec.ipcRenderer'] } }, 'security.generic-bridge')[0]).toMatchObject({ status: 'failed', severity: 'critical' });
+    expect(judge({ bridge: { ...base, rawIpc: ['window.sec.ipcRenderer'] } }, 'security.generic-bridge')[0]).toMatchObject({ status: 'failed', risk: 'critical' });
     expect(judge({ notes: ['bridge probe did not run: x'] }, 'security.generic-bridge')[0]!.status).toBe('skipped');
   });
 
   it('security.navigation: the page must stay', () => {
     const stay = { attempted: 'https://e.invalid/', urlBefore: 'file:///a/index.html', urlAfter: 'file:///a/index.html#x', decision: 'deny' as const };
     expect(judge({ navigation: stay }, 'security.navigation')[0]!.status).toBe('passed');
-    expect(judge({ navigation: { ...stay, urlAfter: 'chrome-error://chromewebdata/', decision: undefined } }, 'security.navigation')[0]).toMatchObject({ status: 'failed', severity: 'high' });
+    expect(judge({ navigation: { ...stay, urlAfter: 'chrome-error://chromewebdata/', decision: undefined } }, 'security.navigation')[0]).toMatchObject({ status: 'failed', risk: 'high' });
     expect(judge({ navigation: { ...stay, decision: 'allow' } }, 'security.navigation')[0]!.status).toBe('failed');
   });
 
   it('security.window-open: no new window and no allow decision', () => {
     const denied = { attempted: 'https://e.invalid/p', returned: 'null' as const, newWindows: [], decision: 'deny' as const };
     expect(judge({ windowOpen: denied }, 'security.window-open')[0]!.status).toBe('passed');
-    expect(judge({ windowOpen: { ...denied, decision: 'allow' } }, 'security.window-open')[0]).toMatchObject({ status: 'failed', severity: 'high' });
+    expect(judge({ windowOpen: { ...denied, decision: 'allow' } }, 'security.window-open')[0]).toMatchObject({ status: 'failed', risk: 'high' });
     expect(judge({ windowOpen: { ...denied, decision: undefined, newWindows: ['chrome-error://chromewebdata/'] } }, 'security.window-open')[0]!.status).toBe('failed');
   });
 
   it('security.csp: only when the pack asks for one; a meta tag or blocked eval counts', () => {
     expect(judge({ csp: { meta: ["default-src 'none'"], evalBlocked: true, url: 'file:///a' } }, 'security.csp')[0]!.status).toBe('passed');
     expect(judge({ csp: { meta: [], evalBlocked: true, url: 'file:///a' } }, 'security.csp')[0]!.status).toBe('passed');
-    expect(judge({ csp: { meta: [], evalBlocked: false, url: 'file:///a' } }, 'security.csp')[0]).toMatchObject({ status: 'failed', severity: 'medium' });
+    expect(judge({ csp: { meta: [], evalBlocked: false, url: 'file:///a' } }, 'security.csp')[0]).toMatchObject({ status: 'failed', risk: 'medium' });
     const noCsp = { ...pack, window: { ...pack.window, csp: undefined } };
     const obs: RunObservations = { bridges: {}, groups: [], streams: [], main: [], windows: [], security: { groups: [], skipped: [], notes: [], csp: { meta: [], evalBlocked: false, url: 'x' } } };
     expect(runChecks({ pack: noCsp, obs }, (x) => x === 'security.csp')).toEqual([]);
   });
 
-  it('window.posture failures get a severity; every security check is in the one catalog; no observations, no results', () => {
+  it('window.posture failures get a risk; every security check is in the one catalog; no observations, no results', () => {
     const obs: RunObservations = { bridges: {}, groups: [], streams: [], main: [], windows: [{ webContentsId: 1, declared: {}, effective: { contextIsolation: true, sandbox: false }, prefsKnown: true }] };
-    expect(runChecks({ pack, obs }, (x) => x === 'window.posture')[0]).toMatchObject({ status: 'failed', severity: 'high' });
+    expect(runChecks({ pack, obs }, (x) => x === 'window.posture')[0]).toMatchObject({ status: 'failed', risk: 'high' });
     expect(runChecks({ pack, obs }, (x) => x.startsWith('security.'))).toEqual([]);
     expect(SECURITY_CHECKS.map((c) => c.id)).toEqual([
       'security.path-guard', 'security.url-guard', 'security.size-guard', 'security.secret-echo',

@@ -16,7 +16,7 @@ const faults = (JSON.parse(readFileSync(`${ROOT}examples/faults.json`, 'utf8')) 
 describe('clean reference apps: no security finding', () => {
   it('same seed, same security results (ollama-chat saveFile + web_open)', async () => {
     const run = async () => (await runConformance({ pack: 'ollama-chat', app: `${ROOT}examples/ollama-chat`, seed: 4, only: ['utils:saveFile', 'utils:web_open'], env: { CONFORM_FAULTS: 'oc-savefile-startswith' } }))
-      .report.checks.filter((c) => c.id.startsWith('security.')).map((c) => [c.id, c.channel, c.status, c.severity, c.message]);
+      .report.checks.filter((c) => c.id.startsWith('security.')).map((c) => [c.id, c.channel, c.status, c.risk, c.message]);
     const a = await run();
     expect(a.some((c) => c[2] === 'failed')).toBe(true);
     expect(await run()).toEqual(a);
@@ -68,7 +68,7 @@ describe('security faults of the catalog are detected', () => {
       expect(v.error).toBeUndefined();
       expect(v.detected, `${fault.id}: no failing ${CATEGORY_CHECKS[fault.category]!.join('/')} on ${fault.channel}; other failures: ${v.otherFailures.map((c) => c.id).join(', ')}`).toBe(true);
       // Every security finding carries a severity.
-      for (const c of v.matching) expect(['critical', 'high', 'medium', 'low'], c.id).toContain(c.severity);
+      for (const c of v.matching) expect(['critical', 'high', 'medium', 'low'], c.id).toContain(c.risk);
       if (CATCHES[fault.id]) expect(v.matching.map((c) => c.id)).toContain(CATCHES[fault.id]);
     }, 90_000);
   }
