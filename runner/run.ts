@@ -24,6 +24,7 @@ import { Planner, type PlanOptions, type Step } from './run/plan.ts';
 import { runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
 import { AppGone, AppSession } from './run/session.ts';
+import { bridgesFromSource, readSourceChannels, withBridges } from './run/source.ts';
 import { summarize, type ReportCheck, type RunReport, type StreamTimeline } from '../reports/run/model.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -111,6 +112,8 @@ interface HarnessCall {
   rule?: string;
   args: unknown[];
   outcome: CallObservation['outcome'] | 'detached';
+  /** A union prerequisite answered its error branch (the harness knows the discriminator). */
+  errorBranch?: boolean;
   value?: unknown;
   error?: CallObservation['error'];
   durationMs: number;
@@ -133,14 +136,20 @@ class Runner {
   readonly main: MainObservation[] = [];
   readonly windows: WindowObservation[] = [];
   readonly incidents: RunReport['incidents'] = [];
-  private readonly planner: Planner;
+  private planner: Planner;
 
   constructor(
-    readonly pack: Pack,
+    public pack: Pack,
     readonly opts: RunOptions & Required<Pick<RunOptions, 'seed' | 'callTimeoutMs' | 'streamTimeoutMs'>>,
     planOpts: PlanOptions,
   ) {
     this.planner = new Planner(pack, planOpts);
+  }
+
+  /** Use a pack with bridge paths filled in from the preload (same plan options). */
+  usePack(pack: Pack): void {
+    this.pack = pack;
+    this.planner = new Planner(pack, this.planner.opts);
   }
 
   get runtime() {
@@ -393,13 +402,14 @@ class Runner {
       const res = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps: planned.start }, this.batchTimeout(planned.start.slice(0, -1)) + 5_000);
       const started = res.calls[res.calls.length - 1];
       const pre = res.calls.slice(0, -1);
-      const failedPre = pre.find((c) => c.outcome !== 'resolved');
+      const failedPre = pre.find((c) => c.outcome !== 'resolved' || c.errorBranch);
       if (failedPre || !started || started.outcome !== 'detached') {
         const why = failedPre
-          ? `prerequisite ${failedPre.channel} did not resolve (${failedPre.outcome}${failedPre.error ? `: ${failedPre.error.message}` : ''})`
+          ? `prerequisite ${failedPre.channel} ${failedPre.errorBranch ? 'answered its error branch' : `did not resolve (${failedPre.outcome}${failedPre.error ? `: ${failedPre.error.message}` : ''})`}`
           : `start call not made (${started?.outcome ?? 'missing'}${started?.note ? `: ${started.note}` : ''})`;
         await this.runSteps(planned.cleanup);
-        return { ...base, skipped: why };
+        // A failed prerequisite is its own finding (fixture.prerequisite); the stream's checks are blocked by it.
+        return { ...base, skipped: why, ...(failedPre ? { prerequisiteFailed: this.join([failedPre], [])[0] } : {}) };
       }
       // Follow main: the start handler call marks t=0; stream events after it belong to the run.
       const obs: MainObservation[] = [];
@@ -498,9 +508,10 @@ class Runner {
       const endT = endSeq !== undefined ? obs.find((o) => o.seq === endSeq)?.t ?? lastT : lastT;
       const startRec = pending.call ? this.join([pending.call], obs)[0]! : { ...startCall(), args: started.args, outcome: 'timeout' as const, durationMs: Date.now() - t0 };
       await this.runSteps(planned.cleanup);
-      if (!startObs) return { ...base, start: startRec, end: 'start-failed' };
-      if (settleObs?.ok === false && events.length === 0) return { ...base, start: startRec, end: 'start-failed' };
-      return { ...base, start: startRec, events, end, afterEnd, durationMs: Math.max(0, endT - startObs.t), abort: abortInfo };
+      const waitedMs = Date.now() - t0;
+      if (!startObs) return { ...base, start: startRec, end: 'start-failed', waitedMs };
+      if (settleObs?.ok === false && events.length === 0) return { ...base, start: startRec, end: 'start-failed', waitedMs };
+      return { ...base, start: startRec, events, end, afterEnd, durationMs: Math.max(0, endT - startObs.t), abort: abortInfo, waitedMs };
     } catch (err) {
       if (!(err instanceof AppGone)) throw err;
       const crash = await this.relaunchAfter(stream.start, err);
@@ -563,7 +574,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const grepMatch = channelMatcher(opts.grep);
   const only = opts.only ? new Set(opts.only) : null;
   const match = (n: string) => grepMatch(n) && (!only || only.has(n));
-  const selected = pack.channels.filter((c) => match(c.name));
+  let selected = pack.channels.filter((c) => match(c.name));
   if (selected.length === 0) throw new UsageError(`${opts.grep ? `--grep ${opts.grep}` : 'the channel selection'} matches no channel of pack ${pack.name}`);
   const runner = new Runner(pack, opts, {
     seed: opts.seed,
@@ -587,9 +598,17 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     await runner.ensureSession();
     timing.launchMs = took();
     runtime = runner.runtime ?? runtime;
+    await runner.twice('reading window settings', () => runner.readWindows());
+    // The app's source (preload, main) names channels that may never fire during the run, and the
+    // bridge methods of channels whose pack gives no path (the document names none).
+    obs.source = readSourceChannels(opts.app, runner.windows.map((w) => w.declared.preload).filter((p): p is string => typeof p === 'string'));
+    obs.foundBridges = bridgesFromSource(pack, obs.source);
+    if (Object.keys(obs.foundBridges).length) {
+      runner.usePack(withBridges(pack, obs.foundBridges));
+      selected = selected.map((c) => runner.pack.byName.get(c.name)!);
+    }
     const paths = selected.map((c) => c.bridge).filter((b): b is string => !!b);
     obs.bridges = await runner.twice('probing the bridge', () => runner.probeBridges([...new Set(paths)]));
-    await runner.twice('reading window settings', () => runner.readWindows());
     // When a relaunch fails, the rest is reported as not run (with why) instead of lost.
     let dead: string | undefined;
     const survive = async <T>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
@@ -670,7 +689,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   if (opts.signal?.aborted) throw new RunInterrupted();
   obs.notRun = pack.channels.filter((c) => !match(c.name)).map((c) => c.name);
   const selectedNames = new Set(selected.map((c) => c.name));
-  const results = orderResults(pack, runChecks({ pack, obs })).filter((r) => r.channel === null || selectedNames.has(r.channel) || !pack.byName.has(r.channel));
+  const judged = runner.pack;
+  const results = orderResults(judged, runChecks({ pack: judged, obs })).filter((r) => r.channel === null || selectedNames.has(r.channel) || !judged.byName.has(r.channel));
   const checks = results.map((r) => redactCheck(pack, r));
   timing.judgeMs = took();
   const report: RunReport = {

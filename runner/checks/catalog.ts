@@ -184,12 +184,19 @@ function isErrorBranch(ctx: CheckContext, ch: Channel, encoded: unknown): boolea
   return validate(ctx.pack, ch.errors.error, encoded).valid && !(ch.returns && validate(ctx.pack, ch.returns, encoded).valid);
 }
 
-/** A resolved value fits what the channel can answer: its return schema (documented constraints) or its error branch. */
-function fitsAnswer(ctx: CheckContext, ch: Channel, encoded: unknown): boolean {
-  if (ch.errors.style === 'result-union' && validate(ctx.pack, ch.errors.error, encoded).valid) return true;
-  if (ch.returnsVoid) return decode(encoded) === undefined;
-  if (!ch.returns) return true;
-  return judgeValue(ctx.pack, ch.returns, encoded).hard.length === 0;
+/**
+ * How a resolved value fits what the channel can answer (its return schema's documented
+ * constraints, or its error branch): `fits`; `shape` when it breaks the answer at its root (another
+ * type, a missing required field: a string channel answering an envelope object); `deep` when only
+ * nested values break it (an app echoing an invalid input back in a well-formed answer).
+ */
+function answerFit(ctx: CheckContext, ch: Channel, encoded: unknown): 'fits' | 'shape' | 'deep' {
+  if (ch.errors.style === 'result-union' && validate(ctx.pack, ch.errors.error, encoded).valid) return 'fits';
+  if (ch.returnsVoid) return decode(encoded) === undefined ? 'fits' : 'shape';
+  if (!ch.returns) return 'fits';
+  const hard = judgeValue(ctx.pack, ch.returns, encoded).hard;
+  if (hard.length === 0) return 'fits';
+  return hard.some((i) => i.path === '') ? 'shape' : 'deep';
 }
 
 /** Why a prerequisite call failed (rejected, timed out, error branch, not made), or null when it succeeded. */
@@ -544,10 +551,12 @@ export const CHECKS: CheckDefinition[] = [
         const stated = ch.invalidParams;
         const label = (c: CallObservation) => `invalid input #${c.index}${c.rule ? ` (${c.rule})` : ''}`;
         const durationMs = sumMs(calls);
-        // Whatever the statement, a resolved value is a return value: it fits the return schema or the error branch.
-        const outside = calls.find((c) => c.outcome === 'resolved' && !fitsAnswer(ctx, ch, c.value));
+        // Whatever the statement, a resolved value is a return value: its shape is the return schema's
+        // or the error branch's. (Invalid values echoed back inside a well-formed answer are what a
+        // lenient app does: reported below with the rest of what it did.)
+        const outside = calls.find((c) => c.outcome === 'resolved' && answerFit(ctx, ch, c.value) === 'shape');
         if (outside) {
-          out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(outside)}: resolved to a value that fits neither the return schema nor a documented error branch`, {
+          out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(outside)}: resolved to a value whose shape is neither the return schema's nor a documented error branch's`, {
             expected: ch.errors.style === 'result-union' ? { returns: schemaShown(ch.returns!), or: schemaShown(ch.errors.error) } : ch.returns ? schemaShown(ch.returns) : 'undefined', actual: outside.value, durationMs,
           }));
           continue;

@@ -8,7 +8,15 @@ async function conformHarness(plan, encodeValue) {
   const state = window.__conformHarness || (window.__conformHarness = { bindings: {}, pending: null });
   const now = () => performance.now();
 
-  function lookup(path) {
+  function lookup(path, alt) {
+    // `alt`: other paths to try in order (an id from the result, else from the call's own args).
+    for (const p of [path].concat(alt || [])) {
+      const r = lookup1(p);
+      if (r.ok) return r;
+    }
+    return { ok: false };
+  }
+  function lookup1(path) {
     const segs = String(path).split('.');
     if (!(segs[0] in state.bindings)) return { ok: false };
     let cur = state.bindings[segs[0]];
@@ -23,7 +31,7 @@ async function conformHarness(plan, encodeValue) {
     if (Array.isArray(v)) return v.map((x) => resolveRefs(x, missing));
     if (v && typeof v === 'object') {
       if (v.$conform === 'ref') {
-        const r = lookup(v.path);
+        const r = lookup(v.path, v.alt);
         if (!r.ok) missing.push(v.path);
         return r.value;
       }
@@ -113,13 +121,22 @@ async function conformHarness(plan, encodeValue) {
       args: enc(started.args), outcome: settled.outcome, durationMs: now() - started.t0,
     };
     if (settled.outcome === 'resolved') {
+      // Only a call that resolved may have created something to remove.
+      if (step.bindArgs) state.bindings[step.bindArgs] = started.args;
       rec.value = enc(settled.value);
+      // A union prerequisite that answers its error branch did not make the fixture.
+      if (step.errorWhen && matches(settled.value, step.errorWhen)) rec.errorBranch = true;
       if (step.bind) state.bindings[step.bind] = settled.value;
       if (step.role === 'valid' || step.role === 'stream-start') state.bindings.result = settled.value;
     } else if (settled.outcome === 'rejected') {
       rec.error = settled.error;
     }
     return rec;
+  }
+
+  function matches(value, disc) {
+    if (value === null || typeof value !== 'object') return false;
+    return Object.keys(disc).every((k) => value[k] === disc[k]);
   }
 
   if (plan.kind === 'probe') {
@@ -145,18 +162,29 @@ async function conformHarness(plan, encodeValue) {
 
   const calls = [];
   const deadline = plan.budgetMs ? now() + plan.budgetMs : Infinity;
+  // Steps that did not succeed: a step that `needs` one of them is not made (its fixture is missing).
+  const failed = new Set();
   for (const step of plan.steps) {
     if (now() > deadline) {
       calls.push({ id: step.id, role: step.role, channel: step.channel, index: step.index, rule: step.rule, args: enc(step.args), outcome: 'skipped', durationMs: 0, note: 'batch budget exhausted' });
+      failed.add(step.id);
+      continue;
+    }
+    const missing = (step.needs || []).filter((id) => failed.has(id));
+    if (missing.length) {
+      calls.push({ id: step.id, role: step.role, channel: step.channel, index: step.index, rule: step.rule, args: enc(step.args), outcome: 'skipped', durationMs: 0, note: 'a prerequisite failed' });
+      failed.add(step.id);
       continue;
     }
     // A binding from an earlier iteration must not stand in for a call that fails this time.
     if (step.bind) delete state.bindings[step.bind];
+    if (step.bindArgs) delete state.bindings[step.bindArgs];
     if (step.role === 'valid' || step.role === 'stream-start') delete state.bindings.result;
     const started = begin(step);
     if (started.skipped || started.noBridge) {
       calls.push({ id: step.id, role: step.role, channel: step.channel, index: step.index, rule: step.rule, args: enc(started.args),
         outcome: started.noBridge ? 'no-bridge' : 'skipped', durationMs: 0, note: started.skipped || ('no function at ' + step.bridge) });
+      failed.add(step.id);
       continue;
     }
     if (step.role === 'stream-start') state.bindings.param = started.args;
@@ -169,7 +197,9 @@ async function conformHarness(plan, encodeValue) {
       continue;
     }
     const settled = await settle(started.promise, step.timeoutMs);
-    calls.push(finish(step, started, settled));
+    const rec = finish(step, started, settled);
+    if (rec.outcome !== 'resolved' || rec.errorBranch) failed.add(step.id);
+    calls.push(rec);
   }
   if (watchdog) clearInterval(watchdog);
   const bound = {};

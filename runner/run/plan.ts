@@ -14,7 +14,13 @@ export interface Step {
   index: number;
   rule?: string;
   bind?: string;
+  /** Bind the call's own args under this name (to clean up what it created from its input). */
+  bindArgs?: string;
   detach?: boolean;
+  /** Ids of earlier steps of the batch this one needs: when one did not succeed, this call is not made. */
+  needs?: number[];
+  /** Result-union discriminator of the error branch: a prerequisite answering it did not make its fixture. */
+  errorWhen?: Record<string, unknown>;
 }
 
 export interface PlanOptions {
@@ -43,7 +49,7 @@ export function subSeed(seed: number, key: string): number {
   return h >>> 0;
 }
 
-const ref = (path: string) => ({ $conform: 'ref', path });
+const ref = (path: string, alt?: string[]) => ({ $conform: 'ref', path, ...(alt?.length ? { alt } : {}) });
 
 /** `"${a.b}"` -> ref marker; `"x-${a.b}"` -> template marker; `param:<name>` -> the stream start's arg index. */
 export function literalArgs(value: unknown, paramIndex?: (name: string) => number): unknown {
@@ -113,7 +119,8 @@ export class Planner {
       if (!ch) return `${role} call ${p.call} is not a channel of the pack`;
       if (!ch.bridge) return `${role} call ${p.call} has no bridge method`;
       const args = literalArgs(p.args ?? [], paramIndex);
-      out.push(this.step(ch, role, Array.isArray(args) ? args : [args], 0, p.as ? { bind: p.as } : {}));
+      const errorWhen = ch.errors.style === 'result-union' ? ch.errors.discriminator : undefined;
+      out.push(this.step(ch, role, Array.isArray(args) ? args : [args], 0, { ...(p.as ? { bind: p.as } : {}), ...(errorWhen ? { errorWhen } : {}) }));
     }
     return out;
   }
@@ -177,6 +184,29 @@ export class Planner {
     return out;
   }
 
+  /**
+   * Isolation: what a generated call to a collection's create/upsert channel made (valid or
+   * invalid input alike: an app may store an item with id "") is deleted right after it, so no
+   * later check judges its leftovers. The id comes from the result, else from the call's input.
+   */
+  private removeCreated(ch: Channel): { bind: Partial<Step>; steps: () => Step[] } | null {
+    const col = this.pack.collections.find((c) => (c.create === ch.name || c.upsert === ch.name) && c.delete);
+    const del = col ? this.pack.byName.get(col.delete!) : undefined;
+    if (!col || !del?.bridge || del.destructive || ch.params.style !== 'positional') return null;
+    const idIndex = del.params.style === 'positional' ? Math.max(0, del.params.list.findIndex((p, i) => p.name === col.idParam || String(i) === col.idParam)) : 0;
+    const inputIndex = Math.max(0, ch.params.list.findIndex((p) => /item|input|data|script|record/i.test(p.name)));
+    const fromResult = ['__created', ...(col.itemPath ? [col.itemPath] : []), col.idField].join('.');
+    const fromInput = `__createdArgs.${inputIndex}.${col.idField}`;
+    return {
+      bind: { bind: '__created', bindArgs: '__createdArgs' },
+      steps: () => {
+        const args: unknown[] = [];
+        args[idIndex] = ref(fromResult, [fromInput]);
+        return [this.step(del, 'cleanup', Array.from(args, (a) => a ?? null), 0)];
+      },
+    };
+  }
+
   /** One channel group: per valid input prerequisites -> call -> cleanup; then the invalid inputs. */
   group(ch: Channel): GroupPlan {
     if (!ch.bridge) return { channel: ch.name, steps: [], fixturePaths: [], skip: `${ch.name} has no bridge method to call` };
@@ -188,17 +218,25 @@ export class Planner {
     if (typeof pre === 'string') return { channel: ch.name, steps: [], fixturePaths: [], skip: pre };
     if (typeof post === 'string') return { channel: ch.name, steps: [], fixturePaths: [], skip: post };
     const clone = (list: Step[]) => list.map((s) => ({ ...s, id: this.nextId++ }));
+    const created = this.removeCreated(ch);
+    const packDeletes = created && ch.cleanup.some((c) => this.pack.collections.some((col) => col.delete === c.call));
     this.validArgs(ch).forEach((args, i) => {
-      steps.push(...clone(pre));
-      steps.push(this.step(ch, 'valid', args, i));
+      const p = clone(pre);
+      steps.push(...p);
+      steps.push(this.step(ch, 'valid', args, i, { ...(p.length ? { needs: p.map((x) => x.id) } : {}), ...(created && !packDeletes ? created.bind : {}) }));
       steps.push(...clone(post));
+      if (created && !packDeletes) steps.push(...created.steps());
     });
     const invalid = this.invalidArgs(ch);
     const fixtures = fixtureIndexes(ch);
     const needFixtures = invalid.some((inv) => [...fixtures.keys()].some((i) => i !== inv.brokenIndex));
     if (invalid.length) {
-      if (needFixtures) steps.push(...clone(pre));
-      invalid.forEach((inv, i) => steps.push(this.step(ch, 'invalid', inv.args, i, { rule: inv.rule })));
+      const p = needFixtures ? clone(pre) : [];
+      steps.push(...p);
+      invalid.forEach((inv, i) => {
+        steps.push(this.step(ch, 'invalid', inv.args, i, { rule: inv.rule, ...(p.length ? { needs: p.map((x) => x.id) } : {}), ...(created ? created.bind : {}) }));
+        if (created) steps.push(...created.steps());
+      });
       // Cleanup that refers to a valid call's result would act on a stale binding here: skip it.
       if (needFixtures) steps.push(...clone(post).filter((s) => !JSON.stringify(s.args).includes('"result')));
     }
@@ -221,7 +259,7 @@ export class Planner {
     if (typeof pre === 'string') return { start: [], cleanup: [], skip: pre };
     if (typeof post === 'string') return { start: [], cleanup: [], skip: post };
     const args = this.validArgs(ch, 2, true)[input] ?? [];
-    const start = [...pre, this.step(ch, 'stream-start', args, 0, { detach: true, timeoutMs: 120_000 })];
+    const start = [...pre, this.step(ch, 'stream-start', args, 0, { detach: true, timeoutMs: 120_000, ...(pre.length ? { needs: pre.map((p) => p.id) } : {}) })];
     let abort: Step | undefined;
     if (stream.abort) {
       const a = this.pack.byName.get(stream.abort.call);
