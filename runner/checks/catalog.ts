@@ -6,7 +6,7 @@ import { compileGrammar, type CompiledGrammar } from '../../specs/grammar.ts';
 import { isConformChannel, type CallObservation, type GroupObservation, type MainObservation, type StreamRun } from './observations.ts';
 import type { CheckContext, CheckDefinition, CheckResult, Severity } from './types.ts';
 import { atPath, brief, decode, sameEncoded, trimArgs } from './values.ts';
-import { assumptionNotes, judgeValue } from './verdict.ts';
+import { assumedText, assumptionNotes, judgeValue } from './verdict.ts';
 import { DEFAULT_RISK, SECURITY_CHECKS } from '../security/checks.ts';
 
 // ---------------------------------------------------------------- shared helpers
@@ -432,7 +432,7 @@ export const CHECKS: CheckDefinition[] = [
           }
           if (v.assumed.length && !warned) {
             const note = assumptionNotes(v.assumed);
-            warned = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: pack assumed ${note}; the app returned ${issuesText(v.assumed)}`, {
+            warned = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: pack assumed ${note}; the app returned ${assumedText(v.assumed, call.value)}`, {
               severity: 'warning', assumption: note, expected: schemaShown(ch.returns!), actual: call.value,
             });
           }
@@ -732,7 +732,7 @@ export const CHECKS: CheckDefinition[] = [
           }
           if (v.assumed.length && !warned) {
             const note = assumptionNotes(v.assumed);
-            warned = result('event.payload-schema', ch.name, 'failed', `pack assumed ${note}; the app sent ${issuesText(v.assumed)}`, {
+            warned = result('event.payload-schema', ch.name, 'failed', `pack assumed ${note}; the app sent ${assumedText(v.assumed, payload)}`, {
               severity: 'warning', assumption: note, expected: schemaShown(ch.payload), actual: payload,
             });
           }
@@ -788,7 +788,7 @@ export const CHECKS: CheckDefinition[] = [
           }
           if (v.assumed.length && !warned) {
             const note = assumptionNotes(v.assumed);
-            warned = streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: pack assumed ${note}; event ${ev.channel} has ${issuesText(v.assumed)}`, {
+            warned = streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: pack assumed ${note}; event ${ev.channel} has ${assumedText(v.assumed, ev.payload)}`, {
               severity: 'warning', assumption: note, expected: schemaShown(node), actual: ev.payload,
             });
           }

@@ -39,6 +39,18 @@ export function judgeValue(pack: Pack, node: SchemaNode, encoded: unknown): Sche
   return { hard, assumed, undocumented };
 }
 
+/** `/maxRetries = -1 (must be >= 0)`: what the app sent where an assumed constraint broke. */
+export function assumedText(issues: ValidationIssue[], encoded: unknown, max = 3): string {
+  const value = decode(encoded);
+  const at = (path: string) => {
+    let cur: unknown = value;
+    for (const seg of path.split('/').slice(1)) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg.replace(/~1/g, '/').replace(/~0/g, '~')] : undefined;
+    return cur;
+  };
+  const shown = issues.slice(0, max).map((i) => `${i.path || '(root)'} = ${JSON.stringify(at(i.path)) ?? 'undefined'} (${i.message})`);
+  return shown.join('; ') + (issues.length > max ? `; and ${issues.length - max} more` : '');
+}
+
 /** Notes of the assumptions a list of issues breaks, deduplicated. */
 export function assumptionNotes(issues: ValidationIssue[]): string {
   return [...new Set(issues.map((i) => i.assumed).filter(Boolean))].join('; ');
