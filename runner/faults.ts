@@ -19,7 +19,7 @@ import { RunInterrupted, runConformance } from './run.ts';
 export const CATEGORY_CHECKS: Record<string, string[]> = {
   'wrong-return-type': ['returns.schema', 'returns.union-branch'],
   'missing-required-field': ['returns.schema', 'returns.union-branch', 'event.payload-schema', 'stream.payload-schema'],
-  'undocumented-extra-field': ['returns.schema', 'returns.union-branch', 'event.payload-schema', 'stream.payload-schema'],
+  'undocumented-extra-field': ['drift.undocumented-field', 'returns.schema', 'returns.union-branch', 'event.payload-schema', 'stream.payload-schema'],
   'params-reshaped': ['params.reach-handler'],
   'handler-missing': ['handler.registered'],
   'undocumented-channel': ['drift.undocumented-channel'],
@@ -30,7 +30,7 @@ export const CATEGORY_CHECKS: Record<string, string[]> = {
   'rejection-instead-of-union': ['errors.documented-shape', 'errors.invalid-params-shape'],
   'union-instead-of-rejection': ['errors.invalid-params-shape', 'returns.schema'],
   'error-message-format': ['errors.documented-shape'],
-  'handler-crash': ['app.survives', 'call.valid-resolves'],
+  'handler-crash': ['app.survives', 'call.valid-resolves', 'fixture.prerequisite'],
   'handler-hang': ['call.settles'],
   'slow-response': ['latency.budget'],
   'bridge-method-missing': ['bridge.exists'],
@@ -158,7 +158,8 @@ async function runFaultOnce(fault: Fault, opts: FaultRunOptions = {}): Promise<F
     const pack = await loadPack(target.pack);
     const only = opts.full ? undefined : focusChannels(pack, fault.channel);
     const { report } = await runConformance({ pack: target.pack, app: target.app, seed: opts.seed ?? 1, only, env: { CONFORM_FAULTS: fault.id }, signal: opts.signal });
-    const failed = report.checks.filter((c) => c.status === 'failed');
+    // An info finding is what the app did where the contract is silent: it detects no fault.
+    const failed = report.checks.filter((c) => c.status === 'failed' && c.severity !== 'info');
     const matching = failed.filter((c) => expected.includes(c.id) && namesChannel(pack, c, fault.channel));
     return { fault, detected: matching.length > 0, matching, otherFailures: failed.filter((c) => !matching.includes(c)), durationMs: Date.now() - t0 };
   } catch (err) {

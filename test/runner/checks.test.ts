@@ -10,7 +10,8 @@ import type {
   StreamRun,
 } from '../../runner/checks/observations.ts';
 import type { CheckResult } from '../../runner/checks/types.ts';
-import { demoPack } from './fixture-pack.ts';
+import { loadPackFromSourcesSync } from '../../specs/loader.ts';
+import { DEMO_CONTRACT, demoPack } from './fixture-pack.ts';
 
 const pack = demoPack();
 let seq = 0;
@@ -129,7 +130,7 @@ describe('check catalog', () => {
     expect(only('returns.schema', voidBad, 'chat:stop').status).toBe('failed');
   });
 
-  it('call.valid-resolves: with prerequisites in place valid calls resolve; a rejection fails; channels without prerequisites are not judged', () => {
+  it('call.valid-resolves: valid calls succeed; a rejection is an error unless the contract documents when a valid input fails (then info)', () => {
     const ok = call('items:delete', { args: ['fixture'], value: { $conform: 'undefined' } });
     expect(only('call.valid-resolves', obs({ groups: [group('items:delete', [ok])] }), 'items:delete').status).toBe('passed');
     const rejected = call('items:delete', { args: ['fixture'], outcome: 'rejected', value: undefined,
@@ -137,8 +138,15 @@ describe('check catalog', () => {
     const r = only('call.valid-resolves', obs({ groups: [group('items:delete', [rejected])] }), 'items:delete');
     expect(r.status).toBe('failed');
     expect(r.message).toContain('ENOENT');
-    const noPrereq = call('items:get', { outcome: 'rejected', error: { name: 'Error', message: "Error invoking remote method 'items:get': Error: not found", string: '' } });
-    expect(run('call.valid-resolves', obs({ groups: [group('items:get', [noPrereq])] }))).toEqual([]);
+    expect(r.severity).toBe('error');
+    // items:get documents `errors.when: no item has that id`: what the app did, not a violation
+    const documented = call('items:get', { outcome: 'rejected', error: { name: 'Error', message: "Error invoking remote method 'items:get': Error: not found", string: '' } });
+    const d = only('call.valid-resolves', obs({ groups: [group('items:get', [documented])] }), 'items:get');
+    expect([d.status, d.severity]).toEqual(['failed', 'info']);
+    expect(d.message).toContain('the contract allows it: no item has that id');
+    // the error branch of a union answering a valid call is a failure too
+    const branch = call('items:save', { value: { ok: false, error: 'disk full' } });
+    expect(only('call.valid-resolves', obs({ groups: [group('items:save', [branch])] }), 'items:save')).toMatchObject({ status: 'failed', severity: 'error' });
     // a result union resolves its failures, so a rejected valid call is a crashed handler
     const unionCrash = call('items:save', { outcome: 'rejected', error: { name: 'Error', message: "Error invoking remote method 'items:save': TypeError: x is undefined", string: '' } });
     expect(only('call.valid-resolves', obs({ groups: [group('items:save', [unionCrash])] }), 'items:save').status).toBe('failed');
@@ -183,6 +191,80 @@ describe('check catalog', () => {
     expect([none.status, none.message]).toEqual(['skipped', expect.stringContaining('no invalid input could be generated')]);
     const hung = only('errors.invalid-params-shape', obs({ groups: [group('items:get', [call('items:get', { role: 'invalid', outcome: 'timeout' })])] }), 'items:get');
     expect([hung.status, hung.message]).toEqual(['skipped', 'no invalid input settled (timeout)']);
+  });
+
+  it('errors.invalid-params-shape where the contract states no validation: what the app did is info; a wrongly shaped answer is still an error', () => {
+    // chat:start states nothing (invalidParams defaults to unspecified)
+    const accepted = call('chat:start', { role: 'invalid', rule: 'wrong-type at /0', args: [42], value: { $conform: 'undefined' } });
+    const r = only('errors.invalid-params-shape', obs({ groups: [group('chat:start', [accepted])] }), 'chat:start');
+    expect([r.status, r.severity]).toEqual(['failed', 'info']);
+    expect(r.message).toContain('0 of 1 invalid input(s) refused, 1 accepted');
+    const refused = call('chat:start', { role: 'invalid', args: [42], outcome: 'rejected', error: { name: 'Error', message: "Error invoking remote method 'chat:start': Error: bad", string: '' } });
+    expect(only('errors.invalid-params-shape', obs({ groups: [group('chat:start', [refused])] }), 'chat:start').status).toBe('passed');
+    // void channel answering an envelope: the shape the contract states is broken whatever the input
+    const envelope = call('chat:start', { role: 'invalid', args: [42], value: { success: false, code: 'INVALID' } });
+    expect(only('errors.invalid-params-shape', obs({ groups: [group('chat:start', [envelope])] }), 'chat:start')).toMatchObject({ status: 'failed', severity: 'error' });
+  });
+
+  it('fixture.prerequisite: a failed prerequisite is an error naming the call, args and answer; the checks that needed it are blocked', () => {
+    const pre = call('items:save', { role: 'prerequisite', args: [{ id: 'fixture', n: 1 }], value: { ok: false, error: 'read-only' } });
+    const skipped = call('items:delete', { args: [{ $conform: 'ref', path: 'item.id' }], outcome: 'skipped', note: 'a prerequisite failed', value: undefined });
+    const rs = runChecks({ pack, obs: obs({ groups: [group('items:delete', [pre, skipped])] }) }).filter((r) => r.channel === 'items:delete');
+    const f = rs.find((r) => r.id === 'fixture.prerequisite')!;
+    expect([f.status, f.severity]).toEqual(['failed', 'error']);
+    expect(f.message).toContain('items:save({"id":"fixture","n":1}) answered with the error branch');
+    for (const id of ['returns.schema', 'call.valid-resolves', 'params.reach-handler']) {
+      expect(rs.find((r) => r.id === id), id).toMatchObject({ status: 'blocked', severity: 'error', blockedBy: { id: 'fixture.prerequisite', channel: 'items:delete' } });
+    }
+    expect(rs.filter((r) => r.status === 'passed').map((r) => r.id)).not.toContain('returns.schema');
+    const ok = call('items:save', { role: 'prerequisite', args: [{ id: 'fixture', n: 1 }], value: { ok: true } });
+    expect(only('fixture.prerequisite', obs({ groups: [group('items:delete', [ok, call('items:delete', { args: ['fixture'], value: { $conform: 'undefined' } })])] }), 'items:delete').status).toBe('passed');
+  });
+
+  it('returns.schema: a union channel that only ever answered its error branch is unverified, not passed', () => {
+    const r = only('returns.schema', obs({ groups: [group('items:save', [call('items:save', { value: { ok: false, error: 'x' } })])] }), 'items:save');
+    expect([r.status, r.severity]).toEqual(['skipped', 'info']);
+    expect(r.message).toMatch(/^unverified: only error-branch answers/);
+  });
+
+  it('drift.undocumented-field: extra fields are a warning naming them; under x-exact an error (returns.schema too)', () => {
+    const extra = call('items:save', { value: { ok: true, debug: 1 } });
+    const w = only('drift.undocumented-field', obs({ groups: [group('items:save', [extra])] }), 'items:save');
+    expect([w.status, w.severity]).toEqual(['failed', 'warning']);
+    expect(w.message).toContain('/debug');
+    // Item has additionalProperties: false but no x-exact: drift, and returns.schema passes
+    const item = call('items:get', { value: { id: 'a', n: 1, secretPath: '/x' } });
+    expect(only('drift.undocumented-field', obs({ groups: [group('items:get', [item])] }), 'items:get').severity).toBe('warning');
+    expect(only('returns.schema', obs({ groups: [group('items:get', [item])] }), 'items:get').status).toBe('passed');
+    const exactPack = loadPackFromSourcesSync('exact', { 'contract.yaml': DEMO_CONTRACT.replace(/additionalProperties: false\n$/, 'additionalProperties: false\n    x-exact: true\n') });
+    const e = runChecks({ pack: exactPack, obs: obs({ groups: [group('items:get', [item])] }) }).filter((r) => r.channel === 'items:get');
+    expect(e.find((r) => r.id === 'drift.undocumented-field')!.severity).toBe('error');
+    expect(e.find((r) => r.id === 'returns.schema')).toMatchObject({ status: 'failed', severity: 'error' });
+  });
+
+  it('assumed constraints: a broken x-assumed schema or an assumed bridge/grammar is a warning naming the assumption', () => {
+    const assumed = loadPackFromSourcesSync('assumed', { 'contract.yaml': DEMO_CONTRACT
+      .replace('n: { type: integer } }', 'n: { type: integer, minimum: 0, x-assumed: "n >= 0" } }')
+      .replace('    bridge: window.api.items.save\n', '    bridge: window.api.items.save\n    assumed: { bridge: "a guessed path" }\n')
+      .replace('    end: grammar\n', '    end: grammar\n    assumed: { grammar: "the pack\'s reading" }\n') });
+    const rs = runChecks({ pack: assumed, obs: obs({
+      bridges: { 'window.api.items.save': 'undefined' },
+      groups: [group('items:get', [call('items:get', { value: { id: 'a', n: -1 } })])],
+      streams: [streamRun({ events: [ev('chat:done', 5, { requestId: 'r1' }), ev('chat:token', 9, { requestId: 'r1', text: 'late' })] })],
+    }) });
+    const ret = rs.find((r) => r.id === 'returns.schema' && r.channel === 'items:get')!;
+    expect(ret).toMatchObject({ status: 'failed', severity: 'warning', assumption: 'n >= 0' });
+    expect(ret.message).toContain('/n = -1');
+    expect(rs.find((r) => r.id === 'bridge.exists' && r.channel === 'items:save')).toMatchObject({ status: 'failed', severity: 'warning', assumption: 'a guessed path' });
+    expect(rs.find((r) => r.id === 'stream.ordering')).toMatchObject({ status: 'failed', severity: 'warning', assumption: "the pack's reading" });
+    // the same failures without the marks are errors
+    const plain = runChecks({ pack, obs: obs({ groups: [group('items:get', [call('items:get', { value: { id: 'a', n: 'x' } })])] }) });
+    expect(plain.find((r) => r.id === 'returns.schema' && r.channel === 'items:get')!.severity).toBe('error');
+  });
+
+  it('stream.first-event says how long Conform waited, not the 0 ms of an empty run', () => {
+    const r = only('stream.first-event', obs({ streams: [streamRun({ events: [], end: 'timeout', durationMs: 0, waitedMs: 15_012 })] }));
+    expect(r.message).toBe('no event in the 15012 ms Conform followed the stream (budget 500 ms)');
   });
 
   it('errors.documented-shape: Electron prefix + message regex pass; another format or a union rejection fails', () => {

@@ -18,7 +18,8 @@ channels:
       - name: id
         schema: { type: string, minLength: 1 }
     returns: { $ref: "#/$defs/Item" }
-    errors: { style: rejection, message: "^Error: " }
+    errors: { style: rejection, message: "^Error: ", when: "no item has that id" }
+    invalidParams: rejected
     budgetMs: 100
   items:save:
     kind: invoke
@@ -31,6 +32,7 @@ channels:
       style: result-union
       error: { type: object, properties: { ok: { const: false }, error: { type: string } }, required: [ok, error], additionalProperties: false }
       discriminator: { ok: false }
+    invalidParams: error-branch
   items:delete:
     kind: invoke
     bridge: window.api.items.delete
