@@ -1047,7 +1047,12 @@ class PackBuilder {
       channelParam,
       errors,
       invalidParams: callable ? invalidParams : 'unspecified',
-      assumed: { ...((raw.assumed ?? {}) as ChannelAssumptions) },
+      assumed: {
+        // Pack-wide assumptions (top-level `assumed:`) reach every channel they apply to.
+        ...(bridge && packAssumed(f).bridge ? { bridge: packAssumed(f).bridge } : {}),
+        ...(raw.budgetMs !== undefined && packAssumed(f).budgets ? { budgetMs: packAssumed(f).budgets } : {}),
+        ...((raw.assumed ?? {}) as ChannelAssumptions),
+      },
       budgetMs: raw.budgetMs as number | undefined,
       prerequisites: prerequisites.map((p) => ({ call: p.call, args: p.args, ...(p.as ? { as: p.as } : {}) })),
       fixtures,
@@ -1230,7 +1235,10 @@ class PackBuilder {
       abort: abortRaw ? { ...abortRaw } : undefined,
       correlation,
       budget: raw.budget as Stream['budget'],
-      assumed: { ...((raw.assumed ?? {}) as StreamAssumptions) },
+      assumed: {
+        ...(raw.budget !== undefined && packAssumed(f).budgets ? { budget: packAssumed(f).budgets } : {}),
+        ...((raw.assumed ?? {}) as StreamAssumptions),
+      },
       notes: asNotes(raw.notes),
       pos: f.posAt(['streams', name], 'key'),
     };
@@ -1238,6 +1246,11 @@ class PackBuilder {
 }
 
 // ------------------------------------------------------------------ helpers
+
+/** The pack-level `assumed:` of a contract file: `bridge` (every bridge path), `budgets` (every budget). */
+function packAssumed(f: YamlFile): { bridge?: string; budgets?: string } {
+  return ((f.data as Record<string, unknown>).assumed ?? {}) as { bridge?: string; budgets?: string };
+}
 
 function pointerSegsTyped(data: unknown, pointer: string): Seg[] {
   return typedPath(data, pointerSegs(pointer));

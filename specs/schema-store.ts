@@ -26,7 +26,7 @@ export const ANNOTATION_KEYWORDS = ['x-unspecified', 'x-secret', 'x-guard', 'x-v
  * JSON pointers into them (`#/channels/<name>/returns`) resolve; ajv compiles a document's root
  * when it resolves a pointer into it, so strict mode must know these keys. They validate nothing.
  */
-const CONTRACT_ROOT_KEYS = ['conform', 'app', 'transport', 'source', 'bridge', 'window', 'include', 'channels', 'streams', 'collections', 'notes', 'invalidParams'];
+const CONTRACT_ROOT_KEYS = ['conform', 'app', 'transport', 'source', 'bridge', 'window', 'include', 'channels', 'streams', 'collections', 'notes', 'invalidParams', 'assumed'];
 
 export interface SchemaFile {
   /** Absolute file URI without fragment, e.g. `conform:/packs/clawdesk/types.yaml`. */

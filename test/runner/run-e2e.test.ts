@@ -17,10 +17,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('conform run on the clean reference apps', () => {
   for (const app of APPS) {
-    it(`${app}: every check passes or is skipped with a reason`, { timeout: 180_000 }, async () => {
+    it(`${app}: no error finding, nothing blocked, every skip with a reason`, { timeout: 180_000 }, async () => {
       const { report } = await runConformance({ pack: app, app: join(root, 'examples', app), seed: 1 });
-      const failed = report.checks.filter((c) => c.status === 'failed');
+      const failed = report.checks.filter((c) => (c.status === 'failed' && c.severity === 'error') || c.status === 'blocked');
       expect(failed.map((c) => `${c.id} ${c.channel}: ${c.message}`)).toEqual([]);
+      expect([report.summary.errors, report.summary.blocked]).toEqual([0, 0]);
       expect(report.summary.passed).toBeGreaterThan(100);
       for (const c of report.checks.filter((x) => x.status === 'skipped')) expect(c.message.length).toBeGreaterThan(5);
       // every callable channel of the pack was driven: a params or return check exists for it
@@ -34,7 +35,7 @@ describe('conform run finds faults', () => {
     const { report } = await runConformance({
       pack: 'script-manager', app: join(root, 'examples', 'script-manager'), only: ['scripts:list'], env: { CONFORM_FAULTS: 'sm-list-returns-map' },
     });
-    const failed = report.checks.filter((c) => c.status === 'failed');
+    const failed = report.checks.filter((c) => c.status === 'failed' && c.severity === 'error');
     expect(failed.map((c) => [c.id, c.channel])).toEqual([['returns.schema', 'scripts:list']]);
     expect(failed[0]!.message).toContain('must be array');
   });
@@ -84,7 +85,7 @@ describe('conform run CLI', () => {
     expect(r).toBe(1);
     const json = JSON.parse(readFileSync(join(out, 'conform-report.json'), 'utf8'));
     expect(json.checks.some((c: { id: string; status: string }) => c.id === 'bridge.exists' && c.status === 'failed')).toBe(true);
-    expect(readFileSync(join(out, 'conform-junit.xml'), 'utf8')).toContain('<failure message="window.api.process.snapshots is missing"');
+    expect(readFileSync(join(out, 'conform-junit.xml'), 'utf8')).toContain('<failure message="[error] window.api.process.snapshots is missing"');
     expect(readFileSync(join(out, 'conform-report.html'), 'utf8')).toContain('bridge.exists');
     expect(readFileSync(join(out, 'conform-report.md'), 'utf8')).toContain('`bridge.exists`');
   });
