@@ -120,6 +120,7 @@ describe('loader: the good fixture packs', () => {
         abort: undefined,
         correlation: [],
         budget: { firstEventMs: 2000, totalMs: 30000 },
+        assumed: {},
         notes: undefined,
         pos: { file: 'test/fixtures/packs/notes/contract.yaml', line: 103, col: 3 },
       },
