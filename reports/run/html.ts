@@ -115,7 +115,7 @@ export function renderHtml(r: RunReport): string {
     const sev = (v: string) => n((c) => c.status === 'failed' && (c.severity ?? 'error') === v);
     const st = channelStatus(g.checks);
     const rs = g.checks.find((c) => c.id === 'returns.schema');
-    const value = !rs ? '' : rs.status === 'passed' ? 'validated' : rs.status === 'failed' ? 'invalid' : 'unverified';
+    const value = !rs ? '' : rs.status === 'passed' ? 'validated' : rs.status === 'failed' ? (rs.severity === 'warning' ? 'breaks an assumption' : 'invalid') : 'unverified';
     const failing = [...new Set(g.checks.filter((c) => c.status === 'failed' && c.severity !== 'info').map((c) => c.id))];
     h.push(`<tr class="${st}"><td><a href="#ch-${encodeURIComponent(g.channel)}"><code>${esc(g.channel)}</code></a></td><td class="st">${st}</td><td class="num">${n((c) => c.status === 'passed')}</td><td class="num">${sev('error')}</td><td class="num">${sev('warning')}</td><td class="num">${sev('info')}</td><td class="num">${n((c) => c.status === 'blocked')}</td><td class="num">${n((c) => c.status === 'skipped')}</td><td class="${value === 'validated' ? '' : 'st'}">${value}</td><td>${failing.map((id) => `<code>${esc(id)}</code>`).join(' ')}</td></tr>`);
   }
@@ -126,7 +126,7 @@ export function renderHtml(r: RunReport): string {
     h.push(`<h2>Blocked (${blocked.length})</h2>`);
     for (const b of blocked) h.push(`<div class="failure blocked"><p><span class="sev sev-error">blocked</span> <code>${esc(b.id)}</code> on <code>${esc(b.channel ?? '(run)')}</code>${b.stream ? ` (stream <code>${esc(b.stream)}</code>)` : ''}: ${esc(b.message)}</p></div>`);
   }
-  h.push(`<h2>Findings (${failures.length}: ${esc(findingsText(s))})</h2>`);
+  h.push(`<h2>Findings (${failures.length})</h2>`);
   if (failures.length === 0) h.push('<p>None.</p>');
   for (const f of failures) {
     h.push(`<div class="failure ${f.severity ?? 'error'}"><p>${badges(f).trim()} <code>${esc(f.id)}</code> on <code>${esc(f.channel ?? '(run)')}</code>${f.stream ? ` (stream <code>${esc(f.stream)}</code>)` : ''}: ${esc(f.message)}</p>`);
