@@ -58,7 +58,7 @@ class Driver implements ConformApp {
   private judgeEvent(o: MainObservation): void {
     const ch = this.pack.byName.get(o.channel!);
     if (!ch?.payload) return;
-    const failures = runChecks({ pack: this.pack, obs: this.obs([], [o]) }, (id) => id === 'event.payload-schema').filter((r) => r.status === 'failed');
+    const failures = runChecks({ pack: this.pack, obs: this.obs([], [o]) }, (id) => id === 'event.payload-schema').filter((r) => r.status === 'failed' && r.severity !== 'info');
     if (failures.length) throw new ContractViolation(failures);
   }
 
@@ -86,7 +86,8 @@ class Driver implements ConformApp {
       ...c, role, handler: h ? { args: h.args ?? [], settled: !!settle, ok: settle?.ok, value: settle?.value, error: settle?.error } : null,
     };
     const failures = runChecks({ pack: this.pack, obs: this.obs([call], after) }, (id) => CALL_CHECKS.has(id))
-      .filter((r) => r.status === 'failed' && r.channel === channel);
+      // An info finding is what the app did where the contract is silent, not a violation.
+      .filter((r) => r.status === 'failed' && r.severity !== 'info' && r.channel === channel);
     if (failures.length) throw new ContractViolation(failures);
     return call;
   }
