@@ -9,21 +9,23 @@ async function runAgainstMock(pack: string, strictParams: boolean) {
   const mock = electronMockApp({ pack, seed: 1, control: false, strictParams });
   try {
     const { report } = await runConformance({ pack, app: mock.main, args: mock.args, seed: 1 });
-    return report.checks.filter((c) => c.status === 'failed');
+    return report.checks.filter((c) => c.status === 'failed' || c.status === 'blocked');
   } finally {
     mock.remove();
   }
 }
 
 describe('conform run against the mock main process', () => {
-  it('script-manager with --strict-params: every check passes (streams, collections, prerequisites, error shapes)', { timeout: 120_000 }, async () => {
+  it('script-manager with --strict-params: no error or warning, nothing blocked (streams, collections, prerequisites, error shapes)', { timeout: 120_000 }, async () => {
     const failed = await runAgainstMock('script-manager', true);
-    expect(failed.map((c) => `${c.id} ${c.channel}: ${c.message}`)).toEqual([]);
+    expect(failed.filter((c) => c.severity !== 'info').map((c) => `${c.id} ${c.channel}: ${c.message}`)).toEqual([]);
   });
 
-  it('cosmosh-lite without --strict-params: invalid params are answered, so the error-shape check fails', { timeout: 120_000 }, async () => {
+  it('cosmosh-lite without --strict-params: invalid params are answered, which the pack leaves open: info findings, no error', { timeout: 120_000 }, async () => {
     const failed = await runAgainstMock('cosmosh-lite', false);
-    const nonSecurity = new Set(failed.filter((c) => !c.id.startsWith('security.')).map((c) => c.id));
-    expect([...nonSecurity]).toEqual(['errors.invalid-params-shape']);
+    const nonSecurity = failed.filter((c) => !c.id.startsWith('security.'));
+    expect(nonSecurity.filter((c) => c.severity !== 'info').map((c) => `${c.id} ${c.channel}: ${c.message}`)).toEqual([]);
+    const infos = new Set(nonSecurity.filter((c) => c.severity === 'info').map((c) => c.id));
+    expect(infos).toContain('errors.invalid-params-shape');
   });
 });
