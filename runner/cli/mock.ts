@@ -3,12 +3,13 @@
 // (and every Tauri pack) runs the renderer in plain Chromium with the bridge injected.
 // `conform mock ctl <url> <token> <command>` drives a running mock's control endpoint.
 import type { Command } from 'commander';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CassetteError, readCassette } from '../../mocks/cassette.ts';
 import { startControlServer } from '../../mocks/control.ts';
 import { createEngine, electronMockApp, type MockConfig } from '../../mocks/host.ts';
-import { writeVerifyReports } from '../../mocks/verify.ts';
+import { judgedCalls, writeVerifyReports } from '../../mocks/verify.ts';
 import { loadPack } from '../../specs/loader.ts';
 import { resolveScenario } from '../../mocks/scenario.ts';
 import { launchApp } from '../runtime.ts';
@@ -24,6 +25,8 @@ interface MockOptions {
   speed: string;
   browser?: boolean;
   headed?: boolean;
+  open?: boolean;
+  duration?: string;
   verify?: boolean;
   out: string;
   reporter: string;
@@ -56,7 +59,7 @@ async function preflight(packName: string, o: MockOptions): Promise<void> {
   }
 }
 
-async function runElectron(cfg: MockConfig, electron: string | undefined): Promise<void> {
+async function runElectron(cfg: MockConfig, electron: string | undefined, durationMs?: number): Promise<void> {
   const mock = electronMockApp(cfg);
   // Ctrl-C may end this process through Playwright's own SIGINT handler (exit 130): clean up on exit too.
   process.once('exit', mock.remove);
@@ -74,7 +77,9 @@ async function runElectron(cfg: MockConfig, electron: string | undefined): Promi
     const stop = () => void launched.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    const timer = durationMs ? setTimeout(stop, durationMs) : undefined;
     await exited;
+    if (timer) clearTimeout(timer);
     await launched.close();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
@@ -84,30 +89,64 @@ async function runElectron(cfg: MockConfig, electron: string | undefined): Promi
   }
 }
 
-async function runBrowser(cfg: MockConfig, packs: string[], headed: boolean): Promise<void> {
-  const { startBrowserMock } = await import('../../mocks/browser.ts');
+/** Open `url` in the system browser; a missing opener is one line, never a failure. */
+function openInSystemBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { detached: true, stdio: 'ignore' });
+  child.once('error', () => process.stderr.write(`conform mock: could not run ${opener}; open ${url} yourself\n`));
+  child.unref();
+}
+
+async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean; open: boolean; durationMs?: number }): Promise<void> {
+  const startedAt = performance.now();
   const log = (line: string) => process.stderr.write(line + '\n');
+  const { startBrowserMock } = await import('../../mocks/browser.ts');
   const built = [];
   for (const p of packs) built.push(await createEngine({ ...cfg, pack: p }, log));
   const engine = built.map((b) => b.engine);
   const pack = built[0]!.pack;
   let mock: Awaited<ReturnType<typeof startBrowserMock>> | undefined;
-  const control = cfg.control === false ? undefined : await startControlServer(engine, { onQuit: () => void mock?.close() });
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    void mock?.close();
+  };
+  const control = cfg.control === false ? undefined : await startControlServer(engine, { onQuit: stop });
   if (control) process.stdout.write(`conform mock: control ${control.url} token ${control.token}\n`);
-  mock = await startBrowserMock(engine, { renderer: cfg.renderer, headless: !headed, log });
-  process.stderr.write(`conform mock: ${packs.join(' + ')} (${pack.transport}) in Chromium${headed ? '' : ' (headless)'}; Ctrl-C to stop\n`);
-  const closed = new Promise<void>((r) => mock.browser.once('disconnected', () => r()));
-  const stop = () => void mock.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  try {
+    mock = await startBrowserMock(engine, {
+      renderer: cfg.renderer,
+      preload: cfg.preload,
+      headless: !o.headed,
+      log,
+      onServing: (url) => {
+        process.stdout.write(`conform mock: renderer at ${url}${cfg.preload ? ` (bridge from ${cfg.preload})` : ''}\n`);
+        if (o.open) openInSystemBrowser(url);
+        log(`conform mock: starting Chromium${o.headed ? '' : ' (headless)'}...`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  if (stopping) await mock.close();
+  const closed = new Promise<void>((r) => (mock.browser.isConnected() ? mock.browser.once('disconnected', () => r()) : r()));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  log(`conform mock: ${packs.join(' + ')} (${pack.transport}) page loaded in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; ${o.durationMs ? `stopping after ${o.durationMs} ms` : 'Ctrl-C to stop'}`);
+  const timer = o.durationMs ? setTimeout(stop, o.durationMs) : undefined;
   await closed;
+  if (timer) clearTimeout(timer);
   await mock.close();
   await control?.close();
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   if (cfg.verifyOut) {
-    const files = writeVerifyReports(pack, engine.flatMap((e) => e.calls), { outDir: cfg.verifyOut, reporters: cfg.reporters, seed: cfg.seed });
-    process.stderr.write(`conform mock: verification report written: ${files.join(', ')}\n`);
+    const calls = engine.flatMap((e) => e.calls);
+    const files = writeVerifyReports(pack, calls, { outDir: cfg.verifyOut, reporters: cfg.reporters, seed: cfg.seed });
+    process.stderr.write(`conform mock: verification judged ${judgedCalls(calls)} bridge call(s); report written: ${files.join(', ')}\n`);
   }
 }
 
@@ -116,7 +155,11 @@ function verifyExitCode(outDir: string): number {
   const file = join(outDir, 'conform-report.json');
   if (!existsSync(file)) return 0;
   const r = JSON.parse(readFileSync(file, 'utf8')) as { summary?: { failed?: number } };
-  return (r.summary?.failed ?? 0) > 0 ? 1 : 0;
+  if ((r.summary?.failed ?? 0) > 0) {
+    process.stderr.write(`conform mock: verification failed: ${r.summary!.failed} finding(s); see ${file}\n`);
+    return 1;
+  }
+  return 0;
 }
 
 const CTL_USAGE =
@@ -191,14 +234,16 @@ export function register(program: Command): void {
     .description('Run a renderer against a mock of the pack (no backend): every channel answered from scenario, cassette, collections or generated values')
     .argument('<pack>', 'pack name or folder; several Tauri packs joined with commas are mocked together (--browser)')
     .option('--renderer <url|file|folder>', 'what to load: a dev server URL, an HTML file, or a folder with index.html')
-    .option('--preload <file>', 'your own preload instead of the one generated from the pack (Electron packs)')
+    .option('--preload <file>', "your app's own preload instead of the one generated from the pack (Electron packs; with --browser it runs in the page against an ipcRenderer that talks to the mock)")
     .option('--cassette <file>', 'answer from and replay streams of this recording')
     .option('--tolerate-truncated', 'drop a cut-off last line of the cassette instead of failing')
     .option('--scenario <name|file>', 'scenario: default, errors, slow, stream-errors, stream-aborts, or a YAML/JSON file')
     .option('--seed <n>', 'seed of generated values and synthesized streams', '1')
     .option('--speed <factor>', 'replay/synthesis speed: 1 = recorded timing, 0 = no delays', '1')
     .option('--browser', 'serve the renderer in plain Chromium with the bridge injected (no Electron; always used for Tauri packs)')
-    .option('--headed', 'with --browser: show the browser window')
+    .option('--headed', 'with --browser: show the browser window (starts Xvfb when there is no display)')
+    .option('--open', 'with --browser: also open the renderer URL in the system browser')
+    .option('--duration <ms>', 'stop the mock after this many milliseconds (then --verify writes its report)')
     .option('--verify', 'consumer verification: check every call the renderer makes and write a report when the mock stops')
     .option('--out <dir>', 'where --verify writes its report', 'conform-mock-report')
     .option('--reporter <list>', 'report formats for --verify: json,junit,md,html', 'json,md')
@@ -226,11 +271,13 @@ export function register(program: Command): void {
         verifyOut: o.verify ? resolve(o.out) : undefined,
         reporters: o.reporter.split(',').map((s) => s.trim()).filter((s) => s && s !== 'list'),
       };
+      const durationMs = o.duration === undefined ? undefined : number('--duration', o.duration, 1);
       if (o.browser || pack.transport === 'tauri') {
-        if (o.preload) throw new UsageError('--preload applies to the Electron mock only; --browser injects the bridge generated from the pack');
-        await runBrowser(cfg, packs, !!o.headed);
+        if (o.preload && pack.transport !== 'electron') throw new UsageError(`--preload is for Electron packs; ${pack.name} is a ${pack.transport} pack (its bridge is __TAURI_INTERNALS__)`);
+        await runBrowser(cfg, packs, { headed: !!o.headed, open: !!o.open, durationMs });
       } else {
-        await runElectron(cfg, o.electron);
+        if (o.open || o.headed) throw new UsageError('--open and --headed apply to --browser (the Electron mock shows its own window)');
+        await runElectron(cfg, o.electron, durationMs);
       }
       if (cfg.verifyOut) process.exitCode = verifyExitCode(cfg.verifyOut);
     });
