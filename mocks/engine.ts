@@ -13,6 +13,7 @@ import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cas
 import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
 import { seededRandom } from '../specs/random.ts';
+import { RenderableValues } from './values.ts';
 
 /** A settled call: a value the caller resolves with, or an error the caller rejects with. */
 export type Outcome =
@@ -62,6 +63,13 @@ function hash32(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;
+}
+
+/** Whether a value has an empty array in its first two levels (a list a UI would show as empty). */
+function hasEmptyList(v: unknown, depth = 0): boolean {
+  if (Array.isArray(v)) return v.length === 0 || (depth < 1 && v.some((x) => hasEmptyList(x, depth + 1)));
+  if (depth > 1 || typeof v !== 'object' || v === null) return false;
+  return Object.values(v).some((x) => hasEmptyList(x, depth + 1));
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
@@ -135,6 +143,7 @@ export class MockEngine {
   private seq = 0;
   private log: (line: string) => void;
   private readonly strictParams: boolean;
+  private values: RenderableValues;
   /** Call entries of the cassette in call-time order, for attributing recorded events to calls. */
   private callTimeline: { entry: CassetteEntry; callT: number }[] = [];
 
@@ -147,6 +156,11 @@ export class MockEngine {
     this.cassette = opts.cassette;
     this.log = opts.log ?? (() => {});
     this.strictParams = opts.strictParams ?? false;
+    this.values = new RenderableValues(pack.schemas, (p) =>
+      this.log(
+        `conform mock: ${p.label}: the contract leaves ${p.path ? `${p.path} of its value` : 'its value'} open (${p.note}); answering ${p.answered === 'example' ? "the pack's example" : `a guessed ${p.answered}`} so the UI can render. For real data record a session (conform record --drive <script>) and pass --cassette, or give the type in the pack.`,
+      ),
+    );
     const defs = [...(pack.collections ?? []), ...(opts.collections ?? [])];
     this.collections = new Collections(pack, defs, (node, label) => this.generate(node, label));
     if (this.cassette) {
@@ -205,19 +219,30 @@ export class MockEngine {
 
   // ------------------------------------------------------------------ values
 
-  /** A seeded valid value for `node`; the n-th request for the same label gets the n-th value. */
+  /**
+   * A seeded valid value for `node`; the n-th request for the same label gets the n-th value. Made
+   * renderable (mocks/values.ts): open types filled, fields faked by name, lists not empty when
+   * the schema allows items.
+   */
   generate(node: SchemaNode, label: string, accept?: (v: unknown) => boolean): unknown {
     const store = this.pack.schemas;
+    let fallback: { v: unknown } | undefined;
     for (let attempt = 0; attempt < 12; attempt++) {
       const n = this.counters.get(label) ?? 0;
       this.counters.set(label, n + 1);
       const seed = hash32(`${this.seed}|${label}|${n}|${attempt}`);
       const values = generateValid(node, store, { seed, count: 3 });
       const ordered = [values[n % values.length], ...values];
-      for (const v of ordered) {
-        if (store.validate(node, v).valid && (!accept || accept(v))) return v;
+      for (const raw of ordered) {
+        if (!store.validate(node, raw).valid) continue;
+        const v = this.values.fill(node, raw, label, seed);
+        if (accept && !accept(v)) continue;
+        if (!hasEmptyList(v)) return v;
+        fallback ??= { v };
       }
+      if (fallback && attempt >= 2) return fallback.v;
     }
+    if (fallback) return fallback.v;
     throw new MockError(`conform mock: the generator found no valid value for ${label} (${node.uri})`);
   }
 
