@@ -13,7 +13,8 @@ import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cas
 import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
 import { seededRandom } from '../specs/random.ts';
-import { RenderableValues } from './values.ts';
+import { fakeLogLine, RenderableValues } from './values.ts';
+import { loadStreamStates, StreamStates, type StateEvent } from './state.ts';
 
 /** A settled call: a value the caller resolves with, or an error the caller rejects with. */
 export type Outcome =
@@ -110,6 +111,8 @@ interface PlannedEvent {
   args: unknown[];
   /** Delay from the start of the stream, ms at speed 1. */
   atMs: number;
+  /** State change the event stands for (mocks/state.ts), applied when it is delivered. */
+  apply?: () => void;
 }
 
 interface ActiveStream {
@@ -144,6 +147,7 @@ export class MockEngine {
   private log: (line: string) => void;
   private readonly strictParams: boolean;
   private values: RenderableValues;
+  private states: StreamStates;
   /** Call entries of the cassette in call-time order, for attributing recorded events to calls. */
   private callTimeline: { entry: CassetteEntry; callT: number }[] = [];
 
@@ -161,6 +165,7 @@ export class MockEngine {
         `conform mock: ${p.label}: the contract leaves ${p.path ? `${p.path} of its value` : 'its value'} open (${p.note}); answering ${p.answered === 'example' ? "the pack's example" : `a guessed ${p.answered}`} so the UI can render. For real data record a session (conform record --drive <script>) and pass --cassette, or give the type in the pack.`,
       ),
     );
+    this.states = new StreamStates(loadStreamStates(pack));
     const defs = [...(pack.collections ?? []), ...(opts.collections ?? [])];
     this.collections = new Collections(pack, defs, (node, label) => this.generate(node, label));
     if (this.cassette) {
@@ -358,7 +363,11 @@ export class MockEngine {
         outcome = await this.replayCall(ch, hit, args, arrivedAt);
       }
     }
-    // 3. collection
+    // 3. state of streams (snapshots, log reads) and collections
+    if (!outcome && this.states.answers(channel)) {
+      rec.source = 'collection';
+      outcome = { ok: true, value: this.states.answer(ch, this.paramValue(ch, args, '0'), () => this.generatedResult(ch), (v) => !this.validateResult(ch, v)) };
+    }
     if (!outcome && this.collections.handles(channel)) {
       rec.source = 'collection';
       try {
@@ -635,12 +644,15 @@ export class MockEngine {
     const ending = over?.stream ?? 'normal';
     const active: ActiveStream = { stream, start: ch, args, result, timers: new Set(), channelId: this.channelIdOf(ch, args), channelIndex: 0, done: false };
     let plan: PlannedEvent[];
+    let statePlan: PlannedEvent[] | undefined;
     if (over?.events) {
       plan = over.events.map((e, i) => {
         const d = e.payload !== undefined ? { channel: e.event, payload: e.payload } : this.streamDelivery(active, e.event);
         const symbol = stream.variantField ? String(getPath(d.payload, stream.variantField)) : e.event;
         return { event: symbol, channel: ch.kind === 'channel-stream' ? undefined : e.event, args: [d.payload], atMs: e.delayMs ?? (i + 1) * this.gapMs };
       });
+    } else if ((statePlan = this.statePlan(active, ending))) {
+      plan = statePlan;
     } else {
       const word = this.planWord(stream, ch, ending);
       plan = word.map((event, i) => {
@@ -653,6 +665,7 @@ export class MockEngine {
     const grammar = this.grammars.get(stream.name);
     const deliver = (p: PlannedEvent) => {
       if (active.done) return;
+      p.apply?.();
       this.deliverStreamEvent(active, p.channel, p.args);
       if (grammar && grammar.isTerminal(p.event)) this.finish(active);
     };
@@ -668,6 +681,41 @@ export class MockEngine {
         // Grammar streams without a terminal event stay open until aborted.
       });
     });
+  }
+
+  /** The key of a state-coupled stream's run (mocks/state.ts), when the pack describes one. */
+  private stateKey(active: Pick<ActiveStream, 'stream' | 'start' | 'args'>): { def: NonNullable<ReturnType<StreamStates['defFor']>>; key: string } | undefined {
+    const def = this.states.defFor(active.stream);
+    const key = def ? this.paramValue(active.start, active.args, def.key.slice('param:'.length)) : undefined;
+    return def && key !== undefined && key !== null ? { def, key: String(key) } : undefined;
+  }
+
+  /** State events as planned stream events: generated payloads with the state's fields set (kept only when still valid). */
+  private stateEvents(active: Pick<ActiveStream, 'stream' | 'start' | 'args' | 'result'>, events: StateEvent[], firstAtMs: number): PlannedEvent[] {
+    const sk = this.stateKey(active)!;
+    return events.map((e, i) => {
+      const d = this.streamDelivery(active, e.event);
+      let payload = d.payload;
+      for (const [field, v] of Object.entries(e.set)) {
+        const next = setPath(payload, field, v);
+        const node = d.channel ? this.pack.byName.get(d.channel)?.payload : undefined;
+        if (!node || this.pack.schemas.validate(node, next).valid) payload = next;
+      }
+      const apply = () => {
+        e.apply();
+        if (e.event === sk.def.statusEvent) this.states.noteStatus(sk.def, sk.key, payload);
+      };
+      return { event: e.event, channel: d.channel, args: [payload], atMs: firstAtMs + i * this.gapMs, apply };
+    });
+  }
+
+  /** A start of a state-coupled stream: its start statuses and log lines (a normal ending only). */
+  private statePlan(active: ActiveStream, ending: StreamEnding): PlannedEvent[] | undefined {
+    const sk = ending === 'normal' ? this.stateKey(active) : undefined;
+    if (!sk) return undefined;
+    const n = this.counters.get(`log:${sk.key}`) ?? 0;
+    this.counters.set(`log:${sk.key}`, n + sk.def.start.length + (sk.def.log?.lines ?? 0));
+    return this.stateEvents(active, this.states.startEvents(sk.def, sk.key, (i) => fakeLogLine(hash32(`${this.seed}|${sk.key}|${n + i}`))), this.gapMs);
   }
 
   private deliverStreamEvent(active: ActiveStream, channel: string | undefined, args: unknown[]): void {
@@ -697,7 +745,14 @@ export class MockEngine {
     const matching = targets.filter((a) => a.stream.correlation.some((c) => c.equals.startsWith('param:') && this.paramValue(a.start, a.args, c.equals.slice(6)) === first));
     for (const a of matching.length ? matching : targets) {
       const terminal = a.stream.abort?.terminal;
-      if (terminal) {
+      const sk = this.stateKey(a);
+      if (sk) {
+        // The stop goes through the state's stop statuses; the last one is the terminal event.
+        for (const p of this.stateEvents(a, this.states.stopEvents(sk.def, sk.key), 0)) {
+          p.apply?.();
+          this.deliverStreamEvent(a, p.channel, p.args);
+        }
+      } else if (terminal) {
         const d = this.streamDelivery(a, terminal);
         this.deliverStreamEvent(a, d.channel, [d.payload]);
       }

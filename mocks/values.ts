@@ -75,6 +75,12 @@ function numberFor(key: string, integer: boolean): number | undefined {
   return integer ? Math.round(n) : n;
 }
 
+/** A log line that reads like one (deterministic for `seed`). */
+export function fakeLogLine(seed: number): string {
+  faker.seed(seed);
+  return stringFor('log')!;
+}
+
 /** Concrete paths in `value` matching a pointer with `*` wildcards (`/models/*` -> `[['models', 0], ...]`). */
 function expand(value: Json, pointer: string): Key[][] {
   const parts = pointer === '' ? [] : pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -122,7 +128,7 @@ export interface OpenPlace {
   path: string;
   note: string;
   /** What was answered: the pack's example or a guessed shape. */
-  answered: 'example' | 'list' | 'object';
+  answered: 'example' | 'list' | 'object' | 'value named after the field';
 }
 
 export class RenderableValues {
@@ -144,11 +150,11 @@ export class RenderableValues {
       for (const at of expand(out, pointer)) {
         const name = at.length ? String([...at].reverse().find((k) => typeof k === 'string') ?? '') : label.replace(/#.*$/, '');
         const examples = pointer === '' ? examplesOf(node, this.store) : [];
-        const guess = examples.length > 0 ? structuredClone(examples[0]) : this.guess(name, typeof at.at(-1) === 'number' && !looksLikeList(name));
+        const guess = examples.length > 0 ? structuredClone(examples[0]) : this.guess(name, at.length === 0, typeof at.at(-1) === 'number' && !looksLikeList(name));
         const next = setAt(structuredClone(out), at, guess);
         if (!this.store.validate(node, next).valid) continue;
         out = next;
-        this.report({ label: label.replace(/#.*$/, ''), path: pointer, note: traits.unspecified ?? 'x-unspecified', answered: examples.length > 0 ? 'example' : Array.isArray(guess) ? 'list' : 'object' });
+        this.report({ label: label.replace(/#.*$/, ''), path: pointer, note: traits.unspecified ?? 'x-unspecified', answered: examples.length > 0 ? 'example' : Array.isArray(guess) ? 'list' : typeof guess === 'object' ? 'object' : 'value named after the field' });
       }
     }
     return this.byFieldName(node, out);
@@ -161,10 +167,17 @@ export class RenderableValues {
     this.onOpen(place);
   }
 
-  /** An open value: a short list of objects for plural names, else an object with an id and a name. */
-  private guess(name: string, item: boolean): Json {
+  /**
+   * An open value: a short list of objects for plural names; for a field whose name says what it
+   * holds (`startTime`, `url`, `count`) that; else an object with an id and a name.
+   */
+  private guess(name: string, whole: boolean, item: boolean): Json {
     const one = () => ({ id: faker.string.uuid(), name: `${faker.word.adjective()}-${faker.word.noun()}` });
     if (!item && looksLikeList(name)) return Array.from({ length: 3 }, one);
+    if (!whole && !item) {
+      const byName = stringFor(name) ?? numberFor(name, true);
+      if (byName !== undefined) return byName;
+    }
     return one();
   }
 
