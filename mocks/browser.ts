@@ -46,6 +46,8 @@ export interface BrowserMockOptions {
   log?: (line: string) => void;
   /** Called with the renderer's URL as soon as it is served, before Chromium starts. */
   onServing?: (url: string) => void;
+  /** Called with the page before it loads the renderer (console listeners, routes). */
+  onPage?: (page: Page) => void;
 }
 
 /** Fan one engine sink out to several (Conform's page and pages opened over the served URL). */
@@ -160,6 +162,7 @@ export async function startBrowserMock(engines: MockEngine | MockEngine[], opts:
     );
     const both = fanOut(sink, endpoints.sink);
     for (const e of all) e.attach(both);
+    opts.onPage?.(page);
     await page.goto(url);
     return { browser, context, page, url, idle: () => Promise.all([sink.idle(), endpoints.sink.idle()]).then(() => {}), close };
   } catch (err) {

@@ -68,8 +68,9 @@ export function controlCommand(engines: MockEngine | MockEngine[], path: string,
     }
     case '/emit': {
       const event = String(body.event ?? '');
-      engine.emit(event, body.payload, 'payload' in body);
-      return { emitted: event };
+      if (!event) throw new Error('give { "event": <name>, "payload"?: <json> }');
+      const warning = engine.emit(event, body.payload, 'payload' in body);
+      return warning ? { emitted: event, warning } : { emitted: event };
     }
     case '/fault': {
       const channel = String(body.channel ?? '');

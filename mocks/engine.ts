@@ -14,16 +14,17 @@ import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
 import { seededRandom } from '../specs/random.ts';
 import { fakeLogLine, RenderableValues } from './values.ts';
+import { TauriPlugins } from './tauri-plugins.ts';
 import { loadStreamStates, StreamStates, type StateEvent } from './state.ts';
 
 /** A settled call: a value the caller resolves with, or an error the caller rejects with. */
 export type Outcome =
-  | { ok: true; value: unknown }
+  | { ok: true; value: unknown; warning?: string }
   /**
    * `error` is what the renderer sees after the transport's prefix: for Electron rejections the
    * `String(err)` part (`Error: boom`), for Tauri string errors the bare string.
    */
-  | { ok: false; error: string };
+  | { ok: false; error: string; warning?: string };
 
 /** Where the engine delivers what it pushes to the renderer. */
 export interface EngineSink {
@@ -147,6 +148,8 @@ export class MockEngine {
   private log: (line: string) => void;
   private readonly strictParams: boolean;
   private values: RenderableValues;
+  private plugins?: TauriPlugins;
+  private warned = new Set<string>();
   private states: StreamStates;
   /** Call entries of the cassette in call-time order, for attributing recorded events to calls. */
   private callTimeline: { entry: CassetteEntry; callT: number }[] = [];
@@ -166,6 +169,7 @@ export class MockEngine {
       ),
     );
     this.states = new StreamStates(loadStreamStates(pack));
+    if (pack.transport === 'tauri') this.plugins = new TauriPlugins(pack.app);
     const defs = [...(pack.collections ?? []), ...(opts.collections ?? [])];
     this.collections = new Collections(pack, defs, (node, label) => this.generate(node, label));
     if (this.cassette) {
@@ -318,11 +322,38 @@ export class MockEngine {
     this.record(event, 'listen', [], 'none');
   }
 
-  /** A call to a channel the bridge does not know (verification + the transport's own error). */
+  /**
+   * A call to a channel the pack lacks: Tauri's plugins answer from memory (mocks/tauri-plugins.ts),
+   * a scenario's `extra:` answers what it names, anything else fails as the transport does. The
+   * first call of each names the channel in a warning (stderr and the page's console).
+   */
   unknown(channel: string, kind: 'invoke' | 'send', args: unknown): Outcome {
+    if (this.plugins?.handles(channel)) {
+      const out = this.plugins.answer(channel, args);
+      if (out.ok && out.note) this.log(`conform mock: ${channel}: ${out.note}`);
+      return out.ok ? { ok: true, value: out.value } : { ok: false, error: out.error };
+    }
     this.record(channel, kind, args, 'none');
-    if (this.pack.transport === 'tauri') return { ok: false, error: `Command ${channel} not found` };
-    return { ok: false, error: `Error: No handler registered for '${channel}'` };
+    const extra = this.scenario.extra?.[channel];
+    const how = this.pack.transport === 'tauri' ? 'Tauri' : 'Electron';
+    const warning = this.warnOnce(
+      channel,
+      extra
+        ? `conform mock: "${channel}" is not in pack ${this.pack.name}; answered by scenario ${this.scenario.name} (extra:)`
+        : `conform mock: "${channel}" is not in pack ${this.pack.name}; failing as ${how} does. Add it to the pack, or answer it in a scenario: extra: { ${JSON.stringify(channel)}: { result: ... } }`,
+    );
+    if (extra?.error !== undefined) return { ok: false, error: this.pack.transport === 'tauri' ? extra.error : `Error: ${extra.error}`, warning };
+    if (extra && 'result' in extra) return { ok: true, value: structuredClone(extra.result), warning };
+    if (this.pack.transport === 'tauri') return { ok: false, error: `Command ${channel} not found`, warning };
+    return { ok: false, error: `Error: No handler registered for '${channel}'`, warning };
+  }
+
+  /** Log `message` the first time `key` comes up; returns it then (for the page's console), else undefined. */
+  private warnOnce(key: string, message: string): string | undefined {
+    if (this.warned.has(key)) return undefined;
+    this.warned.add(key);
+    this.log(message);
+    return message;
   }
 
   // ------------------------------------------------------------------ calls
@@ -336,6 +367,8 @@ export class MockEngine {
         this.send(channel, Array.isArray(args) ? args : [args]);
         return { ok: true, value: undefined };
       }
+      const latency = ch ? undefined : this.scenario.extra?.[channel]?.latencyMs;
+      if (latency) await sleep(latency);
       return this.unknown(channel, 'invoke', args);
     }
     const over = this.override(channel);
@@ -427,10 +460,19 @@ export class MockEngine {
     void go().catch((err) => this.log(`conform mock: ${channel}: ${(err as Error).message}`));
   }
 
-  /** Push an event now (control endpoint `emit`): given payload (validated) or a generated one. */
-  emit(event: string, payload?: unknown, hasPayload = payload !== undefined): void {
+  /**
+   * Push an event now (control endpoint `emit`): given payload (validated) or a generated one. An
+   * event the pack does not declare is sent as given (null without a payload) with a warning,
+   * which is returned.
+   */
+  emit(event: string, payload?: unknown, hasPayload = payload !== undefined): string | undefined {
     const ch = this.pack.byName.get(event);
-    if (!ch || ch.kind !== 'event') throw new MockError(`"${event}" is not an event of pack ${this.pack.name}`);
+    if (!ch || ch.kind !== 'event') {
+      const warning = `conform mock: "${event}" is not an event of pack ${this.pack.name}${ch ? ` (it is a ${ch.kind} channel)` : ''}; sent anyway`;
+      this.log(warning);
+      this.sink?.event(event, [hasPayload ? payload : null]);
+      return warning;
+    }
     let value = payload;
     if (ch.payload) {
       if (hasPayload) {
@@ -439,6 +481,7 @@ export class MockEngine {
       } else value = this.generate(ch.payload, event);
     }
     this.sink?.event(event, [value]);
+    return undefined;
   }
 
   // ------------------------------------------------------------------ cassettes

@@ -92,6 +92,7 @@ function ipcRendererShim(reportListen: boolean): string {
   const ipcRenderer = {
     invoke: async (channel, ...args) => {
       const r = await host({ op: 'invoke', channel, args });
+      if (r.warning) console.warn(r.warning);
       if (!r.ok) throw new Error("Error invoking remote method '" + channel + "': " + r.error);
       return r.value;
     },
@@ -183,7 +184,13 @@ function tauriInternals(hostExpr: string): string {
   }
   async function invoke(cmd, args = {}, _options) {
     // Channels serialize to "__CHANNEL__:<id>" through toJSON, as Tauri's IPC does.
-    const payload = args instanceof ArrayBuffer || ArrayBuffer.isView(args) ? args : JSON.parse(JSON.stringify(args ?? {}));
+    // Raw bodies (plugin-fs writes) carry their arguments in headers: hand both over as one object.
+    const isBytes = args instanceof ArrayBuffer || ArrayBuffer.isView(args);
+    const headers = (_options && _options.headers && typeof _options.headers === 'object') ? _options.headers : {};
+    const payload = isBytes
+      ? Object.assign({ data: Array.from(args instanceof ArrayBuffer ? new Uint8Array(args) : new Uint8Array(args.buffer, args.byteOffset, args.byteLength)) },
+          ...Object.entries(headers).map(([k, v]) => ({ [k]: k === 'path' ? decodeURIComponent(v) : k === 'options' ? JSON.parse(v || 'null') : v })))
+      : JSON.parse(JSON.stringify(args ?? {}));
     switch (cmd) {
       case 'plugin:event|listen': {
         if (!listeners.has(payload.event)) listeners.set(payload.event, []);
@@ -202,6 +209,7 @@ function tauriInternals(hostExpr: string): string {
         return null;
     }
     const r = await host({ op: 'invoke', channel: cmd, args: payload });
+    if (r.warning) console.warn(r.warning);
     if (!r.ok) throw r.error;
     return r.value === undefined ? null : r.value;
   }
@@ -216,6 +224,10 @@ function tauriInternals(hostExpr: string): string {
     convertFileSrc: (filePath, protocol = 'asset') => protocol + '://localhost/' + encodeURIComponent(filePath),
     metadata: { currentWindow: { label: 'main' }, currentWebview: { windowLabel: 'main', label: 'main' } },
     plugins: { path: { sep: '/', delimiter: ':' } },
+  });
+  // @tauri-apps/plugin-os reads its synchronous values from here.
+  window.__TAURI_OS_PLUGIN_INTERNALS__ = Object.assign(window.__TAURI_OS_PLUGIN_INTERNALS__ || {}, {
+    eol: '\\n', os_type: 'linux', platform: 'linux', family: 'unix', version: '6.1.0', arch: 'x86_64', exe_extension: '',
   });
   window.__TAURI_EVENT_PLUGIN_INTERNALS__ = Object.assign(window.__TAURI_EVENT_PLUGIN_INTERNALS__ || {}, {
     unregisterListener: (_event, id) => unregisterCallback(id),
