@@ -14,7 +14,7 @@ import { rendererEndpoints } from './endpoints.ts';
 import { answerHostMessage, batchingSink, type HostMessage } from './host.ts';
 import { rendererTarget } from './main/electron-host.ts';
 import { generateBrowserBridge } from './preload.ts';
-import { serveRenderer, type RendererServer } from './serve.ts';
+import { serveRenderer, type EarlyServer, type RendererServer } from './serve.ts';
 
 export const CHROMIUM_FLAGS = [
   '--no-sandbox',
@@ -46,6 +46,8 @@ export interface BrowserMockOptions {
   log?: (line: string) => void;
   /** Called with the renderer's URL as soon as it is served, before Chromium starts. */
   onServing?: (url: string) => void;
+  /** A server already serving the renderer (mocks/serve.ts serveRendererEarly), so its URL could be printed before the engine loaded. */
+  served?: EarlyServer;
   /** Called with the page before it loads the renderer (console listeners, routes). */
   onPage?: (page: Page) => void;
 }
@@ -111,16 +113,21 @@ export async function startBrowserMock(engines: MockEngine | MockEngine[], opts:
   let browser: Browser | undefined;
   let display: Awaited<ReturnType<typeof headedDisplay>>;
   let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    for (const e of all) e.close();
-    await browser?.close().catch(() => {});
-    await server?.close();
-    display?.stop();
-  };
+  let closing: Promise<void> | undefined;
+  // Every caller waits for the whole shutdown (the CLI exits right after), Xvfb included.
+  const close = () =>
+    (closing ??= (async () => {
+      closed = true;
+      for (const e of all) e.close();
+      await browser?.close().catch(() => {});
+      await server?.close();
+      display?.stop();
+    })());
   try {
-    if (target.file) server = await serveRenderer(opts.renderer!, endpoints, { log });
+    if (opts.served) {
+      server = opts.served.server;
+      opts.served.provide(endpoints);
+    } else if (target.file) server = await serveRenderer(opts.renderer!, endpoints, { log });
     const url = server?.url ?? target.url!;
     opts.onServing?.(url);
     let headless = opts.headless ?? true;

@@ -56,12 +56,17 @@ export function injectScript(html: string, tag: string): string {
   return doctype ? doctype[0] + tag + html.slice(doctype[0].length) : tag + html;
 }
 
-export async function serveRenderer(target: string, endpoints: RendererEndpoints, opts: { port?: number; log?: (line: string) => void } = {}): Promise<RendererServer> {
+/**
+ * Serve `target` (file or folder). `endpoints` may still be on its way (the mock engine loading):
+ * the server listens at once so its URL can be printed, and requests wait for the endpoints.
+ */
+export async function serveRenderer(target: string, endpointsReady: RendererEndpoints | Promise<RendererEndpoints>, opts: { port?: number; log?: (line: string) => void } = {}): Promise<RendererServer> {
   const { root, entry } = rendererRoot(target);
   const log = opts.log ?? (() => {});
+  let endpoints: RendererEndpoints | undefined;
   const sendHtml = (res: ServerResponse, file: string) => {
     res.writeHead(200, { 'content-type': TYPES['.html']!, 'cache-control': 'no-store' });
-    res.end(injectScript(readFileSync(file, 'utf8'), endpoints.scriptTag()));
+    res.end(injectScript(readFileSync(file, 'utf8'), endpoints!.scriptTag()));
   };
   const notFound = (res: ServerResponse, path: string) => {
     log(`conform mock: 404 ${path} (no such file under ${root})`);
@@ -96,7 +101,16 @@ export async function serveRenderer(target: string, endpoints: RendererEndpoints
       res.end('conform mock: only loopback host names are served');
       return;
     }
-    endpoints.handle(req, res, () => serveStatic(req, res));
+    Promise.resolve(endpointsReady).then(
+      (ep) => {
+        endpoints = ep;
+        ep.handle(req, res, () => serveStatic(req, res));
+      },
+      (err: Error) => {
+        res.writeHead(500, { 'content-type': TYPES['.txt']! });
+        res.end(`conform mock could not start: ${err.message}`);
+      },
+    );
   });
   await new Promise<void>((ok, fail) => {
     server.once('error', fail);
@@ -109,9 +123,27 @@ export async function serveRenderer(target: string, endpoints: RendererEndpoints
     origin,
     close: () =>
       new Promise<void>((ok) => {
-        endpoints.close();
+        endpoints?.close();
         server.closeAllConnections();
         server.close(() => ok());
       }),
   };
+}
+
+/** A server started before the mock engine exists (so its URL is printed at once); `provide` hands it the endpoints later. */
+export interface EarlyServer {
+  server: RendererServer;
+  provide(endpoints: RendererEndpoints): void;
+  fail(err: Error): void;
+}
+
+export async function serveRendererEarly(target: string, opts: { log?: (line: string) => void } = {}): Promise<EarlyServer> {
+  let provide!: (ep: RendererEndpoints) => void;
+  let fail!: (err: Error) => void;
+  const ready = new Promise<RendererEndpoints>((ok, no) => {
+    provide = ok;
+    fail = no;
+  });
+  ready.catch(() => {}); // a failed start is answered per request; never an unhandled rejection
+  return { server: await serveRenderer(target, ready, opts), provide, fail };
 }

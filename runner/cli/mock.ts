@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CassetteError, readCassette } from '../../mocks/cassette.ts';
 import { startControlServer } from '../../mocks/control.ts';
+import { serveRendererEarly, type EarlyServer } from '../../mocks/serve.ts';
 import { createEngine, electronMockApp, type MockConfig } from '../../mocks/host.ts';
 import { judgedCalls, writeVerifyReports } from '../../mocks/verify.ts';
 import { loadPack } from '../../specs/loader.ts';
@@ -89,6 +90,12 @@ async function runElectron(cfg: MockConfig, electron: string | undefined, durati
   }
 }
 
+/** The renderer's URL, as soon as it is known (the first line a developer needs). */
+function announce(url: string, cfg: Pick<MockConfig, 'preload'>, open: boolean): void {
+  process.stdout.write(`conform mock: renderer at ${url}${cfg.preload ? ` (bridge from ${cfg.preload})` : ''}\n`);
+  if (open) openInSystemBrowser(url);
+}
+
 /** Open `url` in the system browser; a missing opener is one line, never a failure. */
 function openInSystemBrowser(url: string): void {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
@@ -97,12 +104,18 @@ function openInSystemBrowser(url: string): void {
   child.unref();
 }
 
-async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean; open: boolean; durationMs?: number }): Promise<void> {
+async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean; open: boolean; durationMs?: number; served?: EarlyServer }): Promise<void> {
   const startedAt = performance.now();
   const log = (line: string) => process.stderr.write(line + '\n');
   const { startBrowserMock } = await import('../../mocks/browser.ts');
   const built = [];
-  for (const p of packs) built.push(await createEngine({ ...cfg, pack: p }, log));
+  try {
+    for (const p of packs) built.push(await createEngine({ ...cfg, pack: p }, log));
+  } catch (err) {
+    o.served?.fail(err as Error);
+    await o.served?.server.close();
+    throw err;
+  }
   const engine = built.map((b) => b.engine);
   const pack = built[0]!.pack;
   let mock: Awaited<ReturnType<typeof startBrowserMock>> | undefined;
@@ -121,9 +134,9 @@ async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean
       preload: cfg.preload,
       headless: !o.headed,
       log,
+      served: o.served,
       onServing: (url) => {
-        process.stdout.write(`conform mock: renderer at ${url}${cfg.preload ? ` (bridge from ${cfg.preload})` : ''}\n`);
-        if (o.open) openInSystemBrowser(url);
+        if (!o.served) announce(url, cfg, o.open);
         log(`conform mock: starting Chromium${o.headed ? '' : ' (headless)'}...`);
       },
     });
@@ -228,6 +241,38 @@ export async function ctl(url: string, token: string, command: string, args: str
   return answer;
 }
 
+/** `conform mock <pack>` once the arguments are read: checks, then the Electron or browser mock. */
+async function mockAction(packs: string[], o: MockOptions, served: EarlyServer | undefined): Promise<void> {
+  for (const p of packs) await preflight(p, o);
+  const pack = await loadPack(packs[0]!);
+  if (packs.length > 1) {
+    for (const p of packs) if ((await loadPack(p)).transport !== 'tauri') throw new UsageError(`only Tauri packs can be mocked together; ${p} is an Electron pack`);
+  }
+  const cfg: MockConfig = {
+    pack: packs[0]!,
+    seed: number('--seed', o.seed, 0),
+    speed: number('--speed', o.speed, 0),
+    cassette: o.cassette ? resolve(o.cassette) : undefined,
+    tolerateTruncated: o.tolerateTruncated,
+    scenario: o.scenario && /[/\\]|\.(ya?ml|json)$/i.test(o.scenario) ? resolve(o.scenario) : o.scenario,
+    renderer: o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) ? resolve(o.renderer) : o.renderer,
+    preload: o.preload ? resolve(o.preload) : undefined,
+    control: o.control,
+    strictParams: o.strictParams,
+    verifyOut: o.verify ? resolve(o.out) : undefined,
+    reporters: o.reporter.split(',').map((s) => s.trim()).filter((s) => s && s !== 'list'),
+  };
+  const durationMs = o.duration === undefined ? undefined : number('--duration', o.duration, 1);
+  if (o.browser || pack.transport === 'tauri') {
+    if (o.preload && pack.transport !== 'electron') throw new UsageError(`--preload is for Electron packs; ${pack.name} is a ${pack.transport} pack (its bridge is __TAURI_INTERNALS__)`);
+    await runBrowser(cfg, packs, { headed: !!o.headed, open: !!o.open, durationMs, served });
+  } else {
+    if (o.open || o.headed) throw new UsageError('--open and --headed apply to --browser (the Electron mock shows its own window)');
+    await runElectron(cfg, o.electron, durationMs);
+  }
+  if (cfg.verifyOut) process.exitCode = verifyExitCode(cfg.verifyOut);
+}
+
 export function register(program: Command): void {
   const mock = program
     .command('mock')
@@ -252,34 +297,20 @@ export function register(program: Command): void {
     .option('--strict-params', "reject calls whose params break the contract, with the channel's documented error")
     .action(async (packArg: string, o: MockOptions) => {
       const packs = packArg.split(',').map((p) => (p.includes('/') ? resolve(p) : p));
-      for (const p of packs) await preflight(p, o);
-      const pack = await loadPack(packs[0]!);
-      if (packs.length > 1) {
-        for (const p of packs) if ((await loadPack(p)).transport !== 'tauri') throw new UsageError(`only Tauri packs can be mocked together; ${p} is an Electron pack`);
+      // With --browser and a file/folder renderer the URL is known before anything loads: print it first.
+      let served: EarlyServer | undefined;
+      if (o.browser && o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) && existsSync(o.renderer)) {
+        served = await serveRendererEarly(resolve(o.renderer));
+        announce(served.server.url, { preload: o.preload }, !!o.open);
+        process.stderr.write('conform mock: loading the pack...\n');
       }
-      const cfg: MockConfig = {
-        pack: packs[0]!,
-        seed: number('--seed', o.seed, 0),
-        speed: number('--speed', o.speed, 0),
-        cassette: o.cassette ? resolve(o.cassette) : undefined,
-        tolerateTruncated: o.tolerateTruncated,
-        scenario: o.scenario && /[/\\]|\.(ya?ml|json)$/i.test(o.scenario) ? resolve(o.scenario) : o.scenario,
-        renderer: o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) ? resolve(o.renderer) : o.renderer,
-        preload: o.preload ? resolve(o.preload) : undefined,
-        control: o.control,
-        strictParams: o.strictParams,
-        verifyOut: o.verify ? resolve(o.out) : undefined,
-        reporters: o.reporter.split(',').map((s) => s.trim()).filter((s) => s && s !== 'list'),
-      };
-      const durationMs = o.duration === undefined ? undefined : number('--duration', o.duration, 1);
-      if (o.browser || pack.transport === 'tauri') {
-        if (o.preload && pack.transport !== 'electron') throw new UsageError(`--preload is for Electron packs; ${pack.name} is a ${pack.transport} pack (its bridge is __TAURI_INTERNALS__)`);
-        await runBrowser(cfg, packs, { headed: !!o.headed, open: !!o.open, durationMs });
-      } else {
-        if (o.open || o.headed) throw new UsageError('--open and --headed apply to --browser (the Electron mock shows its own window)');
-        await runElectron(cfg, o.electron, durationMs);
+      try {
+        await mockAction(packs, o, served);
+      } catch (err) {
+        served?.fail(err as Error);
+        await served?.server.close();
+        throw err;
       }
-      if (cfg.verifyOut) process.exitCode = verifyExitCode(cfg.verifyOut);
     });
 
   mock
