@@ -17,11 +17,18 @@ export interface ControlServer {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
+/** Constant-time token comparison (also used by the renderer endpoints, mocks/endpoints.ts). */
+export function sameToken(given: string, want: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(want);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export const newToken = (): string => randomBytes(24).toString('hex');
+
 function tokenOk(req: IncomingMessage, token: string): boolean {
   const h = req.headers.authorization ?? '';
-  const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7) : '');
-  const want = Buffer.from(token);
-  return given.length === want.length && timingSafeEqual(given, want);
+  return sameToken(h.startsWith('Bearer ') ? h.slice(7) : '', token);
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -61,8 +68,9 @@ export function controlCommand(engines: MockEngine | MockEngine[], path: string,
     }
     case '/emit': {
       const event = String(body.event ?? '');
-      engine.emit(event, body.payload, 'payload' in body);
-      return { emitted: event };
+      if (!event) throw new Error('give { "event": <name>, "payload"?: <json> }');
+      const warning = engine.emit(event, body.payload, 'payload' in body);
+      return warning ? { emitted: event, warning } : { emitted: event };
     }
     case '/fault': {
       const channel = String(body.channel ?? '');
@@ -87,7 +95,7 @@ export function controlCommand(engines: MockEngine | MockEngine[], path: string,
 }
 
 export async function startControlServer(engine: MockEngine | MockEngine[], opts: { port?: number; onQuit?: () => void } = {}): Promise<ControlServer> {
-  const token = randomBytes(24).toString('hex');
+  const token = newToken();
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));

@@ -13,15 +13,18 @@ import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cas
 import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
 import { seededRandom } from '../specs/random.ts';
+import { fakeLogLine, RenderableValues } from './values.ts';
+import { TauriPlugins } from './tauri-plugins.ts';
+import { loadStreamStates, StreamStates, type StateEvent } from './state.ts';
 
 /** A settled call: a value the caller resolves with, or an error the caller rejects with. */
 export type Outcome =
-  | { ok: true; value: unknown }
+  | { ok: true; value: unknown; warning?: string }
   /**
    * `error` is what the renderer sees after the transport's prefix: for Electron rejections the
    * `String(err)` part (`Error: boom`), for Tauri string errors the bare string.
    */
-  | { ok: false; error: string };
+  | { ok: false; error: string; warning?: string };
 
 /** Where the engine delivers what it pushes to the renderer. */
 export interface EngineSink {
@@ -64,6 +67,13 @@ function hash32(text: string): number {
   return h >>> 0;
 }
 
+/** Whether a value has an empty array in its first two levels (a list a UI would show as empty). */
+function hasEmptyList(v: unknown, depth = 0): boolean {
+  if (Array.isArray(v)) return v.length === 0 || (depth < 1 && v.some((x) => hasEmptyList(x, depth + 1)));
+  if (depth > 1 || typeof v !== 'object' || v === null) return false;
+  return Object.values(v).some((x) => hasEmptyList(x, depth + 1));
+}
+
 const sleep = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
 
 function setPath(value: unknown, path: string, v: unknown): unknown {
@@ -102,6 +112,8 @@ interface PlannedEvent {
   args: unknown[];
   /** Delay from the start of the stream, ms at speed 1. */
   atMs: number;
+  /** State change the event stands for (mocks/state.ts), applied when it is delivered. */
+  apply?: () => void;
 }
 
 interface ActiveStream {
@@ -135,6 +147,10 @@ export class MockEngine {
   private seq = 0;
   private log: (line: string) => void;
   private readonly strictParams: boolean;
+  private values: RenderableValues;
+  private plugins?: TauriPlugins;
+  private warned = new Set<string>();
+  private states: StreamStates;
   /** Call entries of the cassette in call-time order, for attributing recorded events to calls. */
   private callTimeline: { entry: CassetteEntry; callT: number }[] = [];
 
@@ -147,6 +163,13 @@ export class MockEngine {
     this.cassette = opts.cassette;
     this.log = opts.log ?? (() => {});
     this.strictParams = opts.strictParams ?? false;
+    this.values = new RenderableValues(pack.schemas, (p) =>
+      this.log(
+        `conform mock: ${p.label}: the contract leaves ${p.path ? `${p.path} of its value` : 'its value'} open (${p.note}); answering ${p.answered === 'example' ? "the pack's example" : `a guessed ${p.answered}`} so the UI can render. For real data record a session (conform record --drive <script>) and pass --cassette, or give the type in the pack.`,
+      ),
+    );
+    this.states = new StreamStates(loadStreamStates(pack));
+    if (pack.transport === 'tauri') this.plugins = new TauriPlugins(pack.app);
     const defs = [...(pack.collections ?? []), ...(opts.collections ?? [])];
     this.collections = new Collections(pack, defs, (node, label) => this.generate(node, label));
     if (this.cassette) {
@@ -205,19 +228,30 @@ export class MockEngine {
 
   // ------------------------------------------------------------------ values
 
-  /** A seeded valid value for `node`; the n-th request for the same label gets the n-th value. */
+  /**
+   * A seeded valid value for `node`; the n-th request for the same label gets the n-th value. Made
+   * renderable (mocks/values.ts): open types filled, fields faked by name, lists not empty when
+   * the schema allows items.
+   */
   generate(node: SchemaNode, label: string, accept?: (v: unknown) => boolean): unknown {
     const store = this.pack.schemas;
+    let fallback: { v: unknown } | undefined;
     for (let attempt = 0; attempt < 12; attempt++) {
       const n = this.counters.get(label) ?? 0;
       this.counters.set(label, n + 1);
       const seed = hash32(`${this.seed}|${label}|${n}|${attempt}`);
       const values = generateValid(node, store, { seed, count: 3 });
       const ordered = [values[n % values.length], ...values];
-      for (const v of ordered) {
-        if (store.validate(node, v).valid && (!accept || accept(v))) return v;
+      for (const raw of ordered) {
+        if (!store.validate(node, raw).valid) continue;
+        const v = this.values.fill(node, raw, label, seed);
+        if (accept && !accept(v)) continue;
+        if (!hasEmptyList(v)) return v;
+        fallback ??= { v };
       }
+      if (fallback && attempt >= 2) return fallback.v;
     }
+    if (fallback) return fallback.v;
     throw new MockError(`conform mock: the generator found no valid value for ${label} (${node.uri})`);
   }
 
@@ -288,11 +322,38 @@ export class MockEngine {
     this.record(event, 'listen', [], 'none');
   }
 
-  /** A call to a channel the bridge does not know (verification + the transport's own error). */
+  /**
+   * A call to a channel the pack lacks: Tauri's plugins answer from memory (mocks/tauri-plugins.ts),
+   * a scenario's `extra:` answers what it names, anything else fails as the transport does. The
+   * first call of each names the channel in a warning (stderr and the page's console).
+   */
   unknown(channel: string, kind: 'invoke' | 'send', args: unknown): Outcome {
+    if (this.plugins?.handles(channel)) {
+      const out = this.plugins.answer(channel, args);
+      if (out.ok && out.note) this.log(`conform mock: ${channel}: ${out.note}`);
+      return out.ok ? { ok: true, value: out.value } : { ok: false, error: out.error };
+    }
     this.record(channel, kind, args, 'none');
-    if (this.pack.transport === 'tauri') return { ok: false, error: `Command ${channel} not found` };
-    return { ok: false, error: `Error: No handler registered for '${channel}'` };
+    const extra = this.scenario.extra?.[channel];
+    const how = this.pack.transport === 'tauri' ? 'Tauri' : 'Electron';
+    const warning = this.warnOnce(
+      channel,
+      extra
+        ? `conform mock: "${channel}" is not in pack ${this.pack.name}; answered by scenario ${this.scenario.name} (extra:)`
+        : `conform mock: "${channel}" is not in pack ${this.pack.name}; failing as ${how} does. Add it to the pack, or answer it in a scenario: extra: { ${JSON.stringify(channel)}: { result: ... } }`,
+    );
+    if (extra?.error !== undefined) return { ok: false, error: this.pack.transport === 'tauri' ? extra.error : `Error: ${extra.error}`, warning };
+    if (extra && 'result' in extra) return { ok: true, value: structuredClone(extra.result), warning };
+    if (this.pack.transport === 'tauri') return { ok: false, error: `Command ${channel} not found`, warning };
+    return { ok: false, error: `Error: No handler registered for '${channel}'`, warning };
+  }
+
+  /** Log `message` the first time `key` comes up; returns it then (for the page's console), else undefined. */
+  private warnOnce(key: string, message: string): string | undefined {
+    if (this.warned.has(key)) return undefined;
+    this.warned.add(key);
+    this.log(message);
+    return message;
   }
 
   // ------------------------------------------------------------------ calls
@@ -306,6 +367,8 @@ export class MockEngine {
         this.send(channel, Array.isArray(args) ? args : [args]);
         return { ok: true, value: undefined };
       }
+      const latency = ch ? undefined : this.scenario.extra?.[channel]?.latencyMs;
+      if (latency) await sleep(latency);
       return this.unknown(channel, 'invoke', args);
     }
     const over = this.override(channel);
@@ -333,7 +396,11 @@ export class MockEngine {
         outcome = await this.replayCall(ch, hit, args, arrivedAt);
       }
     }
-    // 3. collection
+    // 3. state of streams (snapshots, log reads) and collections
+    if (!outcome && this.states.answers(channel)) {
+      rec.source = 'collection';
+      outcome = { ok: true, value: this.states.answer(ch, this.paramValue(ch, args, '0'), () => this.generatedResult(ch), (v) => !this.validateResult(ch, v)) };
+    }
     if (!outcome && this.collections.handles(channel)) {
       rec.source = 'collection';
       try {
@@ -393,10 +460,19 @@ export class MockEngine {
     void go().catch((err) => this.log(`conform mock: ${channel}: ${(err as Error).message}`));
   }
 
-  /** Push an event now (control endpoint `emit`): given payload (validated) or a generated one. */
-  emit(event: string, payload?: unknown, hasPayload = payload !== undefined): void {
+  /**
+   * Push an event now (control endpoint `emit`): given payload (validated) or a generated one. An
+   * event the pack does not declare is sent as given (null without a payload) with a warning,
+   * which is returned.
+   */
+  emit(event: string, payload?: unknown, hasPayload = payload !== undefined): string | undefined {
     const ch = this.pack.byName.get(event);
-    if (!ch || ch.kind !== 'event') throw new MockError(`"${event}" is not an event of pack ${this.pack.name}`);
+    if (!ch || ch.kind !== 'event') {
+      const warning = `conform mock: "${event}" is not an event of pack ${this.pack.name}${ch ? ` (it is a ${ch.kind} channel)` : ''}; sent anyway`;
+      this.log(warning);
+      this.sink?.event(event, [hasPayload ? payload : null]);
+      return warning;
+    }
     let value = payload;
     if (ch.payload) {
       if (hasPayload) {
@@ -405,6 +481,7 @@ export class MockEngine {
       } else value = this.generate(ch.payload, event);
     }
     this.sink?.event(event, [value]);
+    return undefined;
   }
 
   // ------------------------------------------------------------------ cassettes
@@ -610,12 +687,15 @@ export class MockEngine {
     const ending = over?.stream ?? 'normal';
     const active: ActiveStream = { stream, start: ch, args, result, timers: new Set(), channelId: this.channelIdOf(ch, args), channelIndex: 0, done: false };
     let plan: PlannedEvent[];
+    let statePlan: PlannedEvent[] | undefined;
     if (over?.events) {
       plan = over.events.map((e, i) => {
         const d = e.payload !== undefined ? { channel: e.event, payload: e.payload } : this.streamDelivery(active, e.event);
         const symbol = stream.variantField ? String(getPath(d.payload, stream.variantField)) : e.event;
         return { event: symbol, channel: ch.kind === 'channel-stream' ? undefined : e.event, args: [d.payload], atMs: e.delayMs ?? (i + 1) * this.gapMs };
       });
+    } else if ((statePlan = this.statePlan(active, ending))) {
+      plan = statePlan;
     } else {
       const word = this.planWord(stream, ch, ending);
       plan = word.map((event, i) => {
@@ -628,6 +708,7 @@ export class MockEngine {
     const grammar = this.grammars.get(stream.name);
     const deliver = (p: PlannedEvent) => {
       if (active.done) return;
+      p.apply?.();
       this.deliverStreamEvent(active, p.channel, p.args);
       if (grammar && grammar.isTerminal(p.event)) this.finish(active);
     };
@@ -643,6 +724,41 @@ export class MockEngine {
         // Grammar streams without a terminal event stay open until aborted.
       });
     });
+  }
+
+  /** The key of a state-coupled stream's run (mocks/state.ts), when the pack describes one. */
+  private stateKey(active: Pick<ActiveStream, 'stream' | 'start' | 'args'>): { def: NonNullable<ReturnType<StreamStates['defFor']>>; key: string } | undefined {
+    const def = this.states.defFor(active.stream);
+    const key = def ? this.paramValue(active.start, active.args, def.key.slice('param:'.length)) : undefined;
+    return def && key !== undefined && key !== null ? { def, key: String(key) } : undefined;
+  }
+
+  /** State events as planned stream events: generated payloads with the state's fields set (kept only when still valid). */
+  private stateEvents(active: Pick<ActiveStream, 'stream' | 'start' | 'args' | 'result'>, events: StateEvent[], firstAtMs: number): PlannedEvent[] {
+    const sk = this.stateKey(active)!;
+    return events.map((e, i) => {
+      const d = this.streamDelivery(active, e.event);
+      let payload = d.payload;
+      for (const [field, v] of Object.entries(e.set)) {
+        const next = setPath(payload, field, v);
+        const node = d.channel ? this.pack.byName.get(d.channel)?.payload : undefined;
+        if (!node || this.pack.schemas.validate(node, next).valid) payload = next;
+      }
+      const apply = () => {
+        e.apply();
+        if (e.event === sk.def.statusEvent) this.states.noteStatus(sk.def, sk.key, payload);
+      };
+      return { event: e.event, channel: d.channel, args: [payload], atMs: firstAtMs + i * this.gapMs, apply };
+    });
+  }
+
+  /** A start of a state-coupled stream: its start statuses and log lines (a normal ending only). */
+  private statePlan(active: ActiveStream, ending: StreamEnding): PlannedEvent[] | undefined {
+    const sk = ending === 'normal' ? this.stateKey(active) : undefined;
+    if (!sk) return undefined;
+    const n = this.counters.get(`log:${sk.key}`) ?? 0;
+    this.counters.set(`log:${sk.key}`, n + sk.def.start.length + (sk.def.log?.lines ?? 0));
+    return this.stateEvents(active, this.states.startEvents(sk.def, sk.key, (i) => fakeLogLine(hash32(`${this.seed}|${sk.key}|${n + i}`))), this.gapMs);
   }
 
   private deliverStreamEvent(active: ActiveStream, channel: string | undefined, args: unknown[]): void {
@@ -672,7 +788,14 @@ export class MockEngine {
     const matching = targets.filter((a) => a.stream.correlation.some((c) => c.equals.startsWith('param:') && this.paramValue(a.start, a.args, c.equals.slice(6)) === first));
     for (const a of matching.length ? matching : targets) {
       const terminal = a.stream.abort?.terminal;
-      if (terminal) {
+      const sk = this.stateKey(a);
+      if (sk) {
+        // The stop goes through the state's stop statuses; the last one is the terminal event.
+        for (const p of this.stateEvents(a, this.states.stopEvents(sk.def, sk.key), 0)) {
+          p.apply?.();
+          this.deliverStreamEvent(a, p.channel, p.args);
+        }
+      } else if (terminal) {
         const d = this.streamDelivery(a, terminal);
         this.deliverStreamEvent(a, d.channel, [d.payload]);
       }

@@ -8,6 +8,7 @@
 // Host protocol (browser and Vite): `host({ op, channel, args })` returns `{ ok, value | error }`;
 // the host pushes `[{ type: 'event', channel, args } | { type: 'channel', id, message }]` batches
 // into `window.__conformDispatch`.
+import { dirname } from 'node:path';
 import type { Pack } from '../specs/model.ts';
 
 /** Reserved channels between generated bridges and the mock main process. */
@@ -80,41 +81,89 @@ ${electronBridgeBody(pack)}
 `;
 }
 
-/** The host binding shim + Electron bridge, for plain Chromium / Vite (no Electron). */
-function browserElectronBridge(pack: Pack, hostExpr: string): string {
-  return `(() => {
-  if (window.__conformBridge) return;
-  window.__conformBridge = true;
-  const host = ${hostExpr};
-  const listeners = new Map();
+/**
+ * `ipcRenderer` over the host function, as far as a renderer can tell: invoke rejects with
+ * Electron's message, listeners get `(event, ...args)`. With `reportListen`, registering a listener
+ * tells the mock (consumer verification); the generated bridge reports its own subscriptions.
+ */
+function ipcRendererShim(reportListen: boolean): string {
+  return `const listeners = new Map();
+  const listenersOf = (channel) => listeners.get(channel) || listeners.set(channel, new Set()).get(channel);
   const ipcRenderer = {
     invoke: async (channel, ...args) => {
       const r = await host({ op: 'invoke', channel, args });
+      if (r.warning) console.warn(r.warning);
       if (!r.ok) throw new Error("Error invoking remote method '" + channel + "': " + r.error);
       return r.value;
     },
     send: (channel, ...args) => { host({ op: 'send', channel, args }); },
-    on: (channel, l) => { (listeners.get(channel) || listeners.set(channel, new Set()).get(channel)).add(l); },
-    removeListener: (channel, l) => { listeners.get(channel)?.delete(l); },
+    sendSync: (channel) => { throw new Error('conform mock --browser: ipcRenderer.sendSync(' + channel + ') cannot be answered without Electron'); },
+    postMessage: (channel, message) => { host({ op: 'send', channel, args: [message] }); },
+    on: (channel, l) => {
+      listenersOf(channel).add(l);
+      ${reportListen ? "host({ op: 'listen', channel });" : ''}
+      return ipcRenderer;
+    },
+    once: (channel, l) => {
+      const once = (...a) => { ipcRenderer.removeListener(channel, once); l(...a); };
+      return ipcRenderer.on(channel, once);
+    },
+    removeListener: (channel, l) => { listeners.get(channel)?.delete(l); return ipcRenderer; },
+    removeAllListeners: (channel) => { if (channel === undefined) listeners.clear(); else listeners.delete(channel); return ipcRenderer; },
   };
+  ipcRenderer.addListener = ipcRenderer.on;
+  ipcRenderer.off = ipcRenderer.removeListener;
   window.__conformDispatch = (batch) => {
     for (const m of batch) {
       if (m.type !== 'event') continue;
       for (const l of [...(listeners.get(m.channel) || [])]) {
-        try { l({ sender: null }, ...m.args); } catch (err) { setTimeout(() => { throw err; }); }
+        try { l({ sender: ipcRenderer, senderId: 0 }, ...m.args); } catch (err) { setTimeout(() => { throw err; }); }
       }
     }
   };
-  const expose = (name, value) => { Object.defineProperty(window, name, { value: Object.freeze(value), configurable: false, enumerable: true }); };
-${electronBridgeBody(pack)}
+  const expose = (name, value) => { Object.defineProperty(window, name, { value: Object.freeze(value), configurable: false, enumerable: true }); };`;
+}
+
+/**
+ * The app's own preload in the page: its `require('electron')` gets a `contextBridge` that defines
+ * window properties and the `ipcRenderer` shim, so the renderer sees exactly the bridge the preload
+ * builds. Embedded as a function body (no eval, so a page CSP without 'unsafe-eval' still runs it).
+ */
+function userPreload(source: string, file: string): string {
+  return `const contextBridge = { exposeInMainWorld: expose, exposeInIsolatedWorld: (_id, name, value) => expose(name, value) };
+  const webFrame = { setZoomFactor() {}, getZoomFactor: () => 1, setZoomLevel() {}, getZoomLevel: () => 0, insertCSS: () => '', executeJavaScript: (code) => Promise.resolve((0, eval)(code)) };
+  const electron = { contextBridge, ipcRenderer, webFrame, webUtils: { getPathForFile: (f) => (f && f.name) || '' } };
+  const process = { env: {}, argv: [], platform: 'linux', arch: 'x64', type: 'renderer', sandboxed: true, contextIsolated: true,
+    versions: { electron: '31.0.0', chrome: (navigator.userAgent.match(/Chrome\\/([\\d.]+)/) || [])[1] || '', node: '20.0.0' },
+    on() {}, once() {}, cwd: () => '/' };
+  const require = (id) => {
+    if (id === 'electron' || id === 'electron/renderer') return electron;
+    throw new Error('conform mock --browser: the preload ' + ${JSON.stringify(file)} + ' requires "' + id + '"; a sandboxed preload can only require electron');
+  };
+  const module = { exports: {} };
+  (function (require, module, exports, process, __filename, __dirname) {
+${source}
+  })(require, module, module.exports, process, ${JSON.stringify(file)}, ${JSON.stringify(dirname(file))});`;
+}
+
+/** Electron bridge for plain Chromium / Vite (no Electron): the pack's generated bridge, or the app's own preload. */
+function browserElectronBridge(pack: Pack, hostExpr: string, preload?: { source: string; file: string }): string {
+  return `(() => {
+  // The bridge is for the renderer only: never for iframes (other origins), and only once.
+  if (window.top !== window || window.__conformBridge) return;
+  Object.defineProperty(window, '__conformBridge', { value: true });
+  const host = ${hostExpr};
+  ${ipcRendererShim(!!preload)}
+${preload ? userPreload(preload.source, preload.file) : electronBridgeBody(pack)}
 })();`;
 }
 
 /** `__TAURI_INTERNALS__` over the host binding; matches @tauri-apps/api v2's use of it. */
 function tauriInternals(hostExpr: string): string {
   return `(() => {
-  if (window.__conformBridge) return;
-  window.__conformBridge = true;
+  // The bridge is for the renderer only: never for iframes (other origins), and only once.
+  if (window.top !== window || window.__conformBridge) return;
+  Object.defineProperty(window, '__conformBridge', { value: true });
   const host = ${hostExpr};
   const callbacks = new Map();
   const listeners = new Map(); // event -> [handler callback ids]
@@ -135,7 +184,13 @@ function tauriInternals(hostExpr: string): string {
   }
   async function invoke(cmd, args = {}, _options) {
     // Channels serialize to "__CHANNEL__:<id>" through toJSON, as Tauri's IPC does.
-    const payload = args instanceof ArrayBuffer || ArrayBuffer.isView(args) ? args : JSON.parse(JSON.stringify(args ?? {}));
+    // Raw bodies (plugin-fs writes) carry their arguments in headers: hand both over as one object.
+    const isBytes = args instanceof ArrayBuffer || ArrayBuffer.isView(args);
+    const headers = (_options && _options.headers && typeof _options.headers === 'object') ? _options.headers : {};
+    const payload = isBytes
+      ? Object.assign({ data: Array.from(args instanceof ArrayBuffer ? new Uint8Array(args) : new Uint8Array(args.buffer, args.byteOffset, args.byteLength)) },
+          ...Object.entries(headers).map(([k, v]) => ({ [k]: k === 'path' ? decodeURIComponent(v) : k === 'options' ? JSON.parse(v || 'null') : v })))
+      : JSON.parse(JSON.stringify(args ?? {}));
     switch (cmd) {
       case 'plugin:event|listen': {
         if (!listeners.has(payload.event)) listeners.set(payload.event, []);
@@ -154,6 +209,7 @@ function tauriInternals(hostExpr: string): string {
         return null;
     }
     const r = await host({ op: 'invoke', channel: cmd, args: payload });
+    if (r.warning) console.warn(r.warning);
     if (!r.ok) throw r.error;
     return r.value === undefined ? null : r.value;
   }
@@ -169,6 +225,10 @@ function tauriInternals(hostExpr: string): string {
     metadata: { currentWindow: { label: 'main' }, currentWebview: { windowLabel: 'main', label: 'main' } },
     plugins: { path: { sep: '/', delimiter: ':' } },
   });
+  // @tauri-apps/plugin-os reads its synchronous values from here.
+  window.__TAURI_OS_PLUGIN_INTERNALS__ = Object.assign(window.__TAURI_OS_PLUGIN_INTERNALS__ || {}, {
+    eol: '\\n', os_type: 'linux', platform: 'linux', family: 'unix', version: '6.1.0', arch: 'x86_64', exe_extension: '',
+  });
   window.__TAURI_EVENT_PLUGIN_INTERNALS__ = Object.assign(window.__TAURI_EVENT_PLUGIN_INTERNALS__ || {}, {
     unregisterListener: (_event, id) => unregisterCallback(id),
   });
@@ -183,7 +243,7 @@ function tauriInternals(hostExpr: string): string {
  * The script a browser host injects before the page: the bridge for the pack's transport over a
  * host function (`hostExpr` evaluates to `(msg) => Promise<reply>`).
  */
-export function generateBrowserBridge(pack: Pack, hostExpr = 'window.__conformHost'): string {
+export function generateBrowserBridge(pack: Pack, hostExpr = 'window.__conformHost', preload?: { source: string; file: string }): string {
   return `// Generated by Conform from pack ${pack.name}: do not edit.\n` +
-    (pack.transport === 'tauri' ? tauriInternals(hostExpr) : browserElectronBridge(pack, hostExpr)) + '\n';
+    (pack.transport === 'tauri' ? tauriInternals(hostExpr) : browserElectronBridge(pack, hostExpr, preload)) + '\n';
 }

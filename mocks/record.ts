@@ -7,7 +7,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Pack, SchemaNode } from '../specs/model.ts';
 import { loadPack } from '../specs/loader.ts';
 import { redactSecrets, redactText } from '../specs/redact.ts';
@@ -145,4 +145,37 @@ export async function startRecording(opts: RecordOptions): Promise<Recording> {
     proc.once('exit', () => void finish().then(resolveDone));
   });
   return { launched, writer, done, stop: finish };
+}
+
+/** What a `--drive` script gets: the app's first window and the Electron app, as Playwright gives them. */
+export interface DriveContext {
+  page: import('playwright-core').Page;
+  app: LaunchedApp['app'];
+  log: (line: string) => void;
+}
+
+export class DriveScriptError extends Error {}
+
+/**
+ * Run a user's Playwright script against the recorded app's first window (`conform record
+ * --drive <script>`), so a cassette holds a real session instead of start-up traffic only. The
+ * script is an ES module (or TypeScript through tsx) whose default export is
+ * `async ({ page, app, log }) => { ... }`.
+ */
+export async function driveRecording(rec: Recording, script: string, log: (line: string) => void = () => {}): Promise<void> {
+  const file = resolve(script);
+  let mod: { default?: unknown };
+  try {
+    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+  } catch (err) {
+    throw new DriveScriptError(`cannot load the drive script ${script}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (typeof mod.default !== 'function') throw new DriveScriptError(`the drive script ${script} must export a default async function ({ page, app, log }) => { ... }`);
+  const page = await rec.launched.app.firstWindow({ timeout: 60_000 });
+  await page.waitForLoadState('domcontentloaded');
+  try {
+    await (mod.default as (ctx: DriveContext) => Promise<void>)({ page, app: rec.launched.app, log });
+  } catch (err) {
+    throw new DriveScriptError(`the drive script ${script} failed: ${(err as Error).message.split('\n')[0]} (everything recorded until then is in the cassette)`);
+  }
 }

@@ -29,6 +29,12 @@ export interface Scenario {
   name: string;
   file?: string;
   channels: Record<string, Override>;
+  /**
+   * Channels / commands the pack lacks, answered anyway (`result`, `error`, `latencyMs`), so a
+   * renderer gets its screen up without forking the pack. Kept apart from `channels` so a typo
+   * there is still an error.
+   */
+  extra?: Record<string, Override>;
 }
 
 const OVERRIDE_KEYS = new Set(['result', 'error', 'latencyMs', 'stream', 'events']);
@@ -94,8 +100,8 @@ export function parseScenario(text: string, file: string, pack: Pack): Scenario 
   }
   const obj = root as Record<string, unknown>;
   for (const k of Object.keys(obj)) {
-    if (!['name', 'description', 'channels'].includes(k)) {
-      throw new ContractError(`unknown key "${k}" in scenario (allowed: name, description, channels)`, posOf(keyOffset(doc.contents, [k])), k);
+    if (!['name', 'description', 'channels', 'extra'].includes(k)) {
+      throw new ContractError(`unknown key "${k}" in scenario (allowed: name, description, channels, extra)`, posOf(keyOffset(doc.contents, [k])), k);
     }
   }
   const channels = (obj.channels ?? {}) as Record<string, unknown>;
@@ -107,7 +113,27 @@ export function parseScenario(text: string, file: string, pack: Pack): Scenario 
     if (problem) throw new ContractError(problem, pos, `channels.${name}`);
     out[name] = raw as Override;
   }
-  return { name: typeof obj.name === 'string' ? obj.name : file.replace(/^.*[/\\]/, '').replace(/\.[^.]+$/, ''), file, channels: out };
+  const extraRaw = (obj.extra ?? {}) as Record<string, unknown>;
+  if (typeof extraRaw !== 'object' || Array.isArray(extraRaw)) throw new ContractError('`extra` must be a mapping of channel name -> override', posOf(keyOffset(doc.contents, ['extra'])));
+  const extra: Record<string, Override> = {};
+  for (const [name, raw] of Object.entries(extraRaw)) {
+    const pos = posOf(keyOffset(doc.contents, ['extra', name]));
+    const problem = checkExtra(pack, name, raw);
+    if (problem) throw new ContractError(problem, pos, `extra.${name}`);
+    extra[name] = raw as Override;
+  }
+  return { name: typeof obj.name === 'string' ? obj.name : file.replace(/^.*[/\\]/, '').replace(/\.[^.]+$/, ''), file, channels: out, extra };
+}
+
+/** Why `raw` cannot answer `name`, a channel the pack lacks; undefined when it can. */
+export function checkExtra(pack: Pack, name: string, raw: unknown): string | undefined {
+  if (pack.byName.has(name)) return `"${name}" is a channel of pack ${pack.name}: override it under channels:, where its result is checked against the contract`;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return `extra "${name}" must be a mapping with result, error or latencyMs`;
+  for (const k of Object.keys(raw)) if (!['result', 'error', 'latencyMs'].includes(k)) return `unknown key "${k}" in extra "${name}" (allowed: result, error, latencyMs; the pack has no schema or stream for it)`;
+  const o = raw as Record<string, unknown>;
+  if (o.latencyMs !== undefined && (typeof o.latencyMs !== 'number' || o.latencyMs < 0)) return `latencyMs of "${name}" must be a number >= 0`;
+  if (o.error !== undefined && typeof o.error !== 'string') return `error of "${name}" must be a string (the message)`;
+  return undefined;
 }
 
 /** Why `raw` is not a valid override of channel `name` of `pack`, or undefined when it is. */

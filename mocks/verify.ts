@@ -13,6 +13,7 @@ export const CONSUMER_CHECKS = {
   params: 'consumer.params',
   channelKnown: 'consumer.channel-known',
   listenerKnown: 'consumer.listener-known',
+  callsObserved: 'consumer.calls-observed',
 } as const;
 
 const version = (() => {
@@ -23,8 +24,29 @@ const version = (() => {
   }
 })();
 
+/** Calls a verification judged: invokes and sends (listener registrations alone prove no bridge call). */
+export function judgedCalls(calls: CallRecord[]): number {
+  return calls.filter((c) => c.kind !== 'listen').length;
+}
+
+/**
+ * A verification that saw no bridge call verified nothing: a blank page, a bridge the renderer
+ * could not find, or a window that closed too early. That is a failure, never a green report.
+ */
+function callsObserved(calls: CallRecord[]): ReportCheck {
+  const n = judgedCalls(calls);
+  return n > 0
+    ? { id: CONSUMER_CHECKS.callsObserved, channel: null, status: 'passed', message: `${n} bridge call(s) judged` }
+    : {
+        id: CONSUMER_CHECKS.callsObserved,
+        channel: null,
+        status: 'failed',
+        message: `the renderer made no bridge call while the mock ran (${calls.length} listener registration(s)), so nothing was verified: check that the page loaded (blank page, console errors), that its bridge is the one it expects (--preload), and that the mock ran long enough`,
+      };
+}
+
 export function consumerChecks(calls: CallRecord[]): ReportCheck[] {
-  const checks: ReportCheck[] = [];
+  const checks: ReportCheck[] = [callsObserved(calls)];
   const passedOnce = new Set<string>();
   for (const c of calls) {
     const id = c.kind === 'unknown' ? CONSUMER_CHECKS.channelKnown : c.kind === 'listen' ? CONSUMER_CHECKS.listenerKnown : CONSUMER_CHECKS.params;

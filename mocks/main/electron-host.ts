@@ -64,7 +64,9 @@ export async function startElectronMock(electron: ElectronModule, configFile: st
   ipcMain.on(LISTEN_CHANNEL, (_e, channel: unknown) => engine.listen(String(channel)));
   ipcMain.handle(UNKNOWN_CHANNEL, (_e, channel: unknown, args: unknown) => {
     const out = engine.unknown(String(channel), 'invoke', args);
-    throw toThrowable(out.ok ? 'Error: unknown channel' : out.error);
+    // A scenario's `extra:` may answer a channel the pack lacks.
+    if (out.ok) return out.value;
+    throw toThrowable(out.error);
   });
   ipcMain.on(UNKNOWN_CHANNEL, (_e, channel: unknown, args: unknown) => engine.unknown(String(channel), 'send', args));
 

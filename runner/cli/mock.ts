@@ -3,12 +3,14 @@
 // (and every Tauri pack) runs the renderer in plain Chromium with the bridge injected.
 // `conform mock ctl <url> <token> <command>` drives a running mock's control endpoint.
 import type { Command } from 'commander';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CassetteError, readCassette } from '../../mocks/cassette.ts';
 import { startControlServer } from '../../mocks/control.ts';
+import { serveRendererEarly, type EarlyServer } from '../../mocks/serve.ts';
 import { createEngine, electronMockApp, type MockConfig } from '../../mocks/host.ts';
-import { writeVerifyReports } from '../../mocks/verify.ts';
+import { judgedCalls, writeVerifyReports } from '../../mocks/verify.ts';
 import { loadPack } from '../../specs/loader.ts';
 import { resolveScenario } from '../../mocks/scenario.ts';
 import { launchApp } from '../runtime.ts';
@@ -24,6 +26,8 @@ interface MockOptions {
   speed: string;
   browser?: boolean;
   headed?: boolean;
+  open?: boolean;
+  duration?: string;
   verify?: boolean;
   out: string;
   reporter: string;
@@ -56,7 +60,7 @@ async function preflight(packName: string, o: MockOptions): Promise<void> {
   }
 }
 
-async function runElectron(cfg: MockConfig, electron: string | undefined): Promise<void> {
+async function runElectron(cfg: MockConfig, electron: string | undefined, durationMs?: number): Promise<void> {
   const mock = electronMockApp(cfg);
   // Ctrl-C may end this process through Playwright's own SIGINT handler (exit 130): clean up on exit too.
   process.once('exit', mock.remove);
@@ -74,7 +78,9 @@ async function runElectron(cfg: MockConfig, electron: string | undefined): Promi
     const stop = () => void launched.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    const timer = durationMs ? setTimeout(stop, durationMs) : undefined;
     await exited;
+    if (timer) clearTimeout(timer);
     await launched.close();
     process.off('SIGINT', stop);
     process.off('SIGTERM', stop);
@@ -84,30 +90,76 @@ async function runElectron(cfg: MockConfig, electron: string | undefined): Promi
   }
 }
 
-async function runBrowser(cfg: MockConfig, packs: string[], headed: boolean): Promise<void> {
-  const { startBrowserMock } = await import('../../mocks/browser.ts');
+/** The renderer's URL, as soon as it is known (the first line a developer needs). */
+function announce(url: string, cfg: Pick<MockConfig, 'preload'>, open: boolean): void {
+  process.stdout.write(`conform mock: renderer at ${url}${cfg.preload ? ` (bridge from ${cfg.preload})` : ''}\n`);
+  if (open) openInSystemBrowser(url);
+}
+
+/** Open `url` in the system browser; a missing opener is one line, never a failure. */
+function openInSystemBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  const child = spawn(opener, [url], { detached: true, stdio: 'ignore' });
+  child.once('error', () => process.stderr.write(`conform mock: could not run ${opener}; open ${url} yourself\n`));
+  child.unref();
+}
+
+async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean; open: boolean; durationMs?: number; served?: EarlyServer }): Promise<void> {
+  const startedAt = performance.now();
   const log = (line: string) => process.stderr.write(line + '\n');
+  const { startBrowserMock } = await import('../../mocks/browser.ts');
   const built = [];
-  for (const p of packs) built.push(await createEngine({ ...cfg, pack: p }, log));
+  try {
+    for (const p of packs) built.push(await createEngine({ ...cfg, pack: p }, log));
+  } catch (err) {
+    o.served?.fail(err as Error);
+    await o.served?.server.close();
+    throw err;
+  }
   const engine = built.map((b) => b.engine);
   const pack = built[0]!.pack;
   let mock: Awaited<ReturnType<typeof startBrowserMock>> | undefined;
-  const control = cfg.control === false ? undefined : await startControlServer(engine, { onQuit: () => void mock?.close() });
+  let stopping = false;
+  const stop = () => {
+    stopping = true;
+    void mock?.close();
+  };
+  const control = cfg.control === false ? undefined : await startControlServer(engine, { onQuit: stop });
   if (control) process.stdout.write(`conform mock: control ${control.url} token ${control.token}\n`);
-  mock = await startBrowserMock(engine, { renderer: cfg.renderer, headless: !headed, log });
-  process.stderr.write(`conform mock: ${packs.join(' + ')} (${pack.transport}) in Chromium${headed ? '' : ' (headless)'}; Ctrl-C to stop\n`);
-  const closed = new Promise<void>((r) => mock.browser.once('disconnected', () => r()));
-  const stop = () => void mock.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  try {
+    mock = await startBrowserMock(engine, {
+      renderer: cfg.renderer,
+      preload: cfg.preload,
+      headless: !o.headed,
+      log,
+      served: o.served,
+      onServing: (url) => {
+        if (!o.served) announce(url, cfg, o.open);
+        log(`conform mock: starting Chromium${o.headed ? '' : ' (headless)'}...`);
+      },
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  if (stopping) await mock.close();
+  const closed = new Promise<void>((r) => (mock.browser.isConnected() ? mock.browser.once('disconnected', () => r()) : r()));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  log(`conform mock: ${packs.join(' + ')} (${pack.transport}) page loaded in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; ${o.durationMs ? `stopping after ${o.durationMs} ms` : 'Ctrl-C to stop'}`);
+  const timer = o.durationMs ? setTimeout(stop, o.durationMs) : undefined;
   await closed;
+  if (timer) clearTimeout(timer);
   await mock.close();
   await control?.close();
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   if (cfg.verifyOut) {
-    const files = writeVerifyReports(pack, engine.flatMap((e) => e.calls), { outDir: cfg.verifyOut, reporters: cfg.reporters, seed: cfg.seed });
-    process.stderr.write(`conform mock: verification report written: ${files.join(', ')}\n`);
+    const calls = engine.flatMap((e) => e.calls);
+    const files = writeVerifyReports(pack, calls, { outDir: cfg.verifyOut, reporters: cfg.reporters, seed: cfg.seed });
+    process.stderr.write(`conform mock: verification judged ${judgedCalls(calls)} bridge call(s); report written: ${files.join(', ')}\n`);
   }
 }
 
@@ -116,7 +168,11 @@ function verifyExitCode(outDir: string): number {
   const file = join(outDir, 'conform-report.json');
   if (!existsSync(file)) return 0;
   const r = JSON.parse(readFileSync(file, 'utf8')) as { summary?: { failed?: number } };
-  return (r.summary?.failed ?? 0) > 0 ? 1 : 0;
+  if ((r.summary?.failed ?? 0) > 0) {
+    process.stderr.write(`conform mock: verification failed: ${r.summary!.failed} finding(s); see ${file}\n`);
+    return 1;
+  }
+  return 0;
 }
 
 const CTL_USAGE =
@@ -185,20 +241,54 @@ export async function ctl(url: string, token: string, command: string, args: str
   return answer;
 }
 
+/** `conform mock <pack>` once the arguments are read: checks, then the Electron or browser mock. */
+async function mockAction(packs: string[], o: MockOptions, served: EarlyServer | undefined): Promise<void> {
+  for (const p of packs) await preflight(p, o);
+  const pack = await loadPack(packs[0]!);
+  if (packs.length > 1) {
+    for (const p of packs) if ((await loadPack(p)).transport !== 'tauri') throw new UsageError(`only Tauri packs can be mocked together; ${p} is an Electron pack`);
+  }
+  const cfg: MockConfig = {
+    pack: packs[0]!,
+    seed: number('--seed', o.seed, 0),
+    speed: number('--speed', o.speed, 0),
+    cassette: o.cassette ? resolve(o.cassette) : undefined,
+    tolerateTruncated: o.tolerateTruncated,
+    scenario: o.scenario && /[/\\]|\.(ya?ml|json)$/i.test(o.scenario) ? resolve(o.scenario) : o.scenario,
+    renderer: o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) ? resolve(o.renderer) : o.renderer,
+    preload: o.preload ? resolve(o.preload) : undefined,
+    control: o.control,
+    strictParams: o.strictParams,
+    verifyOut: o.verify ? resolve(o.out) : undefined,
+    reporters: o.reporter.split(',').map((s) => s.trim()).filter((s) => s && s !== 'list'),
+  };
+  const durationMs = o.duration === undefined ? undefined : number('--duration', o.duration, 1);
+  if (o.browser || pack.transport === 'tauri') {
+    if (o.preload && pack.transport !== 'electron') throw new UsageError(`--preload is for Electron packs; ${pack.name} is a ${pack.transport} pack (its bridge is __TAURI_INTERNALS__)`);
+    await runBrowser(cfg, packs, { headed: !!o.headed, open: !!o.open, durationMs, served });
+  } else {
+    if (o.open || o.headed) throw new UsageError('--open and --headed apply to --browser (the Electron mock shows its own window)');
+    await runElectron(cfg, o.electron, durationMs);
+  }
+  if (cfg.verifyOut) process.exitCode = verifyExitCode(cfg.verifyOut);
+}
+
 export function register(program: Command): void {
   const mock = program
     .command('mock')
     .description('Run a renderer against a mock of the pack (no backend): every channel answered from scenario, cassette, collections or generated values')
     .argument('<pack>', 'pack name or folder; several Tauri packs joined with commas are mocked together (--browser)')
     .option('--renderer <url|file|folder>', 'what to load: a dev server URL, an HTML file, or a folder with index.html')
-    .option('--preload <file>', 'your own preload instead of the one generated from the pack (Electron packs)')
+    .option('--preload <file>', "your app's own preload instead of the one generated from the pack (Electron packs; with --browser it runs in the page against an ipcRenderer that talks to the mock)")
     .option('--cassette <file>', 'answer from and replay streams of this recording')
     .option('--tolerate-truncated', 'drop a cut-off last line of the cassette instead of failing')
     .option('--scenario <name|file>', 'scenario: default, errors, slow, stream-errors, stream-aborts, or a YAML/JSON file')
     .option('--seed <n>', 'seed of generated values and synthesized streams', '1')
     .option('--speed <factor>', 'replay/synthesis speed: 1 = recorded timing, 0 = no delays', '1')
     .option('--browser', 'serve the renderer in plain Chromium with the bridge injected (no Electron; always used for Tauri packs)')
-    .option('--headed', 'with --browser: show the browser window')
+    .option('--headed', 'with --browser: show the browser window (starts Xvfb when there is no display)')
+    .option('--open', 'with --browser: also open the renderer URL in the system browser')
+    .option('--duration <ms>', 'stop the mock after this many milliseconds (then --verify writes its report)')
     .option('--verify', 'consumer verification: check every call the renderer makes and write a report when the mock stops')
     .option('--out <dir>', 'where --verify writes its report', 'conform-mock-report')
     .option('--reporter <list>', 'report formats for --verify: json,junit,md,html', 'json,md')
@@ -207,32 +297,20 @@ export function register(program: Command): void {
     .option('--strict-params', "reject calls whose params break the contract, with the channel's documented error")
     .action(async (packArg: string, o: MockOptions) => {
       const packs = packArg.split(',').map((p) => (p.includes('/') ? resolve(p) : p));
-      for (const p of packs) await preflight(p, o);
-      const pack = await loadPack(packs[0]!);
-      if (packs.length > 1) {
-        for (const p of packs) if ((await loadPack(p)).transport !== 'tauri') throw new UsageError(`only Tauri packs can be mocked together; ${p} is an Electron pack`);
+      // With --browser and a file/folder renderer the URL is known before anything loads: print it first.
+      let served: EarlyServer | undefined;
+      if (o.browser && o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) && existsSync(o.renderer)) {
+        served = await serveRendererEarly(resolve(o.renderer));
+        announce(served.server.url, { preload: o.preload }, !!o.open);
+        process.stderr.write('conform mock: loading the pack...\n');
       }
-      const cfg: MockConfig = {
-        pack: packs[0]!,
-        seed: number('--seed', o.seed, 0),
-        speed: number('--speed', o.speed, 0),
-        cassette: o.cassette ? resolve(o.cassette) : undefined,
-        tolerateTruncated: o.tolerateTruncated,
-        scenario: o.scenario && /[/\\]|\.(ya?ml|json)$/i.test(o.scenario) ? resolve(o.scenario) : o.scenario,
-        renderer: o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) ? resolve(o.renderer) : o.renderer,
-        preload: o.preload ? resolve(o.preload) : undefined,
-        control: o.control,
-        strictParams: o.strictParams,
-        verifyOut: o.verify ? resolve(o.out) : undefined,
-        reporters: o.reporter.split(',').map((s) => s.trim()).filter((s) => s && s !== 'list'),
-      };
-      if (o.browser || pack.transport === 'tauri') {
-        if (o.preload) throw new UsageError('--preload applies to the Electron mock only; --browser injects the bridge generated from the pack');
-        await runBrowser(cfg, packs, !!o.headed);
-      } else {
-        await runElectron(cfg, o.electron);
+      try {
+        await mockAction(packs, o, served);
+      } catch (err) {
+        served?.fail(err as Error);
+        await served?.server.close();
+        throw err;
       }
-      if (cfg.verifyOut) process.exitCode = verifyExitCode(cfg.verifyOut);
     });
 
   mock

@@ -1,16 +1,15 @@
 // The control endpoint and scenarios while the app runs (Electron mock on the stand-in), the
 // `conform mock` / `conform mock ctl` CLI, and consumer verification (`--verify`) of a renderer
 // that breaks the contract.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ctl } from '../../runner/cli/mock.ts';
-import { startElectronMock, type ElectronMock } from './helpers.ts';
+import { runCli, startElectronMock, type ElectronMock } from './helpers.ts';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const BAD_CALLS = fileURLToPath(new URL('./fixtures/bad-calls.html', import.meta.url));
 const BLANK = fileURLToPath(new URL('./fixtures/blank.html', import.meta.url));
 
@@ -81,20 +80,6 @@ describe('control endpoint of a running Electron mock', () => {
     await expect(ctl(url, token, 'scenario', ['nope'])).rejects.toThrow(/unknown scenario "nope"/);
   });
 });
-
-/** Runs `node bin/conform.js ...args`; resolves with exit code and output. */
-function runCli(args: string[], onStdout?: (text: string, child: ChildProcess) => void): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/conform.js', ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => {
-    stdout += String(d);
-    onStdout?.(stdout, child);
-  });
-  child.stderr.on('data', (d) => (stderr += String(d)));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => child.once('exit', (code) => r({ code, stdout, stderr })));
-  return { child, done };
-}
 
 describe('conform mock CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'conform-mock-cli-test-'));

@@ -1,5 +1,6 @@
 // Shared fixtures for the mock tests: start the Electron mock (stand-in) or the browser mock, and
 // build per-channel call plans (generated valid args, prerequisites and fixtures from the pack).
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { generateValid } from '../../specs/generate.ts';
@@ -66,4 +67,23 @@ export function callPlans(pack: Pack, seed = 7): CallPlan[] {
         Object.keys(ch.fixtures).map((k) => [k, ch.params.style === 'positional' ? (/^\d+$/.test(k) ? Number(k) : ch.params.list.findIndex((p) => p.name === k)) : -1]),
       ),
     }));
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Runs `node bin/conform.js ...args`; resolves with exit code and output. The caller kills `child` if the test fails early. */
+export function runCli(args: string[], onStdout?: (text: string, child: ChildProcess) => void, onStderr?: (text: string, child: ChildProcess) => void): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, ['bin/conform.js', ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => {
+    stdout += String(d);
+    onStdout?.(stdout, child);
+  });
+  child.stderr!.on('data', (d) => {
+    stderr += String(d);
+    onStderr?.(stderr, child);
+  });
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((r) => child.once('exit', (code) => r({ code, stdout, stderr })));
+  return { child, done };
 }

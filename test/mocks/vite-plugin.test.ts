@@ -47,4 +47,21 @@ describe('conformMock() Vite plugin', () => {
     const failing = await page.evaluate(() => (window as any).__TAURI_INTERNALS__.invoke('no_such_command').then(() => 'resolved', (e: unknown) => e));
     expect(failing).toBe('Command no_such_command not found');
   }, 60_000);
+
+  it('its endpoints need the token the plugin put into the page and refuse other Origins', async () => {
+    const html = await (await fetch(`${url}/dev.html`)).text();
+    const token = /"x-conform-token": "([0-9a-f]+)"/.exec(html)?.[1];
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    const body = JSON.stringify({ op: 'invoke', channel: 'list_sessions', args: {} });
+    // A cross-site page can send a text/plain POST without a CORS preflight: it must get nothing.
+    const post = (headers: Record<string, string>) => fetch(`${url}/__conform/host`, { method: 'POST', headers: { 'content-type': 'text/plain', ...headers }, body });
+    expect((await post({ origin: 'http://evil.example' })).status).toBe(403);
+    expect((await post({ origin: 'http://evil.example', 'x-conform-token': token! })).status).toBe(403);
+    expect((await post({})).status).toBe(401);
+    const ok = await post({ origin: url, 'x-conform-token': token! });
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as { ok: boolean }).ok).toBe(true);
+    const events = await fetch(`${url}/__conform/events`);
+    expect(events.status).toBe(401);
+  });
 });
