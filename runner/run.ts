@@ -23,7 +23,8 @@ import { UsageError } from './cli/errors.ts';
 import { Planner, type PlanOptions, type Step } from './run/plan.ts';
 import { runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
-import { AppGone, AppSession } from './run/session.ts';
+import { AppGone, AppSession, LaunchFailed } from './run/session.ts';
+import { LaunchLedger } from './run/launches.ts';
 import { summarize, type ReportCheck, type RunReport, type StreamTimeline } from '../reports/run/model.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -49,10 +50,12 @@ export interface RunOptions {
   /** Extra environment for the app (e.g. CONFORM_FAULTS). */
   env?: Record<string, string>;
   progress?: { channelStarted?(channel: string): void; note?(message: string): void };
-  /** Aborting stops the app and makes runConformance reject with `RunInterrupted`. */
+  /** Aborting stops the app; runConformance then returns the partial outcome with `interrupted` set. */
   signal?: AbortSignal;
   /** Run the security probes (runner/security): default true. */
   security?: boolean;
+  /** Longest wait for the app's process and its first window, per launch; default 30 s. */
+  launchTimeoutMs?: number;
 }
 
 export interface RunOutcome {
@@ -62,6 +65,8 @@ export interface RunOutcome {
   pack: Pack;
   /** Where the time went (ms): for benchmarks and --debug output, not part of any report. */
   timing: { launchMs: number; groups: Record<string, number>; streams: Record<string, number>; judgeMs: number; closeMs: number };
+  /** The run was stopped by its signal (SIGINT/SIGTERM): the report is partial, the rest marked not run. */
+  interrupted?: boolean;
 }
 
 /** The app cannot be driven at all (does not start, or dies before any channel runs). */
@@ -128,7 +133,8 @@ interface QuietWatch {
 
 class Runner {
   private session: AppSession | null = null;
-  private launches = 0;
+  launches = 0;
+  readonly ledger = new LaunchLedger();
   private quietWatches: QuietWatch[] = [];
   readonly main: MainObservation[] = [];
   readonly windows: WindowObservation[] = [];
@@ -152,12 +158,19 @@ class Runner {
     if (this.session) await this.session.close().catch(() => undefined);
     this.session = null;
     this.checkInterrupted();
-    let s: AppSession;
-    try {
-      s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots }, ++this.launches);
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-      throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
+    let s: AppSession | undefined;
+    while (!s) {
+      if (this.ledger.gaveUp) throw new AppUnusable(this.ledger.gaveUp, this.ledger.failures.at(-1)?.output ?? []);
+      this.checkInterrupted();
+      try {
+        s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs }, ++this.launches);
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        if (!(err instanceof LaunchFailed)) throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
+        this.ledger.launchFailed(this.launches, err);
+        this.incidents.push({ channel: '(launch)', reason: `launch ${this.launches}: ${err.message}`, stderrTail: err.output });
+        this.opts.progress?.note?.(`launch ${this.launches}: ${err.message}`);
+      }
     }
     this.session = s;
     if (this.opts.signal?.aborted) {
@@ -183,7 +196,8 @@ class Runner {
   async relaunchAfter(channel: string, gone: AppGone): Promise<GroupObservation['crash']> {
     const crash = { reason: gone.reason, exitCode: gone.exitCode, signal: gone.signal, stderrTail: gone.stderrTail, cleanExit: gone.cleanExit };
     this.incidents.push({ channel, reason: gone.reason, stderrTail: gone.stderrTail });
-    this.opts.progress?.note?.(`${channel}: ${gone.reason}; relaunching the app`);
+    this.ledger.crashed(this.launches, `${channel}: ${gone.reason}`, gone.stderrTail);
+    this.opts.progress?.note?.(`${channel}: ${gone.reason}; ${this.ledger.gaveUp ? 'not relaunching (crash loop)' : 'relaunching the app'}`);
     if (this.session) {
       // Keep what main recorded before it went, when it still answers (hang, not exit).
       if (this.session.alive) await this.collect().catch(() => undefined);
@@ -314,6 +328,7 @@ class Runner {
       group.rendererAlive = false;
       group.crash = await this.relaunchAfter(ch.name, err);
     }
+    if (!group.crash) this.ledger.succeeded();
     return { group, plan };
   }
 
@@ -583,26 +598,27 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     lap = now;
     return ms;
   };
+  // When the app cannot be (re)launched, the rest is reported as not run (with why) instead of lost.
+  let dead: string | undefined;
+  const survive = async <T>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    if (dead) return undefined;
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof AppUnusable)) throw err;
+      dead = err.message;
+      runner.incidents.push({ channel: label, reason: err.message, stderrTail: err.stderrTail });
+      return undefined;
+    }
+  };
+  let interrupted = false;
   try {
-    await runner.ensureSession();
+    await survive('(launch)', () => runner.ensureSession());
     timing.launchMs = took();
     runtime = runner.runtime ?? runtime;
     const paths = selected.map((c) => c.bridge).filter((b): b is string => !!b);
-    obs.bridges = await runner.twice('probing the bridge', () => runner.probeBridges([...new Set(paths)]));
-    await runner.twice('reading window settings', () => runner.readWindows());
-    // When a relaunch fails, the rest is reported as not run (with why) instead of lost.
-    let dead: string | undefined;
-    const survive = async <T>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
-      if (dead) return undefined;
-      try {
-        return await fn();
-      } catch (err) {
-        if (!(err instanceof AppUnusable)) throw err;
-        dead = err.message;
-        runner.incidents.push({ channel: label, reason: err.message, stderrTail: err.stderrTail });
-        return undefined;
-      }
-    };
+    obs.bridges = (await survive('probing the bridge', () => runner.twice('probing the bridge', () => runner.probeBridges([...new Set(paths)])))) ?? {};
+    await survive('reading window settings', () => runner.twice('reading window settings', () => runner.readWindows()));
     // Streams first, while the app's state is as launched: generated inputs of later groups
     // (settings, imports) may change what a stream does.
     for (const stream of pack.streams.filter((s) => selected.some((c) => c.name === s.start))) {
@@ -657,17 +673,26 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       obs.groups.push(done?.group ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` });
       timing.groups[ch.name] = took();
     }
-    await runner.settleQuietWindows();
-    timing.groups['(quiet after cleanup)'] = took();
-    await runner.readWindows().catch(() => undefined);
-    await runner.collect().catch(() => undefined);
+    if (!dead) {
+      await runner.settleQuietWindows();
+      timing.groups['(quiet after cleanup)'] = took();
+      await runner.readWindows().catch(() => undefined);
+      await runner.collect().catch(() => undefined);
+    }
+  } catch (err) {
+    // SIGINT/SIGTERM: what ran is reported, the rest marked not run (the CLI writes the reports).
+    if (!(err instanceof RunInterrupted) && !opts.signal?.aborted) throw err;
+    interrupted = true;
+    dead = 'the run was interrupted (SIGINT/SIGTERM)';
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     took();
     await runner.close();
     timing.closeMs = took();
   }
-  if (opts.signal?.aborted) throw new RunInterrupted();
+  if (opts.signal?.aborted) interrupted = true;
+  if (dead) markNotRun(obs, selected, pack, `not run: ${dead}`);
+  obs.launch = { launches: runner.launches, failures: runner.ledger.failures, gaveUp: runner.ledger.gaveUp, interrupted: interrupted ? 'SIGINT/SIGTERM' : undefined };
   obs.notRun = pack.channels.filter((c) => !match(c.name)).map((c) => c.name);
   const selectedNames = new Set(selected.map((c) => c.name));
   const results = orderResults(pack, runChecks({ pack, obs })).filter((r) => r.channel === null || selectedNames.has(r.channel) || !pack.byName.has(r.channel));
@@ -688,5 +713,20 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     incidents: runner.incidents,
   };
   // Secrets the security probes sent never reach a report, wherever the app echoed them.
-  return { report: scrubCanaries(report, obs.security), observations: obs, results, pack, timing };
+  return { report: scrubCanaries(report, obs.security), observations: obs, results, pack, timing, interrupted };
+}
+
+/** Channel groups and streams the run never reached get a skipped entry saying why. */
+function markNotRun(obs: RunObservations, selected: Channel[], pack: Pack, why: string): void {
+  const grouped = new Set(obs.groups.map((g) => g.channel));
+  for (const ch of selected) {
+    if ((ch.kind === 'invoke' || ch.kind === 'send') && !grouped.has(ch.name)) {
+      obs.groups.push({ channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: why });
+    }
+  }
+  const streamed = new Set(obs.streams.map((r) => r.stream));
+  for (const stream of pack.streams.filter((st) => !streamed.has(st.name) && selected.some((c) => c.name === st.start))) {
+    obs.streams.push({ stream: stream.name, mode: 'run', start: { channel: stream.start, role: 'stream-start', index: 0, args: [], outcome: 'skipped', durationMs: 0 },
+      events: [], end: 'start-failed', durationMs: 0, afterEnd: [], timeoutMs: 0, skipped: why });
+  }
 }

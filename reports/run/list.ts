@@ -44,6 +44,11 @@ export function renderListSummary(r: RunReport): string {
   const lines: string[] = [''];
   for (const f of r.checks.filter((c) => c.status === 'failed')) {
     lines.push(`FAIL ${f.severity ? `[${f.severity}] ` : ''}${f.id} ${f.channel ?? '(run)'}${f.stream ? ` [${f.stream}]` : ''}: ${f.message}`);
+    // A launch failure explains itself with the app's own last output lines.
+    const output = (f.actual as { output?: unknown } | undefined)?.output;
+    if (f.id === 'app.launch' && Array.isArray(output) && output.length) {
+      lines.push(`  last ${output.length} output line(s) of the app:`, ...output.map((l) => `  | ${String(l)}`));
+    }
   }
   lines.push(`${r.summary.failed} failed, ${r.summary.passed} passed, ${r.summary.skipped} skipped  (${r.pack}, ${r.runtime}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(2)} s)`);
   return `${lines.join('\n')}\n`;

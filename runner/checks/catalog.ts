@@ -22,6 +22,13 @@ function result(
   return { id, channel, status, message, ...extra };
 }
 
+/** Why main's side was never observed (no launch got far enough), or undefined when it was. */
+function mainUnobserved(ctx: CheckContext): string | undefined {
+  const l = ctx.obs.launch;
+  if (ctx.obs.main.length > 0 || !l || (!l.gaveUp && !l.interrupted)) return undefined;
+  return `not run: main was never observed (${l.gaveUp ?? 'the run was interrupted'})`;
+}
+
 function validate(pack: Pack, node: SchemaNode, encoded: unknown) {
   return pack.schemas.validate(node, decode(encoded));
 }
@@ -208,7 +215,10 @@ export const CHECKS: CheckDefinition[] = [
       for (const ch of calledChannels(ctx.pack)) {
         const apis = ch.kind === 'invoke' ? ['handle', 'handleOnce'] : ['on', 'once'];
         const regs = registrations(ctx.obs.main, apis).filter((o) => o.channel === ch.name);
-        if (regs.length > 0) {
+        const unseen = mainUnobserved(ctx);
+        if (regs.length === 0 && unseen) {
+          out.push(result('handler.registered', ch.name, 'skipped', unseen));
+        } else if (regs.length > 0) {
           out.push(result('handler.registered', ch.name, 'passed', `registered with ipcMain.${regs[0]!.api}`));
         } else {
           const other = registrations(ctx.obs.main, ['handle', 'handleOnce', 'on', 'once']).find((o) => o.channel === ch.name);
@@ -241,7 +251,10 @@ export const CHECKS: CheckDefinition[] = [
           actual: `${channel} (${how})`,
         }));
       }
-      if (out.length === 0) {
+      const unseen = mainUnobserved(ctx);
+      if (out.length === 0 && unseen) {
+        out.push(result('drift.undocumented-channel', null, 'skipped', unseen));
+      } else if (out.length === 0) {
         out.push(result('drift.undocumented-channel', null, 'passed', `all ${seen.size} channels the app registered or sent on are documented`));
       }
       return out;
@@ -502,6 +515,26 @@ export const CHECKS: CheckDefinition[] = [
           : result('call.settles', ch.name, 'passed', `${calls.length} call(s) settled`, { durationMs: sumMs(calls) }));
       }
       return out;
+    },
+  },
+  {
+    id: 'app.launch',
+    title: 'The app launches: its process starts, main stays up and a window opens (a crash loop stops after 3 failed launches in a row; the rest is not run).',
+    scope: 'run',
+    run(ctx) {
+      const l = ctx.obs.launch;
+      if (!l) return [];
+      const last = l.failures.at(-1);
+      const notRun = ctx.obs.groups.filter((g) => g.skipped?.startsWith('not run:')).map((g) => g.channel);
+      if (l.gaveUp) {
+        return [result('app.launch', null, 'failed', `${l.gaveUp}${notRun.length ? `; ${notRun.length} channel group(s) not run` : ''}`, {
+          expected: 'the app starts and opens a window',
+          actual: { failures: l.failures.map((f) => ({ attempt: f.attempt, phase: f.phase, message: f.message, exitCode: f.exitCode, signal: f.signal })), output: last?.output ?? [], notRun },
+        })];
+      }
+      if (l.interrupted) return [result('app.launch', null, 'skipped', `the run was interrupted (${l.interrupted}); ${notRun.length} channel group(s) not run`, { actual: { notRun } })];
+      const failed = l.failures.filter((f) => f.phase !== 'went-away');
+      return [result('app.launch', null, 'passed', `${l.launches} launch(es)${failed.length ? `, ${failed.length} of them failed and were retried (${failed.at(-1)!.message})` : ''}`)];
     },
   },
   {

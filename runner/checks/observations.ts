@@ -118,6 +118,18 @@ export interface WindowObservation {
   prefsKnown: boolean;
 }
 
+/** One launch that failed, or a launch the app left before any channel group completed. */
+export interface LaunchRecord {
+  attempt: number;
+  /** A LaunchPhase of runner/run/session.ts, or 'went-away' (the app exited or hung after starting). */
+  phase: string;
+  message: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** The app's last stdout/stderr lines. */
+  output: string[];
+}
+
 export interface RunObservations {
   /** Bridge path -> typeof the value found there in the renderer ('function', 'undefined', ...). */
   bridges: Record<string, string>;
@@ -128,6 +140,8 @@ export interface RunObservations {
   windows: WindowObservation[];
   /** Channels whose generated checks were not run (grep filter, or a relaunch failed). */
   notRun?: string[];
+  /** Failed launches and whether the run stopped relaunching (runner/run/launches.ts). */
+  launch?: { launches: number; failures: LaunchRecord[]; gaveUp?: string; interrupted?: string };
   /** What the security probes observed (runner/security/driver.ts); absent when they did not run. */
   security?: import('../security/observations.ts').SecurityObservations;
 }

@@ -1,14 +1,16 @@
 // `conform run <pack> --app <path>`: drive an app through its bridge and check it against its pack.
-// Exit code 0 when every check passed (or was skipped), 1 on contract violations, 2 on usage or
-// contract-file errors, 130 when interrupted.
+// Exit code 0 when every check passed (or was skipped), 1 on contract violations (an app that does
+// not launch included), 2 on usage or contract-file errors, 130 when interrupted (partial reports
+// are still written).
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FILE_REPORTERS, REPORTER_NAMES } from '../../reports/run/index.ts';
 import { ListReporter } from '../../reports/run/list.ts';
 import { byChannel } from '../../reports/run/model.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
+import { prepareOutDir } from './out-dir.ts';
 
 interface RunCliOptions {
   app: string;
@@ -19,6 +21,7 @@ interface RunCliOptions {
   out: string;
   callTimeout: string;
   streamTimeout: string;
+  launchTimeout: string;
 }
 
 function intOption(name: string, raw: string, min: number): number {
@@ -39,6 +42,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'folder for report files', 'conform-report')
     .option('--call-timeout <ms>', 'timeout of one call inside the renderer', '3000')
     .option('--stream-timeout <ms>', 'longest wait for a stream to end (caps the contract budgets)', '15000')
+    .option('--launch-timeout <s>', "longest wait for the app's process and first window, per launch (seconds)", '30')
     .action(async (packArg: string, o: RunCliOptions) => {
       const reporters = o.reporter.split(',').map((r) => r.trim()).filter(Boolean);
       const unknown = reporters.filter((r) => !REPORTER_NAMES.includes(r));
@@ -46,9 +50,13 @@ export function register(program: Command): void {
       const seed = intOption('--seed', o.seed, 0);
       const callTimeoutMs = intOption('--call-timeout', o.callTimeout, 100);
       const streamTimeoutMs = intOption('--stream-timeout', o.streamTimeout, 100);
+      const launchTimeoutMs = intOption('--launch-timeout', o.launchTimeout, 1) * 1000;
       const app = resolve(o.app);
       if (!existsSync(app)) throw new UsageError(`--app ${o.app}: no such file or folder`);
       if (o.electron && !existsSync(o.electron)) throw new UsageError(`--electron ${o.electron}: no such file`);
+      const files = reporters.filter((r) => r !== 'list');
+      // Before the app launches: a run must never end with nowhere to put its reports.
+      const outDir = files.length ? prepareOutDir(o.out) : resolve(o.out);
 
       const list = reporters.includes('list') ? new ListReporter(process.stdout) : null;
       const controller = new AbortController();
@@ -61,12 +69,12 @@ export function register(program: Command): void {
       let outcome;
       try {
         outcome = await runConformance({
-          pack: packArg, app, electron: o.electron, seed, grep: o.grep, callTimeoutMs, streamTimeoutMs, signal: controller.signal,
+          pack: packArg, app, electron: o.electron, seed, grep: o.grep, callTimeoutMs, streamTimeoutMs, launchTimeoutMs, signal: controller.signal,
           progress: list ? { channelStarted: (c) => list.channelStarted(c), note: (m) => list.note(m) } : undefined,
         });
       } catch (err) {
         // After Ctrl-C the app may die under the run first (Playwright closes it on SIGINT too), so
-        // whatever error follows is the interruption.
+        // whatever error follows the interruption is the interruption.
         if (err instanceof RunInterrupted || controller.signal.aborted) {
           process.exitCode = 130;
           return;
@@ -82,23 +90,19 @@ export function register(program: Command): void {
         process.removeListener('SIGINT', onSigint);
         process.removeListener('SIGTERM', onSigint);
       }
-      if (controller.signal.aborted) {
-        process.exitCode = 130;
-        return;
-      }
       const { report } = outcome;
       if (list) {
         for (const g of byChannel(report)) list.channelDone(g.channel, g.checks);
         list.finish(report);
       }
-      const files = reporters.filter((r) => r !== 'list');
-      if (files.length) {
-        mkdirSync(o.out, { recursive: true });
-        for (const r of files) {
-          const target = join(o.out, FILE_REPORTERS[r]!.file);
-          writeFileSync(target, FILE_REPORTERS[r]!.render(report));
-          process.stdout.write(`${r} report: ${target}\n`);
-        }
+      for (const r of files) {
+        const target = join(outDir, FILE_REPORTERS[r]!.file);
+        writeFileSync(target, FILE_REPORTERS[r]!.render(report));
+        process.stdout.write(`${r}${outcome.interrupted ? ' (partial)' : ''} report: ${target}\n`);
+      }
+      if (outcome.interrupted || controller.signal.aborted) {
+        process.exitCode = 130;
+        return;
       }
       process.exitCode = report.summary.failed > 0 ? 1 : 0;
     });
