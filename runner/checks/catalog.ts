@@ -874,7 +874,9 @@ export function runChecks(ctx: CheckContext, filter?: (id: string) => boolean): 
       out.push(result(check.id, null, 'failed', `check crashed: ${(err as Error).message}`));
     }
   }
-  return out;
+  // A skipped result on a channel whose group never ran says so, with why (not "no valid call").
+  const notRun = new Map(ctx.obs.groups.filter((g) => g.skipped?.startsWith('not run:')).map((g) => [g.channel, g.skipped!]));
+  return out.map((r) => (r.status === 'skipped' && r.channel && notRun.has(r.channel) && !r.message.startsWith('not run:') ? { ...r, message: notRun.get(r.channel)! } : r));
 }
 
 /** Results ordered by the pack's channel order (run-wide results last), check order kept inside. */
