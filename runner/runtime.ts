@@ -292,7 +292,7 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   // The app's HOME, XDG dirs and TMPDIR are its own folder's: what it writes there never reaches the host.
-  Object.assign(env, hostSafeEnv(tempDir), { CONFORM_PARENT_PID: String(process.pid), CONFORM_OUTPUT_LOG: outputLog }, opts.env ?? {});
+  Object.assign(env, hostSafeEnv(tempDir), { CONFORM_PARENT_PID: String(process.pid), CONFORM_RUN_DIR: tempDir, CONFORM_OUTPUT_LOG: outputLog }, opts.env ?? {});
   if (runtime.chromiumPath) env.CONFORM_CHROMIUM = runtime.chromiumPath;
   const requireArgs = (opts.require ?? []).flatMap((m) => ['-r', resolve(m)]);
   const args = [...requireArgs, main, ...(opts.args ?? [])];

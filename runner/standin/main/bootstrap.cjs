@@ -57,8 +57,8 @@ const chromium = parsed.main ? require('./chromium.cjs').startChromium({
   headful: process.env.CONFORM_STANDIN_HEADFUL === '1',
 }) : undefined;
 
-// Conform died (even by SIGKILL): stop Chromium and go, never linger as an orphan.
-lifeline.watchParent(process.env.CONFORM_PARENT_PID, () => { if (chromium) chromium.child.kill('SIGTERM'); });
+// Conform died (even by SIGKILL): Chromium, the app's children and we go, never lingering as orphans.
+lifeline.watchParent(process.env.CONFORM_PARENT_PID, process.env.CONFORM_RUN_DIR);
 if (underPlaywright && chromium) lifeline.holdEarlyExit(() => attachedNow, (code) => exitWhenAttached(code));
 
 // ---- `electron` resolves to the stand-in everywhere (Module._resolveFilename covers require(),

@@ -30,18 +30,36 @@ function teeOutput(file) {
   }
 }
 
+/** Every other live process of our process group (Chromium, its helpers and reaper, the app's children). */
+function groupMembers() {
+  const out = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(rest[2]) === process.pid) out.push(Number(e));
+    } catch { /* gone meanwhile */ }
+  }
+  return out;
+}
+
 /**
  * End when the launching process is gone: its pid is in CONFORM_PARENT_PID and node is its direct
- * child (the launcher execs node). A changed ppid means it died and we were re-parented. `onOrphan`
- * stops Chromium; then the whole process group (app children included) is killed.
+ * child (the launcher execs node), so a changed ppid means it died and we were re-parented. Then
+ * the whole process group goes (SIGKILL: nothing of it may outlive Conform), the app's run folder
+ * is removed (Conform cannot do it any more), and we go last.
  */
-function watchParent(expected, onOrphan) {
+function watchParent(expected, runDir) {
   const parent = Number(expected);
   if (!Number.isInteger(parent) || parent <= 0) return;
   const check = () => {
     if (process.ppid === parent) return;
     clearInterval(timer);
-    try { onOrphan(); } catch { /* best effort */ }
+    try {
+      for (const pid of groupMembers()) { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }
+    } catch { /* no /proc: the group kill below still takes them */ }
+    if (runDir) { try { fs.rmSync(runDir, { recursive: true, force: true }); } catch { /* best effort */ } }
     try { process.kill(-process.pid, 'SIGKILL'); } catch { /* not a group leader */ }
     process.kill(process.pid, 'SIGKILL');
   };

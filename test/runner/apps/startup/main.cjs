@@ -2,6 +2,8 @@
 // throw (throws at startup), exit3 (process.exit(3) in main), no-window (never opens one),
 // quit (quits at every start: its backend is missing), node24 (needs a global only Node >= 22 has).
 // Without a fault it is healthy; s:saveLogs writes to the path it is given, as real apps do.
+// STARTUP_MARK=<file> gets a line at each stage (window, ping, closing) so a test can act at that
+// moment; STARTUP_SLOW_MS makes s:ping and quitting take that long (a group and a close to kill in).
 const { app, BrowserWindow, ipcMain } = require('electron');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -19,7 +21,14 @@ if (fault === 'node24') {
   globalThis.startupSocketClass = WebSocket;
 }
 
-ipcMain.handle('s:ping', () => `pong from node ${process.versions.node}`);
+const mark = (what) => process.env.STARTUP_MARK && fs.appendFileSync(process.env.STARTUP_MARK, `${what} ${process.pid}\n`);
+const slowMs = Number(process.env.STARTUP_SLOW_MS || 0);
+
+ipcMain.handle('s:ping', async () => {
+  mark('ping');
+  if (slowMs) await new Promise((r) => setTimeout(r, slowMs));
+  return `pong from node ${process.versions.node}`;
+});
 ipcMain.handle('s:saveLogs', (_e, logsPath) => {
   fs.mkdirSync(logsPath, { recursive: true });
   fs.writeFileSync(path.join(logsPath, 'startup.log'), 'written by the startup fixture\n');
@@ -38,5 +47,14 @@ app.whenReady().then(() => {
   }
   const win = new BrowserWindow({ show: false, webPreferences: { preload: path.join(__dirname, 'preload.cjs'), contextIsolation: true, sandbox: true } });
   win.loadFile(path.join(__dirname, 'index.html'));
+  mark('window');
 });
 app.on('window-all-closed', () => app.quit());
+let closing = false;
+app.on('before-quit', (ev) => {
+  if (!slowMs || closing) return;
+  closing = true;
+  ev.preventDefault();
+  mark('closing');
+  setTimeout(() => app.exit(0), slowMs);
+});
