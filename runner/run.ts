@@ -3,6 +3,7 @@
 // crash or hang, then judge everything with the check catalog and build the report.
 // Data flows one way: plan -> renderer calls + main observations -> checks -> report.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadPack } from '../specs/loader.ts';
 import type { Channel, Pack, Stream } from '../specs/model.ts';
 import { compileGrammar } from '../specs/grammar.ts';
@@ -25,6 +26,7 @@ import { runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
 import { AppGone, AppSession, LaunchFailed } from './run/session.ts';
 import { LaunchLedger } from './run/launches.ts';
+import { createRunFolder, diffHost, removeRunFolder, snapshotHost } from './run/host.ts';
 import { summarize, type ReportCheck, type RunReport, type StreamTimeline } from '../reports/run/model.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -56,6 +58,8 @@ export interface RunOptions {
   security?: boolean;
   /** Longest wait for the app's process and its first window, per launch; default 30 s. */
   launchTimeoutMs?: number;
+  /** The run's own folder (set by runConformance): launches and generated paths live inside. */
+  runDir?: string;
 }
 
 export interface RunOutcome {
@@ -163,7 +167,7 @@ class Runner {
       if (this.ledger.gaveUp) throw new AppUnusable(this.ledger.gaveUp, this.ledger.failures.at(-1)?.output ?? []);
       this.checkInterrupted();
       try {
-        s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs }, ++this.launches);
+        s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs, runDir: this.opts.runDir }, ++this.launches);
       } catch (err) {
         if (err instanceof UsageError) throw err;
         if (!(err instanceof LaunchFailed)) throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
@@ -580,11 +584,15 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const match = (n: string) => grepMatch(n) && (!only || only.has(n));
   const selected = pack.channels.filter((c) => match(c.name));
   if (selected.length === 0) throw new UsageError(`${opts.grep ? `--grep ${opts.grep}` : 'the channel selection'} matches no channel of pack ${pack.name}`);
-  const runner = new Runner(pack, opts, {
+  // Everything the app may write goes in the run's own folder; the host is compared after the run.
+  const hostBefore = snapshotHost();
+  const runDir = createRunFolder(opts.seed);
+  const runner = new Runner(pack, { ...opts, runDir }, {
     seed: opts.seed,
     callTimeoutMs: opts.callTimeoutMs,
     validCount: opts.validCount ?? 3,
     invalidMax: opts.invalidMax ?? 12,
+    pathRoot: join(runDir, 'paths'),
   });
   const onAbort = () => void runner.close();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -688,8 +696,10 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     opts.signal?.removeEventListener('abort', onAbort);
     took();
     await runner.close();
+    removeRunFolder(runDir);
     timing.closeMs = took();
   }
+  obs.host = { dirs: hostBefore.roots.map((r) => r.dir), changes: diffHost(hostBefore, snapshotHost(), [pack.app, appPackageName(opts.app)], JSON.stringify(runner.main)) };
   if (opts.signal?.aborted) interrupted = true;
   if (dead) markNotRun(obs, selected, pack, `not run: ${dead}`);
   obs.launch = { launches: runner.launches, failures: runner.ledger.failures, gaveUp: runner.ledger.gaveUp, interrupted: interrupted ? 'SIGINT/SIGTERM' : undefined };
@@ -714,6 +724,17 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   };
   // Secrets the security probes sent never reach a report, wherever the app echoed them.
   return { report: scrubCanaries(report, obs.security), observations: obs, results, pack, timing, interrupted };
+}
+
+/** The `name` of the app's package.json (its folder's, or the main script's nearest), for host.untouched. */
+function appPackageName(app: string): string {
+  for (let d = app; ; d = dirname(d)) {
+    try {
+      return String((JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: unknown }).name ?? '');
+    } catch {
+      if (dirname(d) === d) return '';
+    }
+  }
 }
 
 /** Channel groups and streams the run never reached get a skipped entry saying why. */

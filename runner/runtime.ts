@@ -119,6 +119,11 @@ export interface LaunchAppOptions {
   electron?: string;
   /** Launch timeout; default 30 s. */
   timeoutMs?: number;
+  /**
+   * The whole run's folder: this launch's folder goes inside it, and the stand-in removes it if
+   * Conform dies. Default: a launch folder of its own in the temp dir.
+   */
+  runDir?: string;
 }
 
 export interface LaunchedApp {
@@ -198,7 +203,7 @@ function removeStaleAppDirs(): void {
   let names: string[] = [];
   try { names = readdirSync(tmpdir()); } catch { return; }
   for (const name of names) {
-    const m = new RegExp(`^${APP_DIR_PREFIX}(\\d+)-`).exec(name);
+    const m = /^conform-(?:app|run)-(\d+)-/.exec(name);
     if (!m || Number(m[1]) === process.pid) continue;
     try {
       process.kill(Number(m[1]), 0);
@@ -285,20 +290,21 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   const main = resolve(opts.main);
   const runtime = resolveRuntime({ electron: opts.electron, appDir: dirname(main) });
   removeStaleAppDirs();
-  const tempDir = mkdtempSync(join(tmpdir(), `${APP_DIR_PREFIX}${process.pid}-`));
+  const tempDir = mkdtempSync(join(opts.runDir ?? tmpdir(), `${APP_DIR_PREFIX}${process.pid}-`));
   liveTempDirs.add(tempDir);
   installExitHook();
   const outputLog = join(tempDir, 'output.log');
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
   // The app's HOME, XDG dirs and TMPDIR are its own folder's: what it writes there never reaches the host.
-  Object.assign(env, hostSafeEnv(tempDir), { CONFORM_PARENT_PID: String(process.pid), CONFORM_RUN_DIR: tempDir, CONFORM_OUTPUT_LOG: outputLog }, opts.env ?? {});
+  Object.assign(env, hostSafeEnv(tempDir), { CONFORM_PARENT_PID: String(process.pid), CONFORM_RUN_DIR: opts.runDir ?? tempDir, CONFORM_OUTPUT_LOG: outputLog }, opts.env ?? {});
   if (runtime.chromiumPath) env.CONFORM_CHROMIUM = runtime.chromiumPath;
   const requireArgs = (opts.require ?? []).flatMap((m) => ['-r', resolve(m)]);
   const args = [...requireArgs, main, ...(opts.args ?? [])];
   let app: ElectronApplication;
   try {
-    app = await withLaunchGuard(() => _electron.launch({ executablePath: runtime.executablePath, args, env, timeout: opts.timeoutMs ?? 30_000 }));
+    // cwd too: a relative path the app is given (or builds) resolves inside its own folder.
+    app = await withLaunchGuard(() => _electron.launch({ executablePath: runtime.executablePath, args, env, cwd: env.HOME, timeout: opts.timeoutMs ?? 30_000 }));
   } catch (err) {
     const log = fromLaunchLog((err as Error).message);
     const kept = readTail(outputLog);

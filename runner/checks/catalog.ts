@@ -538,6 +538,28 @@ export const CHECKS: CheckDefinition[] = [
     },
   },
   {
+    id: 'host.untouched',
+    title: "Nothing outside the run's own folder changed: the host's temp dir and the real HOME have the same top-level entries after the run (the app ran with HOME, XDG dirs, TMPDIR and generated paths inside the run folder).",
+    scope: 'run',
+    run(ctx) {
+      const h = ctx.obs.host;
+      if (!h) return [];
+      if (h.changes.length === 0) return [result('host.untouched', null, 'passed', `nothing changed in ${h.dirs.join(' or ')}`)];
+      const list = (cs: typeof h.changes) => cs.slice(0, 5).map((c) => `${c.change} ${c.path}`).join(', ') + (cs.length > 5 ? ', ...' : '');
+      const mine = h.changes.filter((c) => c.byApp);
+      if (mine.length) {
+        return [result('host.untouched', null, 'failed', `the app changed ${mine.length} entr${mine.length === 1 ? 'y' : 'ies'} outside the run folder: ${list(mine)}`, {
+          expected: `no change in ${h.dirs.join(', ')}`,
+          actual: h.changes,
+        })];
+      }
+      // Other programs share the temp dir: without evidence tying a change to the app, unverified.
+      return [result('host.untouched', null, 'skipped', `not verified: ${h.changes.length} entr${h.changes.length === 1 ? 'y' : 'ies'} changed outside the run folder that nothing ties to the app (other programs on this machine?): ${list(h.changes)}`, {
+        actual: h.changes,
+      })];
+    },
+  },
+  {
     id: 'app.survives',
     title: 'After the channel group (valid and invalid params) main and renderer still answer and main logged no uncaught exception or unhandled rejection.',
     scope: 'channel',

@@ -130,6 +130,15 @@ export interface LaunchRecord {
   output: string[];
 }
 
+/** An entry of the host's temp dir or real HOME that changed during the run (runner/run/host.ts). */
+export interface HostChange {
+  where: string;
+  path: string;
+  change: 'created' | 'changed' | 'removed';
+  /** Tied to the app: its name is in the entry's name, or the path was in what main saw or sent. */
+  byApp: boolean;
+}
+
 export interface RunObservations {
   /** Bridge path -> typeof the value found there in the renderer ('function', 'undefined', ...). */
   bridges: Record<string, string>;
@@ -140,6 +149,8 @@ export interface RunObservations {
   windows: WindowObservation[];
   /** Channels whose generated checks were not run (grep filter, or a relaunch failed). */
   notRun?: string[];
+  /** What changed outside the run's own folder in the host's temp dir and real HOME; absent when not compared. */
+  host?: { dirs: string[]; changes: HostChange[] };
   /** Failed launches and whether the run stopped relaunching (runner/run/launches.ts). */
   launch?: { launches: number; failures: LaunchRecord[]; gaveUp?: string; interrupted?: string };
   /** What the security probes observed (runner/security/driver.ts); absent when they did not run. */

@@ -21,6 +21,8 @@ export interface SessionOptions {
   /** Bridge roots to wait for before driving (e.g. ['window.api']). */
   roots: string[];
   launchTimeoutMs?: number;
+  /** The run's own folder: the launch's folder goes inside it (runner/run/host.ts). */
+  runDir?: string;
 }
 
 /** Where a launch failed (the first phase that did not complete). */
@@ -123,6 +125,7 @@ export class AppSession {
         env: opts.env,
         electron: opts.electron,
         timeoutMs,
+        runDir: opts.runDir,
       });
     } catch (err) {
       if (!(err instanceof AppStartError)) throw err;

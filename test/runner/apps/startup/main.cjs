@@ -1,6 +1,7 @@
 // Fixture app for launch failures and host safety. STARTUP_FAULT picks what goes wrong:
 // throw (throws at startup), exit3 (process.exit(3) in main), no-window (never opens one),
-// quit (quits at every start: its backend is missing), node24 (needs a global only Node >= 22 has).
+// quit (quits at every start: its backend is missing), node24 (needs a global only Node >= 22 has),
+// write-host (writes a file into STARTUP_LEAK_DIR, a path of its own choosing).
 // Without a fault it is healthy; s:saveLogs writes to the path it is given, as real apps do.
 // STARTUP_MARK=<file> gets a line at each stage (window, ping, closing) so a test can act at that
 // moment; STARTUP_SLOW_MS makes s:ping and quitting take that long (a group and a close to kill in).
@@ -30,12 +31,15 @@ ipcMain.handle('s:ping', async () => {
   return `pong from node ${process.versions.node}`;
 });
 ipcMain.handle('s:saveLogs', (_e, logsPath) => {
+  mark(`save ${JSON.stringify(logsPath)}`);
   fs.mkdirSync(logsPath, { recursive: true });
   fs.writeFileSync(path.join(logsPath, 'startup.log'), 'written by the startup fixture\n');
   return true;
 });
 
 app.whenReady().then(() => {
+  // A path the app chose itself (as if hard-coded): outside anything Conform can redirect.
+  if (fault === 'write-host') fs.writeFileSync(path.join(process.env.STARTUP_LEAK_DIR, 'startup-leak.txt'), 'left behind\n');
   if (fault === 'quit') {
     process.stderr.write('startup: backend missing, quitting\n');
     app.quit();
