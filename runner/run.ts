@@ -3,6 +3,7 @@
 // crash or hang, then judge everything with the check catalog and build the report.
 // Data flows one way: plan -> renderer calls + main observations -> checks -> report.
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { loadPack } from '../specs/loader.ts';
 import type { Channel, Pack, Stream } from '../specs/model.ts';
 import { compileGrammar } from '../specs/grammar.ts';
@@ -23,8 +24,10 @@ import { UsageError } from './cli/errors.ts';
 import { Planner, type PlanOptions, type Step } from './run/plan.ts';
 import { runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
-import { AppGone, AppSession } from './run/session.ts';
 import { bridgesFromSource, readSourceChannels, withBridges } from './run/source.ts';
+import { AppGone, AppSession, LaunchFailed } from './run/session.ts';
+import { LaunchLedger } from './run/launches.ts';
+import { createRunFolder, diffHost, removeRunFolder, snapshotHost } from './run/host.ts';
 import { summarize, type ReportCheck, type RunReport, type StreamTimeline } from '../reports/run/model.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -50,10 +53,14 @@ export interface RunOptions {
   /** Extra environment for the app (e.g. CONFORM_FAULTS). */
   env?: Record<string, string>;
   progress?: { channelStarted?(channel: string): void; note?(message: string): void };
-  /** Aborting stops the app and makes runConformance reject with `RunInterrupted`. */
+  /** Aborting stops the app; runConformance then returns the partial outcome with `interrupted` set. */
   signal?: AbortSignal;
   /** Run the security probes (runner/security): default true. */
   security?: boolean;
+  /** Longest wait for the app's process and its first window, per launch; default 30 s. */
+  launchTimeoutMs?: number;
+  /** The run's own folder (set by runConformance): launches and generated paths live inside. */
+  runDir?: string;
 }
 
 export interface RunOutcome {
@@ -63,6 +70,8 @@ export interface RunOutcome {
   pack: Pack;
   /** Where the time went (ms): for benchmarks and --debug output, not part of any report. */
   timing: { launchMs: number; groups: Record<string, number>; streams: Record<string, number>; judgeMs: number; closeMs: number };
+  /** The run was stopped by its signal (SIGINT/SIGTERM): the report is partial, the rest marked not run. */
+  interrupted?: boolean;
 }
 
 /** The app cannot be driven at all (does not start, or dies before any channel runs). */
@@ -131,7 +140,8 @@ interface QuietWatch {
 
 class Runner {
   private session: AppSession | null = null;
-  private launches = 0;
+  launches = 0;
+  readonly ledger = new LaunchLedger();
   private quietWatches: QuietWatch[] = [];
   readonly main: MainObservation[] = [];
   readonly windows: WindowObservation[] = [];
@@ -161,12 +171,19 @@ class Runner {
     if (this.session) await this.session.close().catch(() => undefined);
     this.session = null;
     this.checkInterrupted();
-    let s: AppSession;
-    try {
-      s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots }, ++this.launches);
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-      throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
+    let s: AppSession | undefined;
+    while (!s) {
+      if (this.ledger.gaveUp) throw new AppUnusable(this.ledger.gaveUp, this.ledger.failures.at(-1)?.output ?? []);
+      this.checkInterrupted();
+      try {
+        s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs, runDir: this.opts.runDir }, ++this.launches);
+      } catch (err) {
+        if (err instanceof UsageError) throw err;
+        if (!(err instanceof LaunchFailed)) throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
+        this.ledger.launchFailed(this.launches, err);
+        this.incidents.push({ channel: '(launch)', reason: `launch ${this.launches}: ${err.message}`, stderrTail: err.output });
+        this.opts.progress?.note?.(`launch ${this.launches}: ${err.message}`);
+      }
     }
     this.session = s;
     if (this.opts.signal?.aborted) {
@@ -192,7 +209,8 @@ class Runner {
   async relaunchAfter(channel: string, gone: AppGone): Promise<GroupObservation['crash']> {
     const crash = { reason: gone.reason, exitCode: gone.exitCode, signal: gone.signal, stderrTail: gone.stderrTail, cleanExit: gone.cleanExit };
     this.incidents.push({ channel, reason: gone.reason, stderrTail: gone.stderrTail });
-    this.opts.progress?.note?.(`${channel}: ${gone.reason}; relaunching the app`);
+    this.ledger.crashed(this.launches, `${channel}: ${gone.reason}`, gone.stderrTail);
+    this.opts.progress?.note?.(`${channel}: ${gone.reason}; ${this.ledger.gaveUp ? 'not relaunching (crash loop)' : 'relaunching the app'}`);
     if (this.session) {
       // Keep what main recorded before it went, when it still answers (hang, not exit).
       if (this.session.alive) await this.collect().catch(() => undefined);
@@ -323,6 +341,7 @@ class Runner {
       group.rendererAlive = false;
       group.crash = await this.relaunchAfter(ch.name, err);
     }
+    if (!group.crash) this.ledger.succeeded();
     return { group, plan };
   }
 
@@ -576,11 +595,15 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const match = (n: string) => grepMatch(n) && (!only || only.has(n));
   let selected = pack.channels.filter((c) => match(c.name));
   if (selected.length === 0) throw new UsageError(`${opts.grep ? `--grep ${opts.grep}` : 'the channel selection'} matches no channel of pack ${pack.name}`);
-  const runner = new Runner(pack, opts, {
+  // Everything the app may write goes in the run's own folder; the host is compared after the run.
+  const hostBefore = snapshotHost();
+  const runDir = createRunFolder(opts.seed);
+  const runner = new Runner(pack, { ...opts, runDir }, {
     seed: opts.seed,
     callTimeoutMs: opts.callTimeoutMs,
     validCount: opts.validCount ?? 3,
     invalidMax: opts.invalidMax ?? 12,
+    pathRoot: join(runDir, 'paths'),
   });
   const onAbort = () => void runner.close();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -594,11 +617,25 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     lap = now;
     return ms;
   };
+  // When the app cannot be (re)launched, the rest is reported as not run (with why) instead of lost.
+  let dead: string | undefined;
+  const survive = async <T>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
+    if (dead) return undefined;
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof AppUnusable)) throw err;
+      dead = err.message;
+      runner.incidents.push({ channel: label, reason: err.message, stderrTail: err.stderrTail });
+      return undefined;
+    }
+  };
+  let interrupted = false;
   try {
-    await runner.ensureSession();
+    await survive('(launch)', () => runner.ensureSession());
     timing.launchMs = took();
     runtime = runner.runtime ?? runtime;
-    await runner.twice('reading window settings', () => runner.readWindows());
+    await survive('reading window settings', () => runner.twice('reading window settings', () => runner.readWindows()));
     // The app's source (preload, main) names channels that may never fire during the run, and the
     // bridge methods of channels whose pack gives no path (the document names none).
     obs.source = readSourceChannels(opts.app, runner.windows.map((w) => w.declared.preload).filter((p): p is string => typeof p === 'string'));
@@ -608,20 +645,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       selected = selected.map((c) => runner.pack.byName.get(c.name)!);
     }
     const paths = selected.map((c) => c.bridge).filter((b): b is string => !!b);
-    obs.bridges = await runner.twice('probing the bridge', () => runner.probeBridges([...new Set(paths)]));
-    // When a relaunch fails, the rest is reported as not run (with why) instead of lost.
-    let dead: string | undefined;
-    const survive = async <T>(label: string, fn: () => Promise<T>): Promise<T | undefined> => {
-      if (dead) return undefined;
-      try {
-        return await fn();
-      } catch (err) {
-        if (!(err instanceof AppUnusable)) throw err;
-        dead = err.message;
-        runner.incidents.push({ channel: label, reason: err.message, stderrTail: err.stderrTail });
-        return undefined;
-      }
-    };
+    obs.bridges = (await survive('probing the bridge', () => runner.twice('probing the bridge', () => runner.probeBridges([...new Set(paths)])))) ?? {};
     // Streams first, while the app's state is as launched: generated inputs of later groups
     // (settings, imports) may change what a stream does.
     for (const stream of pack.streams.filter((s) => selected.some((c) => c.name === s.start))) {
@@ -676,17 +700,28 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       obs.groups.push(done?.group ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` });
       timing.groups[ch.name] = took();
     }
-    await runner.settleQuietWindows();
-    timing.groups['(quiet after cleanup)'] = took();
-    await runner.readWindows().catch(() => undefined);
-    await runner.collect().catch(() => undefined);
+    if (!dead) {
+      await runner.settleQuietWindows();
+      timing.groups['(quiet after cleanup)'] = took();
+      await runner.readWindows().catch(() => undefined);
+      await runner.collect().catch(() => undefined);
+    }
+  } catch (err) {
+    // SIGINT/SIGTERM: what ran is reported, the rest marked not run (the CLI writes the reports).
+    if (!(err instanceof RunInterrupted) && !opts.signal?.aborted) throw err;
+    interrupted = true;
+    dead = 'the run was interrupted (SIGINT/SIGTERM)';
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     took();
     await runner.close();
+    removeRunFolder(runDir);
     timing.closeMs = took();
   }
-  if (opts.signal?.aborted) throw new RunInterrupted();
+  obs.host = { dirs: hostBefore.roots.map((r) => r.dir), changes: diffHost(hostBefore, snapshotHost(), [pack.app, appPackageName(opts.app)], JSON.stringify(runner.main)) };
+  if (opts.signal?.aborted) interrupted = true;
+  if (dead) markNotRun(obs, selected, pack, `not run: ${dead}`);
+  obs.launch = { launches: runner.launches, failures: runner.ledger.failures, gaveUp: runner.ledger.gaveUp, interrupted: interrupted ? 'SIGINT/SIGTERM' : undefined };
   obs.notRun = pack.channels.filter((c) => !match(c.name)).map((c) => c.name);
   const selectedNames = new Set(selected.map((c) => c.name));
   const judged = runner.pack;
@@ -708,5 +743,31 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     incidents: runner.incidents,
   };
   // Secrets the security probes sent never reach a report, wherever the app echoed them.
-  return { report: scrubCanaries(report, obs.security), observations: obs, results, pack, timing };
+  return { report: scrubCanaries(report, obs.security), observations: obs, results, pack, timing, interrupted };
+}
+
+/** The `name` of the app's package.json (its folder's, or the main script's nearest), for host.untouched. */
+function appPackageName(app: string): string {
+  for (let d = app; ; d = dirname(d)) {
+    try {
+      return String((JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { name?: unknown }).name ?? '');
+    } catch {
+      if (dirname(d) === d) return '';
+    }
+  }
+}
+
+/** Channel groups and streams the run never reached get a skipped entry saying why. */
+function markNotRun(obs: RunObservations, selected: Channel[], pack: Pack, why: string): void {
+  const grouped = new Set(obs.groups.map((g) => g.channel));
+  for (const ch of selected) {
+    if ((ch.kind === 'invoke' || ch.kind === 'send') && !grouped.has(ch.name)) {
+      obs.groups.push({ channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: why });
+    }
+  }
+  const streamed = new Set(obs.streams.map((r) => r.stream));
+  for (const stream of pack.streams.filter((st) => !streamed.has(st.name) && selected.some((c) => c.name === st.start))) {
+    obs.streams.push({ stream: stream.name, mode: 'run', start: { channel: stream.start, role: 'stream-start', index: 0, args: [], outcome: 'skipped', durationMs: 0 },
+      events: [], end: 'start-failed', durationMs: 0, afterEnd: [], timeoutMs: 0, skipped: why });
+  }
 }

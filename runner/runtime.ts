@@ -2,7 +2,7 @@
 // real Electron or on the stand-in (runner/standin), and the one function every part of Conform
 // uses to start an app (`launchApp`), so temp folders and processes are always cleaned up.
 import { _electron, chromium, type ElectronApplication } from 'playwright-core';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,25 +119,117 @@ export interface LaunchAppOptions {
   electron?: string;
   /** Launch timeout; default 30 s. */
   timeoutMs?: number;
+  /**
+   * The whole run's folder: this launch's folder goes inside it, and the stand-in removes it if
+   * Conform dies. Default: a launch folder of its own in the temp dir.
+   */
+  runDir?: string;
 }
 
 export interface LaunchedApp {
   app: ElectronApplication;
   runtime: RuntimeChoice;
-  /** The per-run folder holding XDG_CONFIG_HOME (so userData is fresh and private). */
+  /** The app's own folder for this launch: its HOME, XDG_* dirs, TMPDIR and userData are inside. */
   tempDir: string;
   /** Closes the app (quit, then kill of its process group if it hangs) and removes temp folders. Idempotent. */
   close(): Promise<void>;
   /** The app's stderr since launch (last 64 KiB), for diagnosing failures. */
   stderr(): string;
+  /** The app's last `max` lines of stdout and stderr, start-up included where the runtime keeps it (the stand-in does). */
+  output(max?: number): string[];
 }
 
-/** The app's own stderr lines from Playwright's launch log (why it failed), minus debugger chatter. */
-function appStderr(message: string): string {
-  const lines = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n')
-    .map((l) => /\[pid=\d+\]\[err\] ?(.*)$/.exec(l)?.[1]?.trim() ?? '')
-    .filter((l) => l && !/^(Debugger listening|DevTools listening|For help, see|Debugger attached|Waiting for the debugger)/.test(l));
-  return lines.length ? ` (app said: ${lines.join(' ').slice(0, 600)})` : '';
+/** The app could not be started: its own output and how its process ended, when known. */
+export class AppStartError extends Error {
+  constructor(
+    message: string,
+    readonly output: string[],
+    readonly exitCode: number | null,
+    readonly signal: string | null,
+  ) {
+    super(message);
+    this.name = 'AppStartError';
+  }
+}
+
+/** Lines of the app's output worth showing (the debugger's own chatter removed). */
+export const OUTPUT_LINES = 40;
+const DEBUGGER_CHATTER = /^(Debugger listening|DevTools listening|For help, see|Debugger attached|Debugger ending|Waiting for the debugger)/;
+function lastLines(text: string, max: number): string[] {
+  return text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() && !DEBUGGER_CHATTER.test(l)).slice(-max);
+}
+
+/** The app's output and exit from Playwright's launch log (`[pid=N][err] ...`, `<process did exit: exitCode=3, signal=null>`). */
+function fromLaunchLog(message: string): { output: string[]; exitCode: number | null; signal: string | null } {
+  const clean = message.replace(/\u001b\[[0-9;]*m/g, '');
+  const lines = clean.split('\n').map((l) => /\[pid=\d+\]\[(?:err|out)\] ?(.*)$/.exec(l)?.[1] ?? null).filter((l): l is string => l !== null);
+  const exit = /exitCode=(-?\d+|null), signal=(\w+)/.exec(clean);
+  return {
+    output: lastLines(lines.join('\n'), OUTPUT_LINES),
+    exitCode: exit && exit[1] !== 'null' ? Number(exit[1]) : null,
+    signal: exit && exit[2] !== 'null' ? exit[2]! : null,
+  };
+}
+
+function readTail(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Folders each launch's app gets inside its own folder, in place of the host's. */
+function hostSafeEnv(dir: string): Record<string, string> {
+  const env: Record<string, string> = {
+    HOME: join(dir, 'home'),
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    XDG_DATA_HOME: join(dir, 'data'),
+    XDG_CACHE_HOME: join(dir, 'cache'),
+    XDG_STATE_HOME: join(dir, 'state'),
+    TMPDIR: join(dir, 'tmp'),
+  };
+  env.TMP = env.TEMP = env.TMPDIR!;
+  for (const d of new Set(Object.values(env))) mkdirSync(d, { recursive: true });
+  return env;
+}
+
+const APP_DIR_PREFIX = 'conform-app-';
+/** The stand-in's output log stops at this size (runner/standin/main/lifeline.cjs). */
+const OUTPUT_LOG_CAP = 256 * 1024;
+
+/** Folders of launches whose Conform process died without cleaning up (SIGKILL): removed at the next launch. */
+function removeStaleAppDirs(): void {
+  let names: string[] = [];
+  try { names = readdirSync(tmpdir()); } catch { return; }
+  for (const name of names) {
+    const m = /^conform-(?:app|run)-(\d+)-/.exec(name);
+    if (!m || Number(m[1]) === process.pid) continue;
+    try {
+      process.kill(Number(m[1]), 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { recursive: true, force: true });
+    }
+  }
+}
+
+/**
+ * Playwright's launcher leaves a promise that rejects unhandled ("Process failed to launch!") when
+ * the app exits before it attached: during a launch that one is expected and swallowed (the launch
+ * itself fails with the reason), any other is left to crash the process as usual.
+ */
+async function withLaunchGuard<T>(p: () => Promise<T>): Promise<T> {
+  const onRejection = (reason: unknown) => {
+    if (reason instanceof Error && reason.message === 'Process failed to launch!') return;
+    process.nextTick(() => { throw reason; });
+  };
+  process.on('unhandledRejection', onRejection);
+  try {
+    return await p();
+  } finally {
+    // Its stray rejection may come a tick after the launch settled.
+    setImmediate(() => process.removeListener('unhandledRejection', onRejection));
+  }
 }
 
 /** Temp folders of apps still running, removed on exit of this process even if close() never ran. */
@@ -197,22 +289,29 @@ function groupGone(pgid: number): boolean {
 export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   const main = resolve(opts.main);
   const runtime = resolveRuntime({ electron: opts.electron, appDir: dirname(main) });
-  const tempDir = mkdtempSync(join(tmpdir(), 'conform-app-'));
+  removeStaleAppDirs();
+  const tempDir = mkdtempSync(join(opts.runDir ?? tmpdir(), `${APP_DIR_PREFIX}${process.pid}-`));
   liveTempDirs.add(tempDir);
   installExitHook();
+  const outputLog = join(tempDir, 'output.log');
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  Object.assign(env, { XDG_CONFIG_HOME: join(tempDir, 'config') }, opts.env ?? {});
+  // The app's HOME, XDG dirs and TMPDIR are its own folder's: what it writes there never reaches the host.
+  Object.assign(env, hostSafeEnv(tempDir), { CONFORM_PARENT_PID: String(process.pid), CONFORM_RUN_DIR: opts.runDir ?? tempDir, CONFORM_OUTPUT_LOG: outputLog }, opts.env ?? {});
   if (runtime.chromiumPath) env.CONFORM_CHROMIUM = runtime.chromiumPath;
   const requireArgs = (opts.require ?? []).flatMap((m) => ['-r', resolve(m)]);
   const args = [...requireArgs, main, ...(opts.args ?? [])];
   let app: ElectronApplication;
   try {
-    app = await _electron.launch({ executablePath: runtime.executablePath, args, env, timeout: opts.timeoutMs ?? 30_000 });
+    // cwd too: a relative path the app is given (or builds) resolves inside its own folder.
+    app = await withLaunchGuard(() => _electron.launch({ executablePath: runtime.executablePath, args, env, cwd: env.HOME, timeout: opts.timeoutMs ?? 30_000 }));
   } catch (err) {
+    const log = fromLaunchLog((err as Error).message);
+    const kept = readTail(outputLog);
     liveTempDirs.delete(tempDir);
     rmSync(tempDir, { recursive: true, force: true });
-    throw new Error(`could not start ${main} on ${runtime.reason}: ${(err as Error).message.split('\n')[0]}${appStderr((err as Error).message)}`);
+    throw new AppStartError(`could not start ${main} on ${runtime.reason}: ${(err as Error).message.split('\n')[0]}`,
+      kept ? lastLines(kept, OUTPUT_LINES) : log.output, log.exitCode, log.signal);
   }
   // Kept now: once Playwright saw the app exit, app.process() throws.
   let proc: ReturnType<ElectronApplication['process']>;
@@ -220,13 +319,25 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
     proc = app.process();
   } catch {
     // The app quit (or died) right as the launch completed: Playwright has already let go of it.
+    const kept = readTail(outputLog);
     liveTempDirs.delete(tempDir);
     rmSync(tempDir, { recursive: true, force: true });
-    throw new Error(`could not start ${main} on ${runtime.reason}: the app exited during start-up`);
+    throw new AppStartError(`could not start ${main} on ${runtime.reason}: the app exited during start-up`, lastLines(kept, OUTPUT_LINES), null, null);
   }
   const pid = proc.pid;
   let stderrTail = '';
-  proc.stderr?.on('data', (d: Buffer) => { stderrTail = (stderrTail + String(d)).slice(-65_536); });
+  let outputTail = '';
+  proc.stderr?.on('data', (d: Buffer) => {
+    stderrTail = (stderrTail + String(d)).slice(-65_536);
+    outputTail = (outputTail + String(d)).slice(-65_536);
+  });
+  proc.stdout?.on('data', (d: Buffer) => { outputTail = (outputTail + String(d)).slice(-65_536); });
+  // The stand-in keeps its output from the first line on (Playwright consumed the start-up part).
+  // Past its cap the file stops growing; then the live tail since launch is the recent part.
+  const output = (max = OUTPUT_LINES) => {
+    const kept = readTail(outputLog);
+    return lastLines(kept && kept.length < OUTPUT_LOG_CAP ? kept : outputTail, max);
+  };
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
@@ -249,5 +360,5 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
     })();
     return closing;
   };
-  return { app, runtime, tempDir, close, stderr: () => stderrTail };
+  return { app, runtime, tempDir, close, stderr: () => stderrTail, output };
 }

@@ -21,6 +21,13 @@ export interface GenerateOptions {
   count?: number;
   /** Depth after which recursive schemas take their smallest shape (default 4). */
   maxDepth?: number;
+  /**
+   * Folder that path-like strings (names such as path, file, dir, cwd, logsPath, or `x-guard:
+   * { pathUnder }`) point into: a run passes its own folder so an app's real file operations stay there.
+   */
+  pathRoot?: string;
+  /** The value's name when the schema has none (a positional param's name): picks hints such as paths. */
+  name?: string;
 }
 
 // One private Faker, reseeded at the start of every call: building a Faker costs ~1 ms (locale
@@ -39,7 +46,7 @@ function makeFaker(seed: number): Faker {
  */
 export function generateValid(node: SchemaNode, store: SchemaStore, opts: GenerateOptions): unknown[] {
   const count = opts.count ?? 5;
-  const ctx: GenCtx = { store, f: makeFaker(opts.seed), full: false, maxDepth: opts.maxDepth ?? 4 };
+  const ctx: GenCtx = { store, f: makeFaker(opts.seed), full: false, maxDepth: opts.maxDepth ?? 4, pathRoot: opts.pathRoot };
   const sub = subOf(node);
   const out: unknown[] = [];
   const own = node.schema && typeof node.schema === 'object' ? (node.schema as Record<string, unknown>) : {};
@@ -51,7 +58,7 @@ export function generateValid(node: SchemaNode, store: SchemaStore, opts: Genera
     if (out.length >= count) break;
     if (!ownExamples.includes(e) && check(store, sub, e) !== 'no') out.push(structuredClone(e));
   }
-  while (out.length < count) out.push(genSub(ctx, sub, 0));
+  while (out.length < count) out.push(genSub(ctx, sub, 0, opts.name));
   return out.slice(0, count);
 }
 
@@ -61,8 +68,8 @@ export function generateValid(node: SchemaNode, store: SchemaStore, opts: Genera
  * per branch of a top-level union.
  * Empty for schemas that accept anything (see `inspectSchema().invalidSkipped`).
  */
-export function generateInvalid(node: SchemaNode, store: SchemaStore, opts: { seed: number; maxDepth?: number }): InvalidValue[] {
-  const ctx: GenCtx = { store, f: makeFaker(opts.seed), full: true, maxDepth: opts.maxDepth ?? 4 };
+export function generateInvalid(node: SchemaNode, store: SchemaStore, opts: { seed: number; maxDepth?: number; pathRoot?: string }): InvalidValue[] {
+  const ctx: GenCtx = { store, f: makeFaker(opts.seed), full: true, maxDepth: opts.maxDepth ?? 4, pathRoot: opts.pathRoot };
   const sub = subOf(node);
   const skipped = invalidSkipReason(store, sub);
   if (skipped) return [];

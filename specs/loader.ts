@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
 import type { Document, Node as YamlNode } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { compileGrammar, GrammarError } from './grammar.ts';
@@ -134,7 +134,7 @@ function diskSource(name: string, dir: string): PackSource {
     yamlFiles: () => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort() : []),
     read: (rel) => {
       const p = join(dir, rel);
-      return existsSync(p) && statSync(p).isFile() ? readFileSync(p, 'utf8') : undefined;
+      return existsSync(p) && statSync(p).isFile() ? decodeText(displayPath(p), readFileSync(p)) : undefined;
     },
   };
 }
@@ -154,6 +154,55 @@ function displayPath(abs: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : abs;
 }
 
+/** 1-based line and column of a byte offset in a UTF-8 buffer (columns in characters). */
+function bytePos(buf: Buffer, offset: number): { line: number; col: number } {
+  const before = buf.subarray(0, offset);
+  const lastNl = before.lastIndexOf(0x0a);
+  let line = 1;
+  for (let i = before.indexOf(0x0a); i !== -1; i = before.indexOf(0x0a, i + 1)) line++;
+  return { line, col: before.subarray(lastNl + 1).toString('utf8').length + 1 };
+}
+
+/**
+ * A pack file's text, or a ContractError saying what is wrong with its encoding. Packs are UTF-8
+ * text; the file's bytes are never echoed (binary garbage would fill the terminal).
+ */
+export function decodeText(display: string, buf: Buffer): string {
+  if ((buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff)) {
+    throw new ContractError(`${display}: the file is UTF-16 encoded; contracts must be UTF-8 (re-save it as UTF-8)`);
+  }
+  const nul = buf.indexOf(0);
+  if (nul !== -1) {
+    const at = bytePos(buf, nul);
+    throw new ContractError(`not a text file: a NUL byte at line ${at.line}; contracts are UTF-8 YAML text`, { file: display, ...at });
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf).replace(/^\uFEFF/, '');
+  } catch {
+    // Find the first byte that is not valid UTF-8 to name its place.
+    let lo = 0;
+    let hi = buf.length;
+    const ok = (n: number) => { try { new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, n), { stream: true }); return true; } catch { return false; } };
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ok(mid)) lo = mid;
+      else hi = mid - 1;
+    }
+    const at = bytePos(buf, lo);
+    const byte = buf[lo]!.toString(16).padStart(2, '0');
+    const binary = buf.subarray(0, 4096).filter((b) => b < 0x09 || (b > 0x0d && b < 0x20)).length > 8;
+    throw new ContractError(
+      binary
+        ? 'not a text file (binary data): contracts are UTF-8 YAML text'
+        : `invalid UTF-8 (byte 0x${byte}): contracts must be UTF-8 encoded; re-save the file as UTF-8`,
+      { file: display, ...at },
+    );
+  }
+}
+
+/** Most alias expansions a file may need: more is an alias bomb (a few lines that expand to gigabytes). */
+export const MAX_ALIAS_EXPANSIONS = 10_000;
+
 // ------------------------------------------------------------------ YAML with positions
 
 type Seg = string | number;
@@ -167,7 +216,16 @@ class YamlFile {
     private readonly doc: Document,
     private readonly lines: LineCounter,
   ) {
-    this.data = doc.toJS({ maxAliasCount: 10_000 });
+    try {
+      this.data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+    } catch (err) {
+      // yaml throws plain errors for aliases it cannot expand: name them with a place.
+      const msg = (err as Error).message;
+      if (/Excessive alias count/.test(msg)) {
+        throw new ContractError(`YAML aliases expand to more than ${MAX_ALIAS_EXPANSIONS} nodes (an alias bomb?); write the repeated parts out or use fewer nested aliases`, { file: display, line: 1, col: 1 });
+      }
+      throw new ContractError(`malformed YAML: ${msg.split('\n')[0]}`, { file: display, line: 1, col: 1 });
+    }
   }
 
   static parse(display: string, uri: string, text: string): YamlFile {
@@ -180,6 +238,7 @@ class YamlFile {
       const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
       throw new ContractError(`malformed YAML: ${what}`, { file: display, line: lp.line, col: lp.col }, err.code);
     }
+    checkNodes(doc, display, lines);
     const file = new YamlFile(display, uri, doc, lines);
     file.checkDuplicateKeys(doc.contents as YamlNode | null, []);
     return file;
@@ -263,6 +322,26 @@ class YamlFile {
       node.items.forEach((item, i) => this.checkDuplicateKeys(item as YamlNode | null, [...path, i]));
     }
   }
+}
+
+/** Aliases that name no anchor, and numbers too large for a double (1e400 parses as Infinity). */
+function checkNodes(doc: Document, display: string, lines: LineCounter): void {
+  const at = (node: { range?: [number, number, number] | null }) => {
+    const lp = lines.linePos(node.range?.[0] ?? 0);
+    return { file: display, line: lp.line, col: lp.col };
+  };
+  visit(doc, {
+    Alias(_key, node) {
+      if (node.resolve(doc) === undefined) {
+        throw new ContractError(`malformed YAML: alias *${node.source} names no anchor (write &${node.source} on the node it should repeat, before this line)`, at(node), `*${node.source}`);
+      }
+    },
+    Scalar(_key, node) {
+      if (typeof node.value === 'number' && !Number.isFinite(node.value) && !/\.(inf|nan)$/i.test(node.source ?? '')) {
+        throw new ContractError(`the number ${node.source ?? node.value} is too large to represent (beyond ±1.8e308)`, at(node), String(node.source ?? ''));
+      }
+    },
+  });
 }
 
 /** `channels.scripts:create.params[0].schema` */
@@ -452,11 +531,11 @@ class LoadContext {
     return file;
   }
 
-  load(src: PackSource): Pack {
+  load(src: PackSource, includedAt?: SourcePos): Pack {
     const done = this.packs.get(src.name);
     if (done) return done;
     if (this.loading.includes(src.name)) {
-      throw new ContractError(`include cycle: ${[...this.loading, src.name].join(' -> ')}`);
+      throw new ContractError(`include cycle: ${[...this.loading, src.name].join(' -> ')}`, includedAt, 'include');
     }
     this.loading.push(src.name);
     try {
@@ -478,7 +557,7 @@ class LoadContext {
         key,
       );
     }
-    return this.load(src);
+    return this.load(src, pos);
   }
 
   /** A YAML file of any pack by its URI (for cross-pack `$ref`s), parsed and meta-checked once. */
@@ -771,6 +850,7 @@ class PackBuilder {
       this.store.validator(node);
     } catch (err) {
       if (err instanceof ContractError) throw err;
+      if (err instanceof RangeError) throw this.refCycleError(site, node);
       throw this.compileError(site, node.schema, (err as Error).message);
     }
     for (const p of examples) this.checkExamples(file, p);
@@ -784,6 +864,11 @@ class PackBuilder {
   private checkRefs(file: YamlFile, path: Seg[], schema: unknown, base: string, examples: Seg[][] = []): Seg[][] {
     if (!isObj(schema)) return examples;
     for (const [k, v] of Object.entries(schema)) {
+      if (k === '$id') {
+        // Schemas are addressed by file and pointer; an $id would give one a second name ajv
+        // registers globally (two packs with the same $id collide).
+        throw new ContractError(`${keyPath([...path, k])}: "$id" is not allowed in pack schemas; refer to the schema by its place instead ($ref: "file.yaml#/$defs/Name")`, file.posAt([...path, k], 'key'), '$id');
+      }
       if (k === '$ref' && typeof v === 'string') this.checkRef(file, [...path, k], v, base);
       else if (k === 'examples' && Array.isArray(v) && v.length) examples.push(path);
       else if (SCHEMA_MAP_KEYWORDS.has(k) && isObj(v)) {
@@ -836,6 +921,20 @@ class PackBuilder {
   }
 
   /** Map an ajv compile error (strict mode, unknown format, bad x-guard) to a position. */
+  /** ajv recursed without end: name the chain of `$ref`s that never reaches a schema. */
+  private refCycleError(site: SchemaSite, start: SchemaNode): ContractError {
+    const chain: string[] = [];
+    let cur: SchemaNode | undefined = start;
+    while (cur && !chain.includes(cur.uri)) {
+      chain.push(cur.uri);
+      const ref: unknown = isObj(cur.schema) ? (cur.schema as Record<string, unknown>).$ref : undefined;
+      cur = typeof ref === 'string' ? this.store.resolve(ref, cur.uri) : undefined;
+    }
+    const short = (u: string) => u.replace(/^conform:\/packs\//, '').replace(/^[^#]*#\//, '#/');
+    const shown = cur ? [...chain.slice(chain.indexOf(cur.uri)), cur.uri].map(short).join(' -> ') : 'a $ref inside this schema';
+    return new ContractError(`${keyPath(site.path)}: circular $ref: ${shown} (a chain of references that never reaches a schema)`, site.file.posAt(site.path), '$ref');
+  }
+
   private compileError(site: SchemaSite, schema: JsonSchema, message: string): ContractError {
     const quoted = /"([^"]+)"/.exec(message)?.[1];
     const found = quoted ? findKey(schema, quoted, site.path) : undefined;

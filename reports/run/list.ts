@@ -53,6 +53,11 @@ export function renderListSummary(r: RunReport): string {
   for (const sev of ['error', 'warning', 'info'] as const) {
     for (const f of r.checks.filter((c) => c.status === 'failed' && (c.severity ?? 'error') === sev)) {
       lines.push(`${TAG[sev]} ${f.id} ${f.channel ?? '(run)'}${f.stream ? ` [${f.stream}]` : ''}${f.risk ? ` (risk ${f.risk})` : ''}: ${f.message}`);
+      // A launch failure explains itself with the app's own last output lines.
+      const output = (f.actual as { output?: unknown } | undefined)?.output;
+      if (f.id === 'app.launch' && Array.isArray(output) && output.length) {
+        lines.push(`  last ${output.length} output line(s) of the app:`, ...output.map((l) => `  | ${String(l)}`));
+      }
     }
   }
   for (const b of r.checks.filter((c) => c.status === 'blocked')) lines.push(`BLOCKED ${b.id} ${b.channel ?? '(run)'}${b.stream ? ` [${b.stream}]` : ''}: ${b.message}`);

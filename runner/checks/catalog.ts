@@ -23,6 +23,13 @@ function result(
   return { id, channel, status, message, ...extra };
 }
 
+/** Why main's side was never observed (no launch got far enough), or undefined when it was. */
+function mainUnobserved(ctx: CheckContext): string | undefined {
+  const l = ctx.obs.launch;
+  if (ctx.obs.main.length > 0 || !l || (!l.gaveUp && !l.interrupted)) return undefined;
+  return `not run: main was never observed (${l.gaveUp ?? 'the run was interrupted'})`;
+}
+
 function validate(pack: Pack, node: SchemaNode, encoded: unknown) {
   return pack.schemas.validate(node, decode(encoded));
 }
@@ -268,7 +275,10 @@ export const CHECKS: CheckDefinition[] = [
       for (const ch of calledChannels(ctx.pack)) {
         const apis = ch.kind === 'invoke' ? ['handle', 'handleOnce'] : ['on', 'once'];
         const regs = registrations(ctx.obs.main, apis).filter((o) => o.channel === ch.name);
-        if (regs.length > 0) {
+        const unseen = mainUnobserved(ctx);
+        if (regs.length === 0 && unseen) {
+          out.push(result('handler.registered', ch.name, 'skipped', unseen));
+        } else if (regs.length > 0) {
           out.push(result('handler.registered', ch.name, 'passed', `registered with ipcMain.${regs[0]!.api}`));
         } else {
           const other = registrations(ctx.obs.main, ['handle', 'handleOnce', 'on', 'once']).find((o) => o.channel === ch.name);
@@ -309,7 +319,10 @@ export const CHECKS: CheckDefinition[] = [
           actual: `${channel} (${how})`,
         }));
       }
-      if (out.length === 0) {
+      const unseen = mainUnobserved(ctx);
+      if (out.length === 0 && unseen) {
+        out.push(result('drift.undocumented-channel', null, 'skipped', unseen));
+      } else if (out.length === 0) {
         out.push(result('drift.undocumented-channel', null, 'passed', `all ${seen.size} channels the app registered, sent on or subscribes to are documented`));
       }
       return out;
@@ -651,6 +664,50 @@ export const CHECKS: CheckDefinition[] = [
           : result('call.settles', ch.name, 'passed', `${calls.length} call(s) settled`, { durationMs: sumMs(calls) }));
       }
       return out;
+    },
+  },
+  {
+    id: 'app.launch',
+    title: 'The app launches: its process starts, main stays up and a window opens (a crash loop stops after 3 failed launches in a row; the rest is not run).',
+    scope: 'run',
+    severity: { default: 'error', rule: 'error (the channels not run because of it are reported as not run)' },
+    run(ctx) {
+      const l = ctx.obs.launch;
+      if (!l) return [];
+      const last = l.failures.at(-1);
+      const notRun = ctx.obs.groups.filter((g) => g.skipped?.startsWith('not run:')).map((g) => g.channel);
+      if (l.gaveUp) {
+        return [result('app.launch', null, 'failed', `${l.gaveUp}${notRun.length ? `; ${notRun.length} channel group(s) not run` : ''}`, {
+          expected: 'the app starts and opens a window',
+          actual: { failures: l.failures.map((f) => ({ attempt: f.attempt, phase: f.phase, message: f.message, exitCode: f.exitCode, signal: f.signal })), output: last?.output ?? [], notRun },
+        })];
+      }
+      if (l.interrupted) return [result('app.launch', null, 'skipped', `the run was interrupted (${l.interrupted}); ${notRun.length} channel group(s) not run`, { actual: { notRun } })];
+      const failed = l.failures.filter((f) => f.phase !== 'went-away');
+      return [result('app.launch', null, 'passed', `${l.launches} launch(es)${failed.length ? `, ${failed.length} of them failed and were retried (${failed.at(-1)!.message})` : ''}`)];
+    },
+  },
+  {
+    id: 'host.untouched',
+    title: "Nothing outside the run's own folder changed: the host's temp dir and the real HOME have the same top-level entries after the run (the app ran with HOME, XDG dirs, TMPDIR and generated paths inside the run folder).",
+    scope: 'run',
+    severity: { default: 'error', rule: 'error when a change is tied to the app; skipped (not verified) otherwise' },
+    run(ctx) {
+      const h = ctx.obs.host;
+      if (!h) return [];
+      if (h.changes.length === 0) return [result('host.untouched', null, 'passed', `nothing changed in ${h.dirs.join(' or ')}`)];
+      const list = (cs: typeof h.changes) => cs.slice(0, 5).map((c) => `${c.change} ${c.path}`).join(', ') + (cs.length > 5 ? ', ...' : '');
+      const mine = h.changes.filter((c) => c.byApp);
+      if (mine.length) {
+        return [result('host.untouched', null, 'failed', `the app changed ${mine.length} entr${mine.length === 1 ? 'y' : 'ies'} outside the run folder: ${list(mine)}`, {
+          expected: `no change in ${h.dirs.join(', ')}`,
+          actual: h.changes,
+        })];
+      }
+      // Other programs share the temp dir: without evidence tying a change to the app, unverified.
+      return [result('host.untouched', null, 'skipped', `not verified: ${h.changes.length} entr${h.changes.length === 1 ? 'y' : 'ies'} changed outside the run folder that nothing ties to the app (other programs on this machine?): ${list(h.changes)}`, {
+        actual: h.changes,
+      })];
     },
   },
   {
@@ -1090,7 +1147,10 @@ export function runChecks(ctx: CheckContext, filter?: (id: string) => boolean): 
       out.push(result(check.id, null, 'failed', `check crashed: ${(err as Error).message}`, { severity: 'error' }));
     }
   }
-  return filter && !filter('fixture.prerequisite') ? out : blockDependents(ctx, out);
+  // A skipped result on a channel whose group never ran says so, with why (not "no valid call").
+  const notRun = new Map(ctx.obs.groups.filter((g) => g.skipped?.startsWith('not run:')).map((g) => [g.channel, g.skipped!]));
+  const marked = out.map((r) => (r.status === 'skipped' && r.channel && notRun.has(r.channel) && !r.message.startsWith('not run:') ? { ...r, message: notRun.get(r.channel)! } : r));
+  return filter && !filter('fixture.prerequisite') ? marked : blockDependents(ctx, marked);
 }
 
 /** Results ordered by the pack's channel order (run-wide results last), check order kept inside. */

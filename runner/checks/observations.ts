@@ -122,6 +122,27 @@ export interface WindowObservation {
   prefsKnown: boolean;
 }
 
+/** One launch that failed, or a launch the app left before any channel group completed. */
+export interface LaunchRecord {
+  attempt: number;
+  /** A LaunchPhase of runner/run/session.ts, or 'went-away' (the app exited or hung after starting). */
+  phase: string;
+  message: string;
+  exitCode: number | null;
+  signal: string | null;
+  /** The app's last stdout/stderr lines. */
+  output: string[];
+}
+
+/** An entry of the host's temp dir or real HOME that changed during the run (runner/run/host.ts). */
+export interface HostChange {
+  where: string;
+  path: string;
+  change: 'created' | 'changed' | 'removed';
+  /** Tied to the app: its name is in the entry's name, or the path was in what main saw or sent. */
+  byApp: boolean;
+}
+
 export interface RunObservations {
   /** Bridge path -> typeof the value found there in the renderer ('function', 'undefined', ...). */
   bridges: Record<string, string>;
@@ -140,6 +161,10 @@ export interface RunObservations {
   source?: SourceChannels;
   /** Bridge paths the run filled in from the preload for channels whose pack gives none. */
   foundBridges?: Record<string, string>;
+  /** What changed outside the run's own folder in the host's temp dir and real HOME; absent when not compared. */
+  host?: { dirs: string[]; changes: HostChange[] };
+  /** Failed launches and whether the run stopped relaunching (runner/run/launches.ts). */
+  launch?: { launches: number; failures: LaunchRecord[]; gaveUp?: string; interrupted?: string };
   /** What the security probes observed (runner/security/driver.ts); absent when they did not run. */
   security?: import('../security/observations.ts').SecurityObservations;
 }

@@ -1,15 +1,17 @@
 // `conform run <pack> --app <path>`: drive an app through its bridge and check it against its pack.
 // Exit code 1 when a finding at or above --fail-on (error by default; warning to be stricter) or a
-// blocked check exists, else 0 (skipped and unverified are reported, not failed); 2 on usage or
-// contract-file errors, 130 when interrupted.
+// blocked check exists (an app that does not launch included), else 0 (skipped and unverified are
+// reported, not failed); 2 on usage or contract-file errors, 130 when interrupted (partial reports
+// are still written).
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FILE_REPORTERS, REPORTER_NAMES } from '../../reports/run/index.ts';
 import { ListReporter } from '../../reports/run/list.ts';
 import { byChannel, gateFails, type FailOn } from '../../reports/run/model.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
+import { prepareOutDir } from './out-dir.ts';
 
 interface RunCliOptions {
   app: string;
@@ -21,6 +23,7 @@ interface RunCliOptions {
   callTimeout: string;
   streamTimeout: string;
   failOn: string;
+  launchTimeout: string;
 }
 
 function intOption(name: string, raw: string, min: number): number {
@@ -42,6 +45,7 @@ export function register(program: Command): void {
     .option('--call-timeout <ms>', 'timeout of one call inside the renderer', '3000')
     .option('--stream-timeout <ms>', 'longest wait for a stream to end (caps the contract budgets)', '15000')
     .option('--fail-on <severity>', 'lowest finding severity that fails the run (exit 1): error | warning; blocked checks always fail it', 'error')
+    .option('--launch-timeout <s>', "longest wait for the app's process and first window, per launch (seconds)", '30')
     .action(async (packArg: string, o: RunCliOptions) => {
       const reporters = o.reporter.split(',').map((r) => r.trim()).filter(Boolean);
       const unknown = reporters.filter((r) => !REPORTER_NAMES.includes(r));
@@ -51,9 +55,13 @@ export function register(program: Command): void {
       const seed = intOption('--seed', o.seed, 0);
       const callTimeoutMs = intOption('--call-timeout', o.callTimeout, 100);
       const streamTimeoutMs = intOption('--stream-timeout', o.streamTimeout, 100);
+      const launchTimeoutMs = intOption('--launch-timeout', o.launchTimeout, 1) * 1000;
       const app = resolve(o.app);
       if (!existsSync(app)) throw new UsageError(`--app ${o.app}: no such file or folder`);
       if (o.electron && !existsSync(o.electron)) throw new UsageError(`--electron ${o.electron}: no such file`);
+      const files = reporters.filter((r) => r !== 'list');
+      // Before the app launches: a run must never end with nowhere to put its reports.
+      const outDir = files.length ? prepareOutDir(o.out) : resolve(o.out);
 
       const list = reporters.includes('list') ? new ListReporter(process.stdout) : null;
       const controller = new AbortController();
@@ -66,12 +74,12 @@ export function register(program: Command): void {
       let outcome;
       try {
         outcome = await runConformance({
-          pack: packArg, app, electron: o.electron, seed, grep: o.grep, callTimeoutMs, streamTimeoutMs, signal: controller.signal,
+          pack: packArg, app, electron: o.electron, seed, grep: o.grep, callTimeoutMs, streamTimeoutMs, launchTimeoutMs, signal: controller.signal,
           progress: list ? { channelStarted: (c) => list.channelStarted(c), note: (m) => list.note(m) } : undefined,
         });
       } catch (err) {
         // After Ctrl-C the app may die under the run first (Playwright closes it on SIGINT too), so
-        // whatever error follows is the interruption.
+        // whatever error follows the interruption is the interruption.
         if (err instanceof RunInterrupted || controller.signal.aborted) {
           process.exitCode = 130;
           return;
@@ -87,23 +95,19 @@ export function register(program: Command): void {
         process.removeListener('SIGINT', onSigint);
         process.removeListener('SIGTERM', onSigint);
       }
-      if (controller.signal.aborted) {
-        process.exitCode = 130;
-        return;
-      }
       const { report } = outcome;
       if (list) {
         for (const g of byChannel(report)) list.channelDone(g.channel, g.checks);
         list.finish(report);
       }
-      const files = reporters.filter((r) => r !== 'list');
-      if (files.length) {
-        mkdirSync(o.out, { recursive: true });
-        for (const r of files) {
-          const target = join(o.out, FILE_REPORTERS[r]!.file);
-          writeFileSync(target, FILE_REPORTERS[r]!.render(report));
-          process.stdout.write(`${r} report: ${target}\n`);
-        }
+      for (const r of files) {
+        const target = join(outDir, FILE_REPORTERS[r]!.file);
+        writeFileSync(target, FILE_REPORTERS[r]!.render(report));
+        process.stdout.write(`${r}${outcome.interrupted ? ' (partial)' : ''} report: ${target}\n`);
+      }
+      if (outcome.interrupted || controller.signal.aborted) {
+        process.exitCode = 130;
+        return;
       }
       process.exitCode = gateFails(report.checks, failOn) ? 1 : 0;
     });

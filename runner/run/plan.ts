@@ -28,6 +28,8 @@ export interface PlanOptions {
   callTimeoutMs: number;
   validCount: number;
   invalidMax: number;
+  /** Folder generated path-like values point into (the run's own folder). */
+  pathRoot?: string;
 }
 
 export interface GroupPlan {
@@ -137,7 +139,7 @@ export class Planner {
     const values: unknown[][] = [];
     if (ch.params.style === 'positional' && ch.params.list.length > 0) {
       const list = ch.params.list;
-      const perParam = list.map((p, i) => generateValid(p.schema, this.pack.schemas, { seed: subSeed(this.opts.seed, `valid:${ch.name}:${i}`), count: n }));
+      const perParam = list.map((p, i) => generateValid(p.schema, this.pack.schemas, { seed: subSeed(this.opts.seed, `valid:${ch.name}:${i}`), count: n, pathRoot: this.opts.pathRoot, name: p.name }));
       for (let k = 0; k < n; k++) {
         const args: unknown[] = [];
         for (let i = 0; i < list.length; i++) {
@@ -169,7 +171,7 @@ export class Planner {
     const seed = subSeed(this.opts.seed, `invalid:${ch.name}`);
     const fixtures = fixtureIndexes(ch);
     const out: { args: unknown[]; rule: string; brokenIndex: number }[] = [];
-    for (const inv of generateInvalid(ch.args, this.pack.schemas, { seed })) {
+    for (const inv of generateInvalid(ch.args, this.pack.schemas, { seed, pathRoot: this.opts.pathRoot })) {
       if (!Array.isArray(inv.value)) continue; // a non-array cannot be spread into bridge arguments
       const m = /^\/(\d+)/.exec(inv.path);
       if (!m) continue;

@@ -7,7 +7,7 @@ import type { ElectronApplication, Page } from 'playwright-core';
 import { redactText } from '../../specs/redact.ts';
 import { codec } from '../checks/values.ts';
 import type { MainObservation, WindowObservation } from '../checks/observations.ts';
-import { launchApp, type LaunchedApp, type RuntimeKind } from '../runtime.ts';
+import { AppStartError, launchApp, type LaunchedApp, type RuntimeKind } from '../runtime.ts';
 
 export const INSTRUMENT_PATH = fileURLToPath(new URL('../instrument/index.cjs', import.meta.url));
 const HARNESS_SOURCE = readFileSync(new URL('./harness.js', import.meta.url), 'utf8');
@@ -21,7 +21,39 @@ export interface SessionOptions {
   /** Bridge roots to wait for before driving (e.g. ['window.api']). */
   roots: string[];
   launchTimeoutMs?: number;
+  /** The run's own folder: the launch's folder goes inside it (runner/run/host.ts). */
+  runDir?: string;
 }
+
+/** Where a launch failed (the first phase that did not complete). */
+export type LaunchPhase = 'process-start' | 'main-exited' | 'main-threw' | 'no-window' | 'renderer-load';
+
+const PHASE_TEXT: Record<LaunchPhase, string> = {
+  'process-start': 'the app process did not start or exited before it could be driven',
+  'main-exited': 'main exited before opening a window',
+  'main-threw': 'main threw during start-up and opened no window',
+  'no-window': 'no window opened',
+  'renderer-load': "the first window's page did not load",
+};
+
+/** A launch that failed: which phase, how main ended, and the app's own last output lines. */
+export class LaunchFailed extends Error {
+  constructor(
+    readonly phase: LaunchPhase,
+    readonly detail: string,
+    readonly exitCode: number | null,
+    readonly signal: string | null,
+    readonly output: string[],
+  ) {
+    super(`launch failed: ${PHASE_TEXT[phase]}${detail ? ` (${detail})` : ''}${exitCode !== null ? `, exit code ${exitCode}` : ''}${signal ? `, signal ${signal}` : ''}`);
+    this.name = 'LaunchFailed';
+  }
+}
+
+/** Main printed an uncaught error (stand-in and Electron both keep running after one). */
+const MAIN_THREW = /^(A JavaScript error occurred in the main process|App threw an error during load)/m;
+/** After main threw, how long a window may still come before the launch is called failed. */
+const THREW_GRACE_MS = 3_000;
 
 /** The app died (exit) or stopped answering (hang) while we waited on it. */
 export class AppGone extends Error {
@@ -37,7 +69,7 @@ export class AppGone extends Error {
   }
 }
 
-const STDERR_LINES = 30;
+const STDERR_LINES = 40;
 
 export class AppSession {
   readonly launchIndex: number;
@@ -83,16 +115,30 @@ export class AppSession {
   }
 
   static async start(opts: SessionOptions, launchIndex: number): Promise<AppSession> {
-    const launched = await launchApp({
-      main: opts.main,
-      require: [INSTRUMENT_PATH],
-      args: opts.args,
-      env: opts.env,
-      electron: opts.electron,
-      timeoutMs: opts.launchTimeoutMs ?? 30_000,
-    });
+    const timeoutMs = opts.launchTimeoutMs ?? 30_000;
+    let launched: LaunchedApp;
     try {
-      const page = await launched.app.firstWindow({ timeout: opts.launchTimeoutMs ?? 30_000 });
+      launched = await launchApp({
+        main: opts.main,
+        require: [INSTRUMENT_PATH],
+        args: opts.args,
+        env: opts.env,
+        electron: opts.electron,
+        timeoutMs,
+        runDir: opts.runDir,
+      });
+    } catch (err) {
+      if (!(err instanceof AppStartError)) throw err;
+      const threw = err.output.some((l) => MAIN_THREW.test(l));
+      const held = err.output.map((l) => /main called process\.exit\((-?\d+)\) during start-up/.exec(l)).find(Boolean);
+      const exitCode = held ? Number(held[1]) : err.exitCode;
+      const phase: LaunchPhase = held || exitCode !== null || err.signal ? 'main-exited' : threw ? 'main-threw' : 'process-start';
+      const detail = held ? `main called process.exit(${held[1]})` : /Timeout \d+ms exceeded/.test(err.message) ? `nothing within ${timeoutMs / 1000} s` : err.message.replace(/^could not start .*?: /, '');
+      // A held exit was ended by Playwright's kill afterwards: that signal is not the app's.
+      throw new LaunchFailed(phase, detail, exitCode, held ? null : err.signal, err.output);
+    }
+    try {
+      const page = await AppSession.firstWindow(launched, timeoutMs);
       const session = new AppSession(launched, page, launchIndex);
       // Wait for the preload's bridge; a missing root is a finding (bridge.exists), not a launch error.
       await page
@@ -102,6 +148,56 @@ export class AppSession {
     } catch (err) {
       await launched.close();
       throw err;
+    }
+  }
+
+  /**
+   * The app's first window, or a LaunchFailed naming the phase: main exited (with its code or
+   * signal), main threw and no window came within a grace period, no window within the timeout,
+   * or the window's page failed to load (its URL and Chromium's net error).
+   */
+  private static async firstWindow(launched: LaunchedApp, timeoutMs: number): Promise<Page> {
+    const proc = launched.app.process();
+    const fail = (phase: LaunchPhase, detail: string) => new LaunchFailed(phase, detail, proc.exitCode, proc.signalCode, launched.output());
+    let timer: NodeJS.Timeout | undefined;
+    let poll: NodeJS.Timeout | undefined;
+    const exited = new Promise<never>((_, reject) => {
+      const onExit = () => {
+        // The last lines may still be in the pipe: read the output once the exit is known.
+        setImmediate(() => reject(fail('main-exited', '')));
+      };
+      if (proc.exitCode !== null || proc.signalCode !== null) onExit();
+      else proc.once('exit', onExit);
+    });
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(fail('no-window', `none within ${timeoutMs / 1000} s; raise it with --launch-timeout <s>`)), timeoutMs);
+    });
+    // Main threw while starting: give a window a short while to appear anyway, then say so.
+    const threw = new Promise<never>((_, reject) => {
+      let seenAt = 0;
+      poll = setInterval(() => {
+        if (!seenAt && launched.output().some((l) => MAIN_THREW.test(l))) seenAt = Date.now();
+        if (seenAt && Date.now() - seenAt > THREW_GRACE_MS) reject(fail('main-threw', ''));
+      }, 250);
+    });
+    try {
+      const page = await Promise.race([launched.app.firstWindow({ timeout: 0 }), exited, timedOut, threw]);
+      await page.waitForLoadState('domcontentloaded', { timeout: timeoutMs }).catch(() => undefined);
+      if (page.url().startsWith('chrome-error://')) throw fail('renderer-load', `the page failed to load; ${launched.output().filter((l) => /ERR_[A-Z_]+/.test(l)).slice(-1)[0] ?? 'Chromium showed its error page'}`);
+      return page;
+    } catch (err) {
+      if (err instanceof LaunchFailed) throw err;
+      // Playwright's "closed" while the app goes away is the exit, said plainly.
+      if (proc.exitCode !== null || proc.signalCode !== null || !(await launched.app.evaluate(() => 1).then(() => true, () => false))) {
+        throw fail('main-exited', '');
+      }
+      throw fail('no-window', (err as Error).message.split('\n')[0]!);
+    } finally {
+      clearTimeout(timer);
+      clearInterval(poll);
+      exited.catch(() => undefined);
+      timedOut.catch(() => undefined);
+      threw.catch(() => undefined);
     }
   }
 

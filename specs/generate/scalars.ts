@@ -2,6 +2,7 @@
 // with faker, patterns with randexp. Every candidate is checked against the view's own string /
 // number keywords before it is used, so a hint never breaks a bound.
 import type { Faker } from '@faker-js/faker';
+import { join } from 'node:path';
 import RandExp from 'randexp';
 import { multipleOk, regex, ucs2length } from './check.ts';
 import type { View } from './view.ts';
@@ -54,6 +55,19 @@ export const FORMAT_BREAKERS: Record<string, string> = {
   byte: '!!not base64!!',
 };
 
+const FILE_KEY = /^(path|file|filename)$|(Path|File|FileName|Filename|_path|_file)$/;
+const DIR_KEY = /^(dir|directory|folder|cwd|root)$|(Dir|Directory|Folder|Root|_dir)$/;
+/** Kernel pseudo-filesystems: a generated path there can hang or harm the app's host (mkdir under /proc). */
+const PSEUDO_FS = /^\/(proc|sys|dev)(?=\/|$)/;
+
+/**
+ * A path-like string (by name or `x-guard: { pathUnder }`) inside `root`, the run's own folder, so
+ * an app that uses it as a real path (mkdir, write, delete) only touches that folder.
+ */
+function pathInside(f: Faker, root: string, key: string | undefined): string {
+  return key && DIR_KEY.test(key) ? join(root, f.lorem.word()) : join(root, f.system.fileName());
+}
+
 const LOCALES = ['en-US', 'de-DE', 'fr-FR', 'ja-JP', 'pt-BR', 'zh-CN'];
 
 /** Property-name hints for strings, first match wins. */
@@ -63,8 +77,8 @@ const STRING_HINTS: [RegExp, Make][] = [
   [/^host(name)?$/i, (f) => f.internet.domainName()],
   [/(url|uri|href|link|endpoint)$/i, (f) => f.internet.url()],
   // Camel-case aware so `profile` is not a file and `redir` not a directory.
-  [/^(path|file|filename)$|(Path|File|FileName|Filename|_path|_file)$/, (f) => f.system.filePath()],
-  [/^(dir|directory|folder|cwd|root)$|(Dir|Directory|Folder|Root|_dir)$/, (f) => f.system.directoryPath()],
+  [FILE_KEY, (f) => f.system.filePath()],
+  [DIR_KEY, (f) => f.system.directoryPath()],
   [/version$/i, (f) => f.system.semver()],
   [/^(locale|lang|language)$/i, (f) => f.helpers.arrayElement(LOCALES)],
   [/(token|api_?key|secret|password)$/i, (f) => f.string.alphanumeric(32)],
@@ -119,7 +133,19 @@ function fitLength(f: Faker, v: View, s: string): string {
   return cps.join('');
 }
 
-export function genString(f: Faker, v: View, key: string | undefined): string {
+/** A generated string never names /proc, /sys or /dev (they stay at a plain folder instead). */
+export function genString(f: Faker, v: View, key: string | undefined, pathRoot?: string): string {
+  const s = genStringRaw(f, v, key, pathRoot);
+  if (!PSEUDO_FS.test(s)) return s;
+  const moved = s.replace(PSEUDO_FS, '/var/tmp');
+  return stringFits(v, moved) ? moved : s.replace(PSEUDO_FS, (m) => `/x${m.slice(2)}`);
+}
+
+function genStringRaw(f: Faker, v: View, key: string | undefined, pathRoot: string | undefined): string {
+  if (pathRoot && !v.patterns.length && !v.formats.length && (v.pathGuard || (key && (FILE_KEY.test(key) || DIR_KEY.test(key))))) {
+    const s = pathInside(f, pathRoot, key);
+    if (stringFits(v, s)) return s;
+  }
   if (v.patterns.length) {
     let last = '';
     for (let attempt = 0; attempt < 30; attempt++) {

@@ -19,6 +19,8 @@ export interface GenCtx {
   full: boolean;
   /** Beyond this depth recursive schemas take their smallest shape. */
   maxDepth: number;
+  /** Folder that generated path-like strings point into (the run's own); absent: faker's paths. */
+  pathRoot?: string;
   /** Pick union branches in turn (branch = (rotate + attempt) % n) instead of at random: covers every branch across rotations. */
   rotate?: number;
 }
@@ -137,7 +139,7 @@ function genPlain(ctx: GenCtx, sub: Sub, v: View, depth: number, key: string | u
     case 'boolean':
       return f.datatype.boolean();
     case 'string':
-      return genString(f, v, key);
+      return genString(f, v, key, ctx.pathRoot);
     case 'integer':
     case 'number':
       try {

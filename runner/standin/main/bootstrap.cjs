@@ -8,6 +8,8 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
 const launcher = process.env.CONFORM_STANDIN_LAUNCHER || path.join(__dirname, '..', 'electron');
+const lifeline = require('./lifeline.cjs');
+lifeline.teeOutput(process.env.CONFORM_OUTPUT_LOG);
 const rawArgs = process.argv.slice(2);
 
 function parseArgs(args) {
@@ -54,6 +56,10 @@ const chromium = parsed.main ? require('./chromium.cjs').startChromium({
   remoteDebuggingPort: remotePort === undefined || remotePort === '' ? undefined : remotePort,
   headful: process.env.CONFORM_STANDIN_HEADFUL === '1',
 }) : undefined;
+
+// Conform died (even by SIGKILL): Chromium, the app's children and we go, never lingering as orphans.
+lifeline.watchParent(process.env.CONFORM_PARENT_PID, process.env.CONFORM_RUN_DIR);
+if (underPlaywright && chromium) lifeline.holdEarlyExit(() => attachedNow, (code) => exitWhenAttached(code));
 
 // ---- `electron` resolves to the stand-in everywhere (Module._resolveFilename covers require(),
 // createRequire() and the inspector's command-line `require`; the ESM hook covers import).
@@ -202,7 +208,7 @@ function openInspector(switches) {
 
 // Electron shows uncaught main-process errors in a dialog and keeps running; print them instead.
 process.on('uncaughtException', (error) => {
-  if (process.listenerCount('uncaughtException') > 1) return;
+  if (error === lifeline.EXIT_HELD || process.listenerCount('uncaughtException') > 1) return;
   const stack = error && error.stack ? error.stack : String(error);
   runtime.electronModule.__standin.sideEffects.dialogs.push({ type: 'error', options: { title: 'A JavaScript error occurred in the main process', content: `Uncaught Exception:\n${stack}` } });
   process.stderr.write(`A JavaScript error occurred in the main process\nUncaught Exception:\n${stack}\n`);
@@ -232,6 +238,7 @@ async function loadApp() {
       Module._load(mainFile, null, true);
     }
   } catch (err) {
+    if (err === lifeline.EXIT_HELD) throw err;
     console.error('App threw an error during load');
     console.error((err && err.stack) || err);
     throw err;
@@ -248,4 +255,4 @@ function isModuleTyped(file) {
   }
 }
 
-loadApp().catch((err) => { if (err !== STARTUP_FAILED) process.emit('uncaughtException', err); });
+loadApp().catch((err) => { if (err !== STARTUP_FAILED && err !== lifeline.EXIT_HELD) process.emit('uncaughtException', err); });

@@ -1,0 +1,111 @@
+// Launch failures explain themselves (test/runner/apps/startup): each phase is named with the exit
+// code and the app's own output; a crash loop stops after 3 launches with every report written;
+// `--out` is checked before anything launches. One launch per diagnosis (AppSession.start).
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { AppSession, LaunchFailed } from '../../runner/run/session.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = join(root, 'bin', 'conform.js');
+const APP = join(root, 'test/runner/apps/startup');
+const PACK = join(root, 'test/runner/packs/startup');
+const tmp = mkdtempSync(join(tmpdir(), 'conform-launch-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** One launch of the fixture with a fault; the LaunchFailed it must end in. */
+async function failedLaunch(fault: string | undefined, main = APP, launchTimeoutMs = 30_000): Promise<LaunchFailed> {
+  let session: AppSession | undefined;
+  try {
+    session = await AppSession.start({ main, roots: ['window.api'], env: fault ? { STARTUP_FAULT: fault } : {}, launchTimeoutMs }, 1);
+  } catch (err) {
+    return err as LaunchFailed;
+  } finally {
+    await session?.close();
+  }
+  throw new Error(`the app launched although it should fail (${fault})`);
+}
+
+function conform(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd: root, env: { ...process.env, ...env }, timeout: 240_000 }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr, ms: Date.now() - started });
+    });
+  });
+}
+
+describe('launch diagnostics', () => {
+  it('main throws at startup: phase main-threw, with the error from the app', { timeout: 120_000 }, async () => {
+    const err = await failedLaunch('throw');
+    expect(err).toBeInstanceOf(LaunchFailed);
+    expect(err.phase).toBe('main-threw');
+    expect(err.output.join('\n')).toContain('startup: cannot read backend config /etc/startup-backend.json');
+  });
+
+  it('main has a syntax error: the SyntaxError and the line are shown', { timeout: 120_000 }, async () => {
+    const err = await failedLaunch(undefined, join(APP, 'syntax.cjs'));
+    expect(err.phase).toBe('main-threw');
+    expect(err.output.join('\n')).toMatch(/SyntaxError: Unexpected token ';'/);
+  });
+
+  it('process.exit(3) in main: main-exited with code 3, never a stack trace from Playwright', { timeout: 120_000 }, async () => {
+    const err = await failedLaunch('exit3');
+    expect(err.phase).toBe('main-exited');
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toContain('process.exit(3)');
+    expect(err.output).toContain('startup: backend not found, exiting with 3');
+  });
+
+  it('no window: no-window within the launch timeout, with the app output', { timeout: 120_000 }, async () => {
+    const err = await failedLaunch('no-window', APP, 6_000);
+    expect(err.phase).toBe('no-window');
+    expect(err.message).toMatch(/none within 6 s; raise it with --launch-timeout/);
+    expect(err.output).toContain('startup: waiting for a tray click that never comes');
+  });
+
+  it('a global WebSocket missing on the host Node is named with the app error', { timeout: 120_000 }, async () => {
+    if (Number(process.versions.node.split('.')[0]) >= 22) {
+      console.log('skipped: the host Node has a global WebSocket, so the fixture starts');
+      return;
+    }
+    const err = await failedLaunch('node24');
+    expect(err.phase).toBe('main-threw');
+    expect(err.output.join('\n')).toContain('ReferenceError: WebSocket is not defined');
+  });
+});
+
+describe('conform run: crash loops and --out', () => {
+  it('an app that quits at every start: 3 launches, then app.launch fails, the rest not run, reports written, exit 1', { timeout: 240_000 }, async () => {
+    const out = join(tmp, 'crash-loop', 'reports');
+    const r = await conform(['run', PACK, '--app', APP, '--reporter', 'list,json,junit', '--out', out], { STARTUP_FAULT: 'quit' });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout.match(/^launch \d: launch failed: main exited before opening a window, exit code 0$/gm)).toHaveLength(3);
+    expect(r.stdout).toContain('  | startup: backend missing, quitting');
+    const json = JSON.parse(readFileSync(join(out, 'conform-report.json'), 'utf8'));
+    const launch = json.checks.find((c: { id: string }) => c.id === 'app.launch');
+    expect(launch.status).toBe('failed');
+    expect(launch.message).toMatch(/stopped relaunching after 3 failed launches in a row.*2 channel group\(s\) not run/);
+    // Not run is never green: nothing passed, the channel groups are skipped with the reason.
+    expect(json.summary.passed).toBe(0);
+    expect(json.checks.filter((c: { channel: string; status: string }) => c.channel === 's:ping').every((c: { status: string; message: string }) => c.status === 'skipped' && /not run/.test(c.message))).toBe(true);
+    expect(readFileSync(join(out, 'conform-junit.xml'), 'utf8')).toContain('app.launch');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--out on /proc or under a file: exit 2 before anything launches', { timeout: 120_000 }, async () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, 'x');
+    for (const out of ['/proc/conform-out', join(file, 'sub')]) {
+      const r = await conform(['run', PACK, '--app', APP, '--reporter', 'json', '--out', out]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(/^conform: --out \S+: .*(pseudo-filesystem|is a file)/);
+      expect(r.stdout).toBe('');
+      // The CLI's own start-up (tsx) dominates; the check itself is instant. No launch happened.
+      expect(r.ms).toBeLessThan(20_000);
+    }
+  });
+});
