@@ -24,6 +24,7 @@ import { Planner, type PlanOptions, type Step } from './run/plan.ts';
 import { runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
 import { AppGone, AppSession } from './run/session.ts';
+import { schemaCoverage } from './checks/coverage.ts';
 import { summarize, type ReportCheck, type RunReport, type StreamTimeline } from '../reports/run/model.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -686,6 +687,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     channels: pack.channels.map((c) => c.name),
     timelines: obs.streams.filter((r) => !r.skipped).map((r) => toTimeline(r, pack.streams.find((s) => s.name === r.stream)!)),
     incidents: runner.incidents,
+    coverage: schemaCoverage(pack, checks),
   };
   // Secrets the security probes sent never reach a report, wherever the app echoed them.
   return { report: scrubCanaries(report, obs.security), observations: obs, results, pack, timing };

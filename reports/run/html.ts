@@ -2,7 +2,7 @@
 // line diff (the `diff` package), and each stream run's event timeline drawn as inline SVG.
 // No external assets: the file is attached to CI runs and opened offline.
 import { diffLines } from 'diff';
-import { byChannel, channelStatus, show, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
+import { byChannel, channelStatus, coverageLine, show, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#b45309'];
@@ -97,6 +97,7 @@ export function renderHtml(r: RunReport): string {
   h.push(`<title>Conform ${esc(r.pack)}: ${r.summary.failed} failed</title><style>${CSS}</style></head><body>`);
   h.push(`<h1>Conform: <code>${esc(r.pack)}</code> against ${esc(r.app)}</h1>`);
   h.push(`<p class="sum"><span class="f">${r.summary.failed} failed</span><span class="p">${r.summary.passed} passed</span><span class="s">${r.summary.skipped} skipped</span> runtime ${esc(r.runtime)} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(2)} s · ${esc(r.tool)} ${esc(r.version)}</p>`);
+  if (r.coverage) h.push(`<p class="cov">${esc(coverageLine(r.coverage))}</p>`);
 
   h.push('<h2>Channels</h2><table><thead><tr><th>channel</th><th>status</th><th>passed</th><th>failed</th><th>skipped</th><th>failing checks</th></tr></thead><tbody>');
   for (const g of groups) {

@@ -11,6 +11,7 @@ export function renderJson(r: RunReport): string {
     seed: r.seed,
     durationMs: r.durationMs,
     summary: { passed: r.summary.passed, failed: r.summary.failed, skipped: r.summary.skipped },
+    ...(r.coverage ? { coverage: r.coverage } : {}),
     checks: r.checks.map((c) => ({
       id: c.id,
       channel: c.channel,

@@ -1,6 +1,6 @@
 // JUnit XML reporter: one <testsuite> per channel, one <testcase> per check. Written by hand: the
 // format needs five elements and attribute escaping, less code than adapting a builder library.
-import { byChannel, show, type RunReport } from './model.ts';
+import { byChannel, coverageLine, show, type RunReport } from './model.ts';
 
 const esc = (s: string) =>
   s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
@@ -11,6 +11,7 @@ export function renderJunit(r: RunReport): string {
   const suites = byChannel(r);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   out.push(`<testsuites name="conform ${esc(r.pack)}" tests="${r.checks.length}" failures="${r.summary.failed}" skipped="${r.summary.skipped}" time="${secs(r.durationMs)}">`);
+  if (r.coverage) out.push(`  <!-- ${esc(coverageLine(r.coverage)).replace(/--/g, '- -')} -->`);
   for (const s of suites) {
     const failures = s.checks.filter((c) => c.status === 'failed').length;
     const skipped = s.checks.filter((c) => c.status === 'skipped').length;

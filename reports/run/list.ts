@@ -1,6 +1,6 @@
 // `list` reporter: live progress on a TTY (one rewritten status line), one line per channel
 // otherwise, then a summary with each failure.
-import { channelStatus, type ReportCheck, type RunReport } from './model.ts';
+import { channelStatus, coverageLine, type ReportCheck, type RunReport } from './model.ts';
 
 export interface ListWriter {
   write(s: string): unknown;
@@ -46,5 +46,6 @@ export function renderListSummary(r: RunReport): string {
     lines.push(`FAIL ${f.severity ? `[${f.severity}] ` : ''}${f.id} ${f.channel ?? '(run)'}${f.stream ? ` [${f.stream}]` : ''}: ${f.message}`);
   }
   lines.push(`${r.summary.failed} failed, ${r.summary.passed} passed, ${r.summary.skipped} skipped  (${r.pack}, ${r.runtime}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(2)} s)`);
+  if (r.coverage) lines.push(coverageLine(r.coverage));
   return `${lines.join('\n')}\n`;
 }

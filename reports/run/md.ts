@@ -1,6 +1,6 @@
 // Markdown reporter: a pull-request comment. Summary line, per-channel table, then each failure
 // with expected and actual in collapsible blocks.
-import { byChannel, channelStatus, show, type RunReport } from './model.ts';
+import { byChannel, channelStatus, coverageLine, show, type RunReport } from './model.ts';
 
 const ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -16,6 +16,7 @@ export function renderMarkdown(r: RunReport): string {
   lines.push(`## ${failed ? ICON.failed : ICON.passed} Conform: \`${r.pack}\` against ${r.app}`);
   lines.push('');
   lines.push(`**${failed} failed**, ${passed} passed, ${skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
+  if (r.coverage) lines.push('', coverageLine(r.coverage));
   lines.push('');
   lines.push('| channel | status | passed | failed | skipped | failing checks |');
   lines.push('|---|---|---:|---:|---:|---|');
