@@ -92,7 +92,7 @@ export function importJsonSchemaFile(file: string): SchemaFile {
     throw new SchemaImportError(`--schema ${file}: not a readable JSON file (${err instanceof Error ? err.message : String(err)}).`);
   }
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new SchemaImportError(`--schema ${file}: a JSON Schema file must hold an object.`);
-  const d = to2020(doc, '#') as Schema;
+  const d = to2020(doc, '') as Schema;
   const defs: Record<string, Schema> = { ...((d.$defs as Record<string, Schema> | undefined) ?? {}), ...((d.definitions as Record<string, Schema> | undefined) ?? {}) };
   const stem = basename(file).replace(/(\.schema)?\.json$/i, '');
   const { $defs: _d, definitions: _x, $id: _id, $ref: rootRef, title, ...root } = d;

@@ -65,7 +65,7 @@ export function generateTypeSchemas(files: string[]): { defs: Record<string, Sch
         }
       }
     }
-    for (const [name, s] of Object.entries(generated)) defs[name] = to2020(s, '#') as Schema;
+    for (const [name, s] of Object.entries(generated)) defs[name] = to2020(s, '') as Schema;
   }
   return { defs, warnings };
 }
