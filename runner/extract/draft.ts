@@ -11,7 +11,7 @@ import { aliasesOf } from './imports.ts';
 import type { SchemaFile } from './imports.ts';
 import { TypeConverter, declaredAt, generateTypeSchemas, unspecified } from './schemas.ts';
 import type { NamedSchemas, Schema } from './schemas.ts';
-import { bridgeSignature, callbackArgType, signatureParams } from './signature.ts';
+import { bridgeSignature, callbackArgType, declaredBridge, signatureParams, typed } from './signature.ts';
 
 export interface DraftOptions {
   preload: string;
@@ -75,6 +75,7 @@ export function draftPack(opts: DraftOptions): Draft {
   for (const f of schemaFiles) for (const d of Object.keys(f.defs)) for (const alias of aliasesOf(d)) if (!named.has(alias)) named.set(alias, `${f.file}#/$defs/${d}`);
   for (const d of Object.keys(defs)) if (!named.has(d)) named.set(d, `types.yaml#/$defs/${d}`);
   const conv = new TypeConverter(checker, named);
+  const declaredSignature = declaredBridge(program, checker);
   const js = !/\.[cm]?tsx?$/.test(preload);
 
   // Group the calls by channel; the invoke/send call (or else the subscribe) decides.
@@ -103,8 +104,12 @@ export function draftPack(opts: DraftOptions): Draft {
     const ch: Record<string, unknown> = { kind, bridge };
     conv.usedAt = declaredAt(main.site ?? main.fn ?? sf);
     const what = (s: string) => (js ? `${s} (JavaScript preload: no declared type)` : s);
+    // The bridge method as a declaration file (global.d.ts) types it, for what the preload leaves untyped.
+    const declared = main.bridge ? declaredSignature(main.bridge) : undefined;
+    const declaredParams = declared ? signatureParams(declared, checker) : [];
+    if (declared) notes.push(`types the preload leaves open are taken from the declared ${main.bridge}${declared.getDeclaration() ? ` (${declaredAt(declared.getDeclaration())})` : ""}`);
     if (kind === 'event') {
-      ch.payload = payloadSchema(main, checker, conv) ?? unspecified(what(`${name}: payload type not declared in the preload`));
+      ch.payload = payloadSchema(main, checker, conv, declaredParams[0]?.type) ?? unspecified(what(`${name}: payload type not declared in the preload`));
     } else {
       const params: Record<string, unknown>[] = [];
       const sig = bridgeSignature(main, checker);
@@ -113,7 +118,8 @@ export function draftPack(opts: DraftOptions): Draft {
       for (const a of main.args) {
         if (a.rest) {
           // A forwarded rest: the typed call site may still state each position.
-          const tail = indexOf(a) >= 0 ? sigParams.slice(indexOf(a)) : [];
+          let tail = indexOf(a) >= 0 ? sigParams.slice(indexOf(a)) : [];
+          if (!tail.some((x) => !x.rest) && declaredParams.length) tail = declaredParams.slice(Math.max(0, indexOf(a)));
           for (const p of tail.filter((x) => !x.rest)) params.push({ name: p.name, schema: conv.convert(p.type, `${name} param ${p.name}`), ...(p.optional ? { optional: true } : {}) });
           if (tail.length === 0 || tail.some((x) => x.rest)) {
             notes.push(`forwards ...${a.name}: the params are not visible in the preload`);
@@ -124,7 +130,8 @@ export function draftPack(opts: DraftOptions): Draft {
         let schema: Schema;
         if (a.param) {
           const sp = sigParams[indexOf(a)];
-          const t = sp && !sp.rest ? sp.type : checker.getTypeAtLocation(a.param);
+          const dp = declaredParams[indexOf(a)];
+          const t = typed(sp && !sp.rest ? sp.type : checker.getTypeAtLocation(a.param)) ?? (dp && !dp.rest ? dp.type : checker.getTypeAtLocation(a.param));
           schema = conv.convertWritten(a.param.type, t, `${name} param ${a.name}`);
           if (js && schema['x-unspecified'] !== undefined) schema = unspecified(what(`${name} param ${a.name}: type not declared in the preload`));
         } else {
@@ -136,11 +143,11 @@ export function draftPack(opts: DraftOptions): Draft {
       for (let i = params.length - 2; i >= 0; i--) if (params[i]!.optional && !params[i + 1]!.optional) delete params[i]!.optional;
       ch.params = params;
       if (kind === 'invoke') {
-        ch.returns = returnSchema(main, checker, conv, name) ?? unspecified(what(`${name}: return type not declared in the preload`));
+        ch.returns = returnSchema(main, checker, conv, name, declared) ?? unspecified(what(`${name}: return type not declared in the preload`));
         ch.errors = { style: 'unspecified', note: 'the preload does not show how main reports failure (rejection or a result union)' };
       }
     }
-    if (calls.some((c) => c.site && c.fn && c.site !== c.fn)) notes.push('types from the bridge member as written (a wrapper or factory with its generics filled in)');
+    if (!js && calls.some((c) => c.site && c.fn && c.site !== c.fn)) notes.push('types from the bridge member as written (a wrapper or factory with its generics filled in)');
     ch.notes = notes;
     channels[name] = ch;
     found.push({ channel: name, kind, bridge });
@@ -179,19 +186,21 @@ function unwrapPromise(t: ts.Type, checker: ts.TypeChecker): ts.Type {
   return t;
 }
 
-function returnSchema(c: FoundChannel, checker: ts.TypeChecker, conv: TypeConverter, name: string): Schema | 'void' | undefined {
-  const sig = bridgeSignature(c, checker);
+function returnSchema(c: FoundChannel, checker: ts.TypeChecker, conv: TypeConverter, name: string, declared?: ts.Signature): Schema | 'void' | undefined {
+  const own = bridgeSignature(c, checker);
+  const ownType = own && typed(unwrapPromise(checker.getReturnTypeOfSignature(own), checker));
+  const sig = ownType ? own : declared;
   if (!sig) return undefined;
   const t = unwrapPromise(checker.getReturnTypeOfSignature(sig), checker);
   if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   if (t.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return 'void';
   // The return type as written, when the bridge method is the declared function itself.
-  const written = c.fn && (!c.site || c.site === c.fn) ? c.fn.type : undefined;
+  const written = sig === own && c.fn && (!c.site || c.site === c.fn) ? c.fn.type : undefined;
   return conv.convertWritten(written, t, `${name} returns`);
 }
 
 /** The listener's payload param (after the event), or the bridge callback's first param. */
-function payloadSchema(c: FoundChannel, checker: ts.TypeChecker, conv: TypeConverter): Schema | undefined {
+function payloadSchema(c: FoundChannel, checker: ts.TypeChecker, conv: TypeConverter, declaredCallback?: ts.Type): Schema | undefined {
   const tryType = (t: ts.Type | undefined, written?: ts.TypeNode) => (t && !(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? conv.convertWritten(written, t, `${c.channel} payload`) : undefined);
   if (c.listener && (ts.isArrowFunction(c.listener) || ts.isFunctionExpression(c.listener)) && c.listener.parameters[1]) {
     const p = c.listener.parameters[1];
@@ -203,5 +212,5 @@ function payloadSchema(c: FoundChannel, checker: ts.TypeChecker, conv: TypeConve
   const cb = sig ? signatureParams(sig, checker)[0] : undefined;
   const cbNode = c.fn && (!c.site || c.site === c.fn) ? c.fn.parameters[0]?.type : undefined;
   const writtenArg = cbNode && ts.isFunctionTypeNode(cbNode) ? cbNode.parameters[0]?.type : undefined;
-  return tryType(callbackArgType(cb?.type, checker), writtenArg);
+  return tryType(callbackArgType(cb?.type, checker), writtenArg) ?? tryType(callbackArgType(declaredCallback, checker));
 }

@@ -50,3 +50,39 @@ export function callbackArgType(t: ts.Type | undefined, checker: ts.TypeChecker)
   const p = sig?.parameters[0];
   return p ? checker.getTypeOfSymbol(p) : undefined;
 }
+
+/** A type that says something: not `any`/`unknown` (what a JavaScript preload's params are). */
+export function typed(t: ts.Type | undefined): ts.Type | undefined {
+  return t && !(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? t : undefined;
+}
+
+/**
+ * Bridge methods as a declaration file types them (`declare global { interface Window { api:
+ * {...} } }`, the usual `global.d.ts` of an app): `window.api.users.get` -> its signature.
+ * Used where the preload itself states no type (JavaScript, untyped arrows, `...args`).
+ */
+export function declaredBridge(program: ts.Program, checker: ts.TypeChecker): (bridge: string) => ts.Signature | undefined {
+  let windowType: ts.Type | undefined;
+  for (const sf of program.getSourceFiles()) {
+    if (program.isSourceFileDefaultLibrary(sf) || sf.fileName.includes('/node_modules/')) continue;
+    const visit = (n: ts.Node): void => {
+      if (windowType) return;
+      if (ts.isInterfaceDeclaration(n) && n.name.text === 'Window') {
+        const sym = checker.getSymbolAtLocation(n.name);
+        windowType = sym ? checker.getDeclaredTypeOfSymbol(sym) : undefined;
+      } else if (ts.isModuleDeclaration(n) || ts.isModuleBlock(n) || ts.isSourceFile(n)) ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    if (windowType) break;
+  }
+  return (bridge) => {
+    if (!windowType) return undefined;
+    let t: ts.Type | undefined = windowType;
+    for (const seg of bridge.split('.').slice(1)) {
+      const p: ts.Symbol | undefined = t?.getNonNullableType().getProperty(seg);
+      t = p ? checker.getTypeOfSymbol(p) : undefined;
+      if (!t) return undefined;
+    }
+    return t.getNonNullableType().getCallSignatures()[0];
+  };
+}

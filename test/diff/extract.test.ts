@@ -209,6 +209,32 @@ describe('extract through helper wrappers and typed factories, with an unknown t
   });
 });
 
+describe('extract from a JavaScript preload typed by the app\'s global.d.ts', () => {
+  const D = `${FIX}/declared`;
+  const draft = draftPack({ preload: `${D}/preload.js`, types: [`${D}/global.d.ts`], name: 'declared' });
+  const ch = draft.contract.channels as Obj;
+
+  it('params, returns and payloads come from the declared Window, also behind a ...args factory', () => {
+    expect(ch['user:get'].params).toEqual([{ name: 'id', schema: { type: 'string' } }]);
+    expect(ch['user:get'].returns).toEqual({ anyOf: [{ type: 'null' }, { $ref: 'types.yaml#/$defs/User' }] });
+    expect(ch['user:save'].params).toEqual([
+      { name: 'user', schema: { $ref: 'types.yaml#/$defs/User' } },
+      { name: 'opts', schema: { type: 'object', properties: { overwrite: { type: 'boolean' } }, required: ['overwrite'] }, optional: true },
+    ]);
+    expect(ch['user:save'].returns).toBe('void');
+    expect(ch['app:ping'].returns).toEqual({ const: 'pong' });
+    expect(ch['auth:logout'].payload).toEqual({ enum: ['timeout', 'manual'] });
+    expect(ch['user:get'].notes.join(' ')).toContain('declared window.electronAPI.getUser (test/fixtures/preloads/declared/global.d.ts:10)');
+    expect(draft.coverage.line).toBe('4 channels; stated schemas: params 2/2, returns 3/3, payloads 1/1');
+  });
+
+  it('without the declaration the same preload states nothing', () => {
+    const bare = draftPack({ preload: `${D}/preload.js`, name: 'declared-bare' });
+    expect(bare.coverage.line).toBe('4 channels; stated schemas: params 0/2, returns 0/3, payloads 0/1');
+    expect(bare.coverage.params.unspecified).toEqual(['user:get', 'user:save']);
+  });
+});
+
 describe('extract --zod: the Zod schemas the app validates with', () => {
   const Z = `${FIX}/zod`;
 
