@@ -89,7 +89,7 @@ export function draftPack(opts: DraftOptions): Draft {
   const found: Draft['found'] = [];
   const usedBridges = new Set<string>();
   const paramsHidden = new Set<string>();
-  for (const [name, calls] of byChannel) {
+  const draftChannel = (name: string, calls: FoundChannel[]): void => {
     const main = [...calls].sort((a, b) => RANK[a.method] - RANK[b.method] || (a.bridge ? 0 : 1) - (b.bridge ? 0 : 1))[0]!;
     const kind = KIND[main.method];
     const notes: string[] = [`drafted by conform extract from ${basename(preload)}:${main.pos.line}:${main.pos.col} (ipcRenderer.${main.method})`];
@@ -151,6 +151,23 @@ export function draftPack(opts: DraftOptions): Draft {
     ch.notes = notes;
     channels[name] = ch;
     found.push({ channel: name, kind, bridge });
+  };
+  for (const [name, calls] of byChannel) {
+    try {
+      draftChannel(name, calls);
+    } catch (err) {
+      // Whatever one channel trips over stays with that channel: the draft goes on.
+      const main = calls[0]!;
+      const kind = KIND[main.method];
+      const note = `${name}: extract could not read its types (${err instanceof Error ? err.message.split('\n')[0] : String(err)}) at ${basename(preload)}:${main.pos.line}`;
+      warnings.push(note);
+      const taken = new Set(Object.values(channels).map((c) => (c as { bridge?: string | null }).bridge));
+      const bridge = main.bridge && !taken.has(main.bridge) ? main.bridge : null;
+      if (bridge) usedBridges.add(bridge);
+      channels[name] = kind === 'event' ? { kind, bridge, payload: unspecified(note), notes: [note] } : { kind, bridge, params: [], ...(kind === 'invoke' ? { returns: unspecified(note), errors: { style: 'unspecified', note: 'not read' } } : {}), notes: [note] };
+      if (kind !== 'event') paramsHidden.add(name);
+      found.push({ channel: name, kind, bridge });
+    }
   }
 
   const packName = opts.name ?? basename(dirname(preload));
