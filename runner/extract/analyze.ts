@@ -199,7 +199,10 @@ export function analyzePreload(file: string, source: string, sf?: ts.SourceFile)
           }
         } else {
           const callee = evaluate(n.expression, env);
-          if (callee.t === 'fn' && !ts.isPropertyAccessExpression(n.expression)) ipcCalls({ t: 'fn', node: callee.node, env: bind(callee, n.arguments, env) }, bridge, out, bridgeFn, seenFns, site);
+          // `helper(...)`, and `ipc.invoke('ch', ...)` on a helper object: a method called with a
+          // constant first argument takes a channel (another bridge method, `api.stop()`, does not).
+          const helper = !ts.isPropertyAccessExpression(n.expression) || (n.arguments[0] !== undefined && evaluate(n.arguments[0], env).t === 'str');
+          if (callee.t === 'fn' && helper) ipcCalls({ t: 'fn', node: callee.node, env: bind(callee, n.arguments, env) }, bridge, out, bridgeFn, seenFns, site);
         }
       }
       // A flag or fault switch guards the deviation: the else branch is the normal call, seen first.

@@ -134,6 +134,7 @@ describe('extract through helper wrappers and typed factories, with an unknown t
       'files:open invoke window.llm.open',
       'app:set-mode invoke window.llm.setMode',
       'models:rename invoke window.llm.rename',
+      'models:remove invoke window.llm.remove',
       'models:progress event window.llm.onProgress',
       'models:deleted event window.llm.onDeleted',
     ]);
@@ -145,6 +146,9 @@ describe('extract through helper wrappers and typed factories, with an unknown t
     expect(params('models:pull')).toEqual(['name', 'insecure', 'retries?']);
     // invoker<[source: string, target: string], R>('models:tag'): the labelled tuple of the call site
     expect(params('models:tag')).toEqual(['source', 'target']);
+    // ipc.invoke<void>('models:remove', id, opts) on a helper object
+    expect(params('models:remove')).toEqual(['id', 'opts?']);
+    expect(ch['models:remove'].returns).toBe('void');
     expect(ch['models:tag'].params[1].schema).toEqual({ type: 'string' });
     expect(ch['models:list'].params[0].schema).toEqual({ $ref: 'types.yaml#/$defs/ModelFilter' });
   });
@@ -177,21 +181,21 @@ describe('extract through helper wrappers and typed factories, with an unknown t
     expect(draft.warnings.join('\n')).toMatch(/type Handle .*api-types\.ts:18/);
     expect(ch['files:open'].returns).toEqual({ $ref: 'types.yaml#/$defs/Handle' });
     // a template literal type in the preload: named, with where it is used
-    expect(ch['app:set-mode'].params[0].schema['x-unspecified']).toMatch(/`mode-\$\{string\}` \(a TemplateLiteral type used at test\/fixtures\/preloads\/wrapped\/preload\.ts:30\)/);
+    expect(ch['app:set-mode'].params[0].schema['x-unspecified']).toMatch(/`mode-\$\{string\}` \(a TemplateLiteral type used at test\/fixtures\/preloads\/wrapped\/preload\.ts:34\)/);
     noEmptySchemas(draft.contract);
   });
 
   it('coverage: which channels state params, returns and payloads (an unspecified $ref target counts as unspecified)', () => {
-    expect(draft.coverage.params).toEqual({ stated: 5, total: 6, unspecified: ['app:set-mode'] });
-    expect(draft.coverage.returns).toEqual({ stated: 5, total: 6, unspecified: ['files:open'] });
+    expect(draft.coverage.params).toEqual({ stated: 6, total: 7, unspecified: ['app:set-mode'] });
+    expect(draft.coverage.returns).toEqual({ stated: 6, total: 7, unspecified: ['files:open'] });
     expect(draft.coverage.payloads).toEqual({ stated: 2, total: 2, unspecified: [] });
-    expect((draft.contract.notes as string[])[0]).toBe('schema coverage of this draft: 8 channels; stated schemas: params 5/6, returns 5/6, payloads 2/2');
+    expect((draft.contract.notes as string[])[0]).toBe('schema coverage of this draft: 9 channels; stated schemas: params 6/7, returns 6/7, payloads 2/2');
   });
 
   it('the written pack lints clean', () => {
     const dir = join(tmp, 'wrapped');
     writeDraft(draft, dir);
-    expect(loadPackSync(dir).channels).toHaveLength(8);
+    expect(loadPackSync(dir).channels).toHaveLength(9);
   });
 
   it('a JSON Schema file from another tool (draft-07 definitions) becomes a schema file the params refer to', () => {
