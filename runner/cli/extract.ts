@@ -26,7 +26,7 @@ export function register(program: Command): void {
     .command('extract')
     .description('Draft a contract pack from an Electron preload (TypeScript or JavaScript)')
     .requiredOption('--preload <file>', 'the preload script')
-    .option('--types <file...>', 'TypeScript files declaring the types the bridge uses (exported types become $defs)')
+    .option('--types <file...>', 'TypeScript files declaring the types the bridge uses (exported types become $defs; a declared Window types what the preload leaves untyped)')
     .option('--zod <module>', "a module exporting the app's Zod 4 schemas: converted with z.toJSONSchema into zod.yaml; a type of the same name (or z.infer<typeof it>) becomes a $ref")
     .option('--schema <file...>', 'JSON Schema files from other tools (specta, typescript-json-schema...): their definitions become schema files of the pack')
     .option('--out <folder>', 'write the pack here (contract.yaml, types.yaml, schema files); default: print contract.yaml')
