@@ -28,6 +28,7 @@ import { bridgesFromSource, readSourceChannels, withBridges } from './run/source
 import { AppGone, AppSession, LaunchFailed } from './run/session.ts';
 import { LaunchLedger } from './run/launches.ts';
 import { createRunFolder, diffHost, removeRunFolder, snapshotHost } from './run/host.ts';
+import { schemaCoverage } from './checks/coverage.ts';
 import { summarize, type ReportCheck, type RunReport, type StreamTimeline } from '../reports/run/model.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -741,6 +742,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     channels: pack.channels.map((c) => c.name),
     timelines: obs.streams.filter((r) => !r.skipped).map((r) => toTimeline(r, pack.streams.find((s) => s.name === r.stream)!)),
     incidents: runner.incidents,
+    coverage: schemaCoverage(pack, checks),
   };
   // Secrets the security probes sent never reach a report, wherever the app echoed them.
   return { report: scrubCanaries(report, obs.security), observations: obs, results, pack, timing, interrupted };

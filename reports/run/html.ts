@@ -2,7 +2,7 @@
 // line diff (the `diff` package), and each stream run's event timeline drawn as inline SVG.
 // No external assets: the file is attached to CI runs and opened offline.
 import { diffLines } from 'diff';
-import { byChannel, channelStatus, findingsText, show, unverifiedChannels, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
+import { byChannel, channelStatus, coverageLine, findingsText, type ReportCheck, type RunReport, show, type StreamTimeline, unverifiedChannels } from './model.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#b45309'];
@@ -108,6 +108,7 @@ export function renderHtml(r: RunReport): string {
   h.push(`<h1>Conform: <code>${esc(r.pack)}</code> against ${esc(r.app)}</h1>`);
   h.push(`<p class="sum"><span class="f">${s.errors} errors</span><span class="w">${s.warnings} warnings</span><span class="i">${s.infos} infos</span><span class="b">${s.blocked} blocked</span><span class="b">${s.unverified} unverified</span><span class="p">${s.passed} passed</span><span class="s">${s.skipped} skipped</span> runtime ${esc(r.runtime)} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(2)} s · ${esc(r.tool)} ${esc(r.version)}</p>`);
   h.push('<p class="legend">error: a contract violation · warning: drift or a violated pack assumption · info: what the app did where the contract is silent · blocked: not run because something it needs failed · unverified: the success value was never validated · partial: some checks skipped</p>');
+  if (r.coverage) h.push(`<p class="cov">${esc(coverageLine(r.coverage))}</p>`);
 
   h.push('<h2>Channels</h2><table><thead><tr><th>channel</th><th>status</th><th>passed</th><th>errors</th><th>warnings</th><th>infos</th><th>blocked</th><th>skipped</th><th>success value</th><th>findings</th></tr></thead><tbody>');
   for (const g of groups) {

@@ -12,6 +12,7 @@ export function renderJson(r: RunReport): string {
     durationMs: r.durationMs,
     summary: { ...r.summary },
     unverifiedChannels: unverifiedChannels(r.checks),
+    ...(r.coverage ? { coverage: r.coverage } : {}),
     checks: r.checks.map((c) => ({
       id: c.id,
       channel: c.channel,

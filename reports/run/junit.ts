@@ -1,6 +1,6 @@
 // JUnit XML reporter: one <testsuite> per channel, one <testcase> per check. Written by hand: the
 // format needs five elements and attribute escaping, less code than adapting a builder library.
-import { byChannel, show, unverifiedChannels, type ReportCheck, type RunReport } from './model.ts';
+import { byChannel, coverageLine, type ReportCheck, type RunReport, show, unverifiedChannels } from './model.ts';
 
 const esc = (s: string) =>
   s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
@@ -19,6 +19,7 @@ export function renderJunit(r: RunReport): string {
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const all = r.checks;
   out.push(`<testsuites name="conform ${esc(r.pack)}" tests="${all.length}" failures="${all.filter(isFailure).length}" errors="${r.summary.blocked}" skipped="${all.filter(isSkip).length}" time="${secs(r.durationMs)}">`);
+  if (r.coverage) out.push(`  <!-- ${esc(coverageLine(r.coverage)).replace(/--/g, '- -')} -->`);
   for (const s of suites) {
     const failures = s.checks.filter(isFailure).length;
     const errors = s.checks.filter((c) => c.status === 'blocked').length;

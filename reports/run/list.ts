@@ -1,6 +1,6 @@
 // `list` reporter: live progress on a TTY (one rewritten status line), one line per channel
 // otherwise, then a summary with each failure.
-import { channelStatus, findingsText, unverifiedChannels, type ChannelStatus, type ReportCheck, type RunReport } from './model.ts';
+import { channelStatus, type ChannelStatus, coverageLine, findingsText, type ReportCheck, type RunReport, unverifiedChannels } from './model.ts';
 
 export interface ListWriter {
   write(s: string): unknown;
@@ -65,5 +65,6 @@ export function renderListSummary(r: RunReport): string {
   if (unverified.length) lines.push(`UNVERIFIED (success value never validated): ${unverified.join(', ')}`);
   const s = r.summary;
   lines.push(`${findingsText(s)}; ${s.passed} passed, ${s.failed} findings, ${s.skipped} skipped  (${r.pack}, ${r.runtime}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(2)} s)`);
+  if (r.coverage) lines.push(coverageLine(r.coverage));
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 // Markdown reporter: a pull-request comment. Summary line, per-channel table, then each failure
 // with expected and actual in collapsible blocks.
-import { byChannel, channelStatus, findingsText, show, type ChannelStatus, type RunReport } from './model.ts';
+import { byChannel, channelStatus, type ChannelStatus, coverageLine, findingsText, type RunReport, show } from './model.ts';
 
 const ICON: Record<ChannelStatus, string> = { passed: '✅ passed', failed: '❌ failed', blocked: '⛔ blocked', warning: '⚠️ warning', unverified: '❔ unverified', partial: '◐ partial', skipped: '⏭️ skipped' };
 const SEV = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info' } as const;
@@ -18,6 +18,7 @@ export function renderMarkdown(r: RunReport): string {
   lines.push(`## ${bad ? '❌' : s.warnings || s.unverified ? '⚠️' : '✅'} Conform: \`${r.pack}\` against ${r.app}`);
   lines.push('');
   lines.push(`**${s.errors} errors**, ${s.warnings} warnings, ${s.infos} infos, ${s.blocked} blocked, ${s.unverified} unverified channels · ${s.passed} passed, ${s.skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
+  if (r.coverage) lines.push('', coverageLine(r.coverage));
   lines.push('');
   lines.push('| channel | status | passed | errors | warnings | infos | blocked | skipped | findings |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---|');

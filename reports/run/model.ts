@@ -1,6 +1,7 @@
 // The report of one `conform run`: what every reporter renders. The JSON reporter writes exactly
 // the shape of issue 5; `timelines` and `stderr` are extra data for the HTML report only.
-import type { CheckResult, Severity } from '../../runner/checks/types.ts';
+import type { CheckResult, CheckStatus, Severity } from '../../runner/checks/types.ts';
+import type { SchemaCoverage } from '../../runner/checks/coverage.ts';
 
 /** One check result as reported: the checks' own result shape (stream and severity are extras of the JSON shape). */
 export type ReportCheck = CheckResult;
@@ -32,6 +33,8 @@ export interface RunReport {
   channels: string[];
   /** Crashes and relaunches during the run, with the last stderr lines (already redacted). */
   incidents: { channel: string; reason: string; stderrTail: string[] }[];
+  /** How many schema checks met a stated schema versus x-unspecified (runner/checks/coverage.ts). */
+  coverage?: SchemaCoverage;
 }
 
 export interface RunSummary {
@@ -121,4 +124,10 @@ export function show(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** The one summary line every reporter prints. */
+export function coverageLine(c: SchemaCoverage): string {
+  const pct = c.schemaChecks ? Math.round((100 * c.verified) / c.schemaChecks) : 100;
+  return `schema coverage: ${c.verified} of ${c.schemaChecks} schema checks verified against a stated schema (${pct}%), ${c.partial} partly (x-unspecified parts), ${c.unspecified} unverified (x-unspecified)${c.unspecifiedChannels.length ? `; ${c.unspecifiedChannels.length} channels with unspecified schemas` : ''}`;
 }

@@ -30,6 +30,11 @@ export interface FoundChannel {
   bridge: string | null;
   /** The bridge function (for declared types). */
   fn?: ts.SignatureDeclaration;
+  /**
+   * The expression the bridge member is written as (`tag: invoker<[string], R>('ch')`): its type
+   * is the method as the renderer sees it, with a factory's or wrapper's generics instantiated.
+   */
+  site?: ts.Expression;
   args: IpcArg[];
   /** For on/once: the listener function passed to ipcRenderer (for its payload param type). */
   listener?: ts.Expression;
@@ -45,9 +50,11 @@ export interface Analysis {
 type Val =
   | { t: 'str'; value: string }
   | { t: 'obj'; members: Map<string, Val> }
-  | { t: 'fn'; node: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block }; env: Env }
+  | { t: 'fn'; node: ts.SignatureDeclaration & { body?: ts.ConciseBody | ts.Block }; env: Env; site?: ts.Expression }
   | { t: 'param'; decl: ts.ParameterDeclaration }
-  | { t: 'unknown'; why: string };
+  /** A helper's rest parameter: the call's remaining arguments (`invokeIpc(ch, ...args)`). */
+  | { t: 'rest'; items: Val[] }
+  | { t: 'unknown'; why: string; expr?: string };
 type Env = Map<string, Val>;
 
 const UNKNOWN = (why: string): Val => ({ t: 'unknown', why });
@@ -101,8 +108,8 @@ export function analyzePreload(file: string, source: string, sf?: ts.SourceFile)
         const members = new Map<string, Val>();
         for (const p of e.properties) {
           const key = p.name && (ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) || ts.isNumericLiteral(p.name)) ? p.name.text : undefined;
-          if (ts.isPropertyAssignment(p) && key !== undefined) members.set(key, evaluate(p.initializer, env));
-          else if (ts.isShorthandPropertyAssignment(p)) members.set(p.name.text, lookup(p.name.text, env));
+          if (ts.isPropertyAssignment(p) && key !== undefined) members.set(key, atSite(evaluate(p.initializer, env), p.initializer));
+          else if (ts.isShorthandPropertyAssignment(p)) members.set(p.name.text, atSite(lookup(p.name.text, env), p.name));
           else if (ts.isMethodDeclaration(p) && key !== undefined) members.set(key, { t: 'fn', node: p, env });
           else if (ts.isSpreadAssignment(p)) {
             const v = evaluate(p.expression, env);
@@ -132,11 +139,30 @@ export function analyzePreload(file: string, source: string, sf?: ts.SourceFile)
     }
   }
 
-  /** Bind a call's arguments to a function's params and evaluate what it returns. */
+  /** A bridge member keeps the expression it is written as (its type is the method's type). */
+  function atSite(v: Val, site: ts.Expression): Val {
+    return v.t === 'fn' ? { ...v, site } : v;
+  }
+
+  /** An argument as a value; one that cannot be evaluated keeps its source text. */
+  function argValue(a: ts.Expression, env: Env): Val {
+    const v = evaluate(a, env);
+    return v.t === 'unknown' ? { ...v, expr: a.getText(src) } : v;
+  }
+
+  /** Bind a call's arguments to a function's params (a rest param takes the remaining ones). */
   function bind(fn: Extract<Val, { t: 'fn' }>, args: readonly ts.Expression[], env: Env): Env {
     const inner = new Map(fn.env);
     fn.node.parameters.forEach((p, i) => {
-      if (ts.isIdentifier(p.name)) inner.set(p.name.text, args[i] ? evaluate(args[i]!, env) : UNKNOWN('missing argument'));
+      if (!ts.isIdentifier(p.name)) return;
+      if (p.dotDotDotToken) {
+        const items = args.slice(i).flatMap((a): Val[] => {
+          if (!ts.isSpreadElement(a)) return [argValue(a, env)];
+          const v = evaluate(a.expression, env);
+          return v.t === 'rest' ? v.items : [v];
+        });
+        inner.set(p.name.text, { t: 'rest', items });
+      } else inner.set(p.name.text, args[i] ? argValue(args[i]!, env) : UNKNOWN('missing argument'));
     });
     return inner;
   }
@@ -155,7 +181,7 @@ export function analyzePreload(file: string, source: string, sf?: ts.SourceFile)
   }
 
   /** The ipc calls a bridge function makes (also through local helpers it calls). */
-  function ipcCalls(fn: Extract<Val, { t: 'fn' }>, bridge: string | null, out: FoundChannel[], bridgeFn: ts.SignatureDeclaration, seenFns = new Set<ts.Node>()): void {
+  function ipcCalls(fn: Extract<Val, { t: 'fn' }>, bridge: string | null, out: FoundChannel[], bridgeFn: ts.SignatureDeclaration, seenFns = new Set<ts.Node>(), site?: ts.Expression): void {
     if (seenFns.has(fn.node)) return;
     seenFns.add(fn.node);
     const env = new Map(fn.env);
@@ -169,29 +195,48 @@ export function analyzePreload(file: string, source: string, sf?: ts.SourceFile)
           if (ch.t !== 'str') {
             warnings.push(`${at(n)}: ipcRenderer.${m} with a channel that is not a constant (${n.arguments[0]?.getText(src) ?? 'none'})${bridge ? ` in ${bridge}` : ''}; not extracted`);
           } else {
-            out.push({ channel: ch.value, method: m, bridge, fn: bridgeFn, args: ipcArgs(n.arguments.slice(1), env), listener: m === 'on' || m === 'once' || m === 'addListener' ? n.arguments[1] : undefined, pos: where(n) });
+            out.push({ channel: ch.value, method: m, bridge, fn: bridgeFn, site, args: ipcArgs(n.arguments.slice(1), env), listener: m === 'on' || m === 'once' || m === 'addListener' ? n.arguments[1] : undefined, pos: where(n) });
           }
         } else {
           const callee = evaluate(n.expression, env);
-          if (callee.t === 'fn' && !ts.isPropertyAccessExpression(n.expression)) ipcCalls({ t: 'fn', node: callee.node, env: bind(callee, n.arguments, env) }, bridge, out, bridgeFn, seenFns);
+          // `helper(...)`, and `ipc.invoke('ch', ...)` on a helper object: a method called with a
+          // constant first argument takes a channel (another bridge method, `api.stop()`, does not).
+          const helper = !ts.isPropertyAccessExpression(n.expression) || (n.arguments[0] !== undefined && evaluate(n.arguments[0], env).t === 'str');
+          if (callee.t === 'fn' && helper) ipcCalls({ t: 'fn', node: callee.node, env: bind(callee, n.arguments, env) }, bridge, out, bridgeFn, seenFns, site);
         }
       }
-      ts.forEachChild(n, visit);
+      // A flag or fault switch guards the deviation: the else branch is the normal call, seen first.
+      if (ts.isConditionalExpression(n)) [n.condition, n.whenFalse, n.whenTrue].forEach(visit);
+      else if (ts.isIfStatement(n)) [n.expression, n.elseStatement, n.thenStatement].forEach((x) => x && visit(x));
+      else ts.forEachChild(n, visit);
     };
     if (fn.node.body) visit(fn.node.body);
   }
 
   function ipcArgs(args: readonly ts.Expression[], env: Env): IpcArg[] {
-    return args.map((a, i) => {
+    const fromParam = (decl: ts.ParameterDeclaration, spread: boolean): IpcArg => ({
+      name: decl.name.getText(src),
+      param: decl,
+      optional: !!(decl.questionToken || decl.initializer),
+      rest: spread || !!decl.dotDotDotToken,
+    });
+    const out: IpcArg[] = [];
+    for (const a of args) {
       const spread = ts.isSpreadElement(a);
       const inner = spread ? a.expression : a;
       const v = ts.isIdentifier(inner) ? env.get(inner.text) : undefined;
-      if (v?.t === 'param') {
-        return { name: inner.getText(src), param: v.decl, optional: !!(v.decl.questionToken || v.decl.initializer), rest: spread || !!v.decl.dotDotDotToken };
-      }
-      if (spread) return { name: inner.getText(src), optional: true, rest: true };
-      return { name: ts.isIdentifier(a) ? a.text : `arg${i + 1}`, optional: false, rest: false, expression: a.getText(src) };
-    });
+      if (v?.t === 'param') out.push(fromParam(v.decl, spread));
+      else if (v?.t === 'rest' && spread) {
+        // A helper's `...args` forwarded: the arguments its caller passed, one by one.
+        for (const item of v.items) {
+          if (item.t === 'param') out.push(fromParam(item.decl, !!item.decl.dotDotDotToken));
+          else out.push({ name: `arg${out.length + 1}`, optional: false, rest: false, expression: item.t === 'unknown' && item.expr ? item.expr : item.t === 'str' ? JSON.stringify(item.value) : 'a value' });
+        }
+      } else if (spread) out.push({ name: inner.getText(src), optional: true, rest: true });
+      else if (v?.t === 'unknown' && v.expr) out.push({ name: `arg${out.length + 1}`, optional: false, rest: false, expression: v.expr });
+      else out.push({ name: ts.isIdentifier(a) ? a.text : `arg${out.length + 1}`, optional: false, rest: false, expression: a.getText(src) });
+    }
+    return out;
   }
 
   const channels: FoundChannel[] = [];
@@ -201,7 +246,7 @@ export function analyzePreload(file: string, source: string, sf?: ts.SourceFile)
     if (v.t === 'obj') for (const [k, x] of v.members) walkBridge(x, `${path}.${k}`, node);
     else if (v.t === 'fn') {
       const before = channels.length;
-      ipcCalls(v, path, channels, v.node);
+      ipcCalls(v, path, channels, v.node, new Set(), v.site);
       if (channels.length === before) warnings.push(`${path}: bridge function makes no ipcRenderer call with a constant channel; not extracted`);
     } else if (v.t === 'unknown') warnings.push(`${path}: ${v.why}; not extracted`);
   }

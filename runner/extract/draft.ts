@@ -5,14 +5,21 @@ import { basename, dirname, resolve } from 'node:path';
 import ts from 'typescript';
 import { analyzePreload } from './analyze.ts';
 import type { FoundChannel } from './analyze.ts';
-import { TypeConverter, generateTypeSchemas, unspecified } from './schemas.ts';
-import type { Schema } from './schemas.ts';
+import { coverageOf } from './coverage.ts';
+import type { ExtractCoverage } from './coverage.ts';
+import { aliasesOf } from './imports.ts';
+import type { SchemaFile } from './imports.ts';
+import { TypeConverter, declaredAt, generateTypeSchemas, unspecified } from './schemas.ts';
+import type { NamedSchemas, Schema } from './schemas.ts';
+import { bridgeSignature, callbackArgType, declaredBridge, signatureParams, typed } from './signature.ts';
 
 export interface DraftOptions {
   preload: string;
   types?: string[];
   /** Pack/app name; default: the preload's folder name. */
   name?: string;
+  /** Schemas the team already has (Zod, other tools' JSON Schema), first match wins. */
+  schemaFiles?: SchemaFile[];
 }
 
 export interface Draft {
@@ -20,7 +27,10 @@ export interface Draft {
   contract: Record<string, unknown>;
   /** types.yaml document (`$defs`), when --types gave any. */
   types?: { $defs: Record<string, Schema> };
+  /** Further schema files of the pack (zod.yaml, imported JSON Schema files). */
+  schemaFiles: SchemaFile[];
   warnings: string[];
+  coverage: ExtractCoverage;
   /** For reports and tests: channel -> bridge path as found. */
   found: { channel: string; kind: string; bridge: string | null }[];
 }
@@ -57,8 +67,15 @@ export function draftPack(opts: DraftOptions): Draft {
   const checker = program.getTypeChecker();
   const analysis = analyzePreload(opts.preload, sf.text, sf);
   const warnings = [...analysis.warnings];
-  const defs = typeFiles.length ? generateTypeSchemas(typeFiles) : {};
-  const conv = new TypeConverter(checker, defs);
+  const generated = typeFiles.length ? generateTypeSchemas(typeFiles) : { defs: {}, warnings: [] };
+  const defs = generated.defs;
+  warnings.push(...generated.warnings);
+  const schemaFiles = opts.schemaFiles ?? [];
+  const named: NamedSchemas = new Map();
+  for (const f of schemaFiles) for (const d of Object.keys(f.defs)) for (const alias of aliasesOf(d)) if (!named.has(alias)) named.set(alias, `${f.file}#/$defs/${d}`);
+  for (const d of Object.keys(defs)) if (!named.has(d)) named.set(d, `types.yaml#/$defs/${d}`);
+  const conv = new TypeConverter(checker, named);
+  const declaredSignature = declaredBridge(program, checker);
   const js = !/\.[cm]?tsx?$/.test(preload);
 
   // Group the calls by channel; the invoke/send call (or else the subscribe) decides.
@@ -71,7 +88,8 @@ export function draftPack(opts: DraftOptions): Draft {
   const channels: Record<string, unknown> = {};
   const found: Draft['found'] = [];
   const usedBridges = new Set<string>();
-  for (const [name, calls] of byChannel) {
+  const paramsHidden = new Set<string>();
+  const draftChannel = (name: string, calls: FoundChannel[]): void => {
     const main = [...calls].sort((a, b) => RANK[a.method] - RANK[b.method] || (a.bridge ? 0 : 1) - (b.bridge ? 0 : 1))[0]!;
     const kind = KIND[main.method];
     const notes: string[] = [`drafted by conform extract from ${basename(preload)}:${main.pos.line}:${main.pos.col} (ipcRenderer.${main.method})`];
@@ -84,20 +102,37 @@ export function draftPack(opts: DraftOptions): Draft {
     }
     if (bridge) usedBridges.add(bridge);
     const ch: Record<string, unknown> = { kind, bridge };
+    conv.usedAt = declaredAt(main.site ?? main.fn ?? sf);
     const what = (s: string) => (js ? `${s} (JavaScript preload: no declared type)` : s);
+    // The bridge method as a declaration file (global.d.ts) types it, for what the preload leaves untyped.
+    const declared = main.bridge ? declaredSignature(main.bridge) : undefined;
+    const declaredParams = declared ? signatureParams(declared, checker) : [];
+    if (declared) notes.push(`types the preload leaves open are taken from the declared ${main.bridge}${declared.getDeclaration() ? ` (${declaredAt(declared.getDeclaration())})` : ""}`);
     if (kind === 'event') {
-      ch.payload = payloadSchema(main, checker, conv) ?? unspecified(what(`${name}: payload type not declared in the preload`));
+      ch.payload = payloadSchema(main, checker, conv, declaredParams[0]?.type) ?? unspecified(what(`${name}: payload type not declared in the preload`));
     } else {
       const params: Record<string, unknown>[] = [];
+      const sig = bridgeSignature(main, checker);
+      const sigParams = sig ? signatureParams(sig, checker) : [];
+      const indexOf = (a: (typeof main.args)[number]) => (a.param && main.fn ? main.fn.parameters.indexOf(a.param) : -1);
       for (const a of main.args) {
         if (a.rest) {
-          notes.push(`forwards ...${a.name}: the params are not visible in the preload`);
+          // A forwarded rest: the typed call site may still state each position.
+          let tail = indexOf(a) >= 0 ? sigParams.slice(indexOf(a)) : [];
+          if (!tail.some((x) => !x.rest) && declaredParams.length) tail = declaredParams.slice(Math.max(0, indexOf(a)));
+          for (const p of tail.filter((x) => !x.rest)) params.push({ name: p.name, schema: conv.convert(p.type, `${name} param ${p.name}`), ...(p.optional ? { optional: true } : {}) });
+          if (tail.length === 0 || tail.some((x) => x.rest)) {
+            notes.push(`forwards ...${a.name}: the params are not visible in the preload`);
+            paramsHidden.add(name);
+          }
           break;
         }
         let schema: Schema;
         if (a.param) {
-          const t = checker.getTypeAtLocation(a.param);
-          schema = conv.convert(t, `${name} param ${a.name}`);
+          const sp = sigParams[indexOf(a)];
+          const dp = declaredParams[indexOf(a)];
+          const t = typed(sp && !sp.rest ? sp.type : checker.getTypeAtLocation(a.param)) ?? (dp && !dp.rest ? dp.type : checker.getTypeAtLocation(a.param));
+          schema = conv.convertWritten(a.param.type, t, `${name} param ${a.name}`);
           if (js && schema['x-unspecified'] !== undefined) schema = unspecified(what(`${name} param ${a.name}: type not declared in the preload`));
         } else {
           schema = unspecified(what(`${name} param ${a.name}: passes the expression \`${a.expression}\``));
@@ -108,13 +143,31 @@ export function draftPack(opts: DraftOptions): Draft {
       for (let i = params.length - 2; i >= 0; i--) if (params[i]!.optional && !params[i + 1]!.optional) delete params[i]!.optional;
       ch.params = params;
       if (kind === 'invoke') {
-        ch.returns = returnSchema(main, checker, conv, name) ?? unspecified(what(`${name}: return type not declared in the preload`));
+        ch.returns = returnSchema(main, checker, conv, name, declared) ?? unspecified(what(`${name}: return type not declared in the preload`));
         ch.errors = { style: 'unspecified', note: 'the preload does not show how main reports failure (rejection or a result union)' };
       }
     }
+    if (!js && calls.some((c) => c.site && c.fn && c.site !== c.fn)) notes.push('types from the bridge member as written (a wrapper or factory with its generics filled in)');
     ch.notes = notes;
     channels[name] = ch;
     found.push({ channel: name, kind, bridge });
+  };
+  for (const [name, calls] of byChannel) {
+    try {
+      draftChannel(name, calls);
+    } catch (err) {
+      // Whatever one channel trips over stays with that channel: the draft goes on.
+      const main = calls[0]!;
+      const kind = KIND[main.method];
+      const note = `${name}: extract could not read its types (${err instanceof Error ? err.message.split('\n')[0] : String(err)}) at ${basename(preload)}:${main.pos.line}`;
+      warnings.push(note);
+      const taken = new Set(Object.values(channels).map((c) => (c as { bridge?: string | null }).bridge));
+      const bridge = main.bridge && !taken.has(main.bridge) ? main.bridge : null;
+      if (bridge) usedBridges.add(bridge);
+      channels[name] = kind === 'event' ? { kind, bridge, payload: unspecified(note), notes: [note] } : { kind, bridge, params: [], ...(kind === 'invoke' ? { returns: unspecified(note), errors: { style: 'unspecified', note: 'not read' } } : {}), notes: [note] };
+      if (kind !== 'event') paramsHidden.add(name);
+      found.push({ channel: name, kind, bridge });
+    }
   }
 
   const packName = opts.name ?? basename(dirname(preload));
@@ -127,7 +180,18 @@ export function draftPack(opts: DraftOptions): Draft {
     bridge: { roots: analysis.roots },
     channels,
   };
-  return { name: packName, contract, types: Object.keys(defs).length ? { $defs: defs } : undefined, warnings, found };
+  const fileDefs = new Map<string, Record<string, Schema>>([['types.yaml', defs], ...schemaFiles.map((f): [string, Record<string, Schema>] => [f.file, f.defs])]);
+  // `zod.yaml#/$defs/X` from the contract, `#/$defs/X` inside a schema file: the defs are unique enough by name.
+  const resolveRef = (ref: string) => {
+    const [file, ptr] = ref.split('#');
+    const name = ptr?.replace(/^\/\$defs\//, '') ?? '';
+    if (file) return fileDefs.get(file)?.[name];
+    for (const d of fileDefs.values()) if (d[name]) return d[name];
+    return undefined;
+  };
+  const coverage = coverageOf(channels, resolveRef, paramsHidden);
+  contract.notes = [`schema coverage of this draft: ${coverage.line}`, ...schemaFiles.map((f) => `${f.file}: ${f.source}`)];
+  return { name: packName, contract, types: Object.keys(defs).length ? { $defs: defs } : undefined, schemaFiles, warnings, found, coverage };
 }
 
 function unwrapPromise(t: ts.Type, checker: ts.TypeChecker): ts.Type {
@@ -139,31 +203,31 @@ function unwrapPromise(t: ts.Type, checker: ts.TypeChecker): ts.Type {
   return t;
 }
 
-function returnSchema(c: FoundChannel, checker: ts.TypeChecker, conv: TypeConverter, name: string): Schema | 'void' | undefined {
-  if (!c.fn) return undefined;
-  const sig = checker.getSignatureFromDeclaration(c.fn);
+function returnSchema(c: FoundChannel, checker: ts.TypeChecker, conv: TypeConverter, name: string, declared?: ts.Signature): Schema | 'void' | undefined {
+  const own = bridgeSignature(c, checker);
+  const ownType = own && typed(unwrapPromise(checker.getReturnTypeOfSignature(own), checker));
+  const sig = ownType ? own : declared;
   if (!sig) return undefined;
   const t = unwrapPromise(checker.getReturnTypeOfSignature(sig), checker);
   if (t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return undefined;
   if (t.flags & (ts.TypeFlags.Void | ts.TypeFlags.Undefined)) return 'void';
-  return conv.convert(t, `${name} returns`);
+  // The return type as written, when the bridge method is the declared function itself.
+  const written = sig === own && c.fn && (!c.site || c.site === c.fn) ? c.fn.type : undefined;
+  return conv.convertWritten(written, t, `${name} returns`);
 }
 
 /** The listener's payload param (after the event), or the bridge callback's first param. */
-function payloadSchema(c: FoundChannel, checker: ts.TypeChecker, conv: TypeConverter): Schema | undefined {
-  const tryType = (t: ts.Type | undefined) => (t && !(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? conv.convert(t, `${c.channel} payload`) : undefined);
+function payloadSchema(c: FoundChannel, checker: ts.TypeChecker, conv: TypeConverter, declaredCallback?: ts.Type): Schema | undefined {
+  const tryType = (t: ts.Type | undefined, written?: ts.TypeNode) => (t && !(t.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) ? conv.convertWritten(written, t, `${c.channel} payload`) : undefined);
   if (c.listener && (ts.isArrowFunction(c.listener) || ts.isFunctionExpression(c.listener)) && c.listener.parameters[1]) {
-    const s = tryType(checker.getTypeAtLocation(c.listener.parameters[1]));
+    const p = c.listener.parameters[1];
+    const s = tryType(checker.getTypeAtLocation(p), p.type);
     if (s) return s;
   }
-  const cb = c.fn?.parameters[0];
-  if (cb) {
-    const sig = checker.getTypeAtLocation(cb).getCallSignatures()[0];
-    const p = sig?.getParameters()[0];
-    if (p) {
-      const decl = p.valueDeclaration ?? p.declarations?.[0];
-      return tryType(decl ? checker.getTypeOfSymbolAtLocation(p, decl) : undefined);
-    }
-  }
-  return undefined;
+  // The bridge method's callback, as the typed call site has it (`listener<T>('ch')` fills T in).
+  const sig = bridgeSignature(c, checker);
+  const cb = sig ? signatureParams(sig, checker)[0] : undefined;
+  const cbNode = c.fn && (!c.site || c.site === c.fn) ? c.fn.parameters[0]?.type : undefined;
+  const writtenArg = cbNode && ts.isFunctionTypeNode(cbNode) ? cbNode.parameters[0]?.type : undefined;
+  return tryType(callbackArgType(cb?.type, checker), writtenArg) ?? tryType(callbackArgType(declaredCallback, checker));
 }
