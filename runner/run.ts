@@ -48,6 +48,10 @@ export interface RunOptions {
   invalidMax?: number;
   /** Extra environment for the app (e.g. CONFORM_FAULTS). */
   env?: Record<string, string>;
+  /** Working folder of the app; default: this process's. */
+  cwd?: string;
+  /** Launch timeout (first window), ms; default 30 s. */
+  launchTimeoutMs?: number;
   progress?: { channelStarted?(channel: string): void; note?(message: string): void };
   /** Aborting stops the app and makes runConformance reject with `RunInterrupted`. */
   signal?: AbortSignal;
@@ -154,7 +158,7 @@ class Runner {
     this.checkInterrupted();
     let s: AppSession;
     try {
-      s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots }, ++this.launches);
+      s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, cwd: this.opts.cwd, launchTimeoutMs: this.opts.launchTimeoutMs, roots: this.pack.roots }, ++this.launches);
     } catch (err) {
       if (err instanceof UsageError) throw err;
       throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);

@@ -115,6 +115,8 @@ export interface LaunchAppOptions {
   require?: string[];
   /** Extra environment for the app (merged over process.env). */
   env?: Record<string, string>;
+  /** Working folder of the app; default: this process's. */
+  cwd?: string;
   /** Force an Electron binary (like --electron / CONFORM_ELECTRON). */
   electron?: string;
   /** Launch timeout; default 30 s. */
@@ -208,7 +210,7 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   const args = [...requireArgs, main, ...(opts.args ?? [])];
   let app: ElectronApplication;
   try {
-    app = await _electron.launch({ executablePath: runtime.executablePath, args, env, timeout: opts.timeoutMs ?? 30_000 });
+    app = await _electron.launch({ executablePath: runtime.executablePath, args, env, cwd: opts.cwd, timeout: opts.timeoutMs ?? 30_000 });
   } catch (err) {
     liveTempDirs.delete(tempDir);
     rmSync(tempDir, { recursive: true, force: true });

@@ -18,6 +18,8 @@ export interface SessionOptions {
   electron?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Working folder of the app; default: this process's. */
+  cwd?: string;
   /** Bridge roots to wait for before driving (e.g. ['window.api']). */
   roots: string[];
   launchTimeoutMs?: number;
@@ -88,6 +90,7 @@ export class AppSession {
       require: [INSTRUMENT_PATH],
       args: opts.args,
       env: opts.env,
+      cwd: opts.cwd,
       electron: opts.electron,
       timeoutMs: opts.launchTimeoutMs ?? 30_000,
     });
