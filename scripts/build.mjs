@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
@@ -16,7 +16,12 @@ const ASSET = /\.(cjs|mjs|js|json|ya?ml)$/;
 const LAUNCHERS = new Set(['runner/standin/electron']);
 
 rmSync(dist, { recursive: true, force: true });
-execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+try {
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+} catch {
+  process.stderr.write('build: tsc failed (its errors are above)\n');
+  process.exit(1);
+}
 
 function copyAssets(dir) {
   for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
@@ -37,4 +42,7 @@ for (const d of SOURCE_DIRS) copyAssets(d);
 // Code reads its version from `<root>/package.json` relative to itself; in dist/ that is this file.
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ name: `${pkg.name}-dist`, version: pkg.version, type: 'module', private: true }, null, 2)}\n`);
+// `conform --help` prints the commands from this manifest instead of loading every command's code.
+const cli = await import(pathToFileURL(join(dist, 'runner', 'cli', 'main.js')).href);
+writeFileSync(join(dist, 'runner', 'cli', cli.MANIFEST_FILE), `${JSON.stringify(await cli.commandManifest(), null, 2)}\n`);
 process.stderr.write(`build: ${relative(process.cwd(), dist) || 'dist'} ready\n`);
