@@ -16,6 +16,8 @@ const ASSET = /\.(cjs|mjs|js|json|ya?ml)$/;
 const LAUNCHERS = new Set(['runner/standin/electron']);
 
 rmSync(dist, { recursive: true, force: true });
+// `--clean` (postpack): the clone runs its sources, so dist/ goes once the tarball is written.
+if (process.argv.includes('--clean')) process.exit(0);
 try {
   execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 } catch {
