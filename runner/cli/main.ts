@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   extract: () => import('./extract.ts'),
   drift: () => import('./drift.ts'),
   run: () => import('./run.ts'),
+  init: () => import('./init.ts'),
 };
 
 /** Written by the build next to the compiled CLI: each command's help line, so `conform --help` loads no command. */
