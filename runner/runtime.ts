@@ -134,11 +134,14 @@ export interface LaunchedApp {
   stderr(): string;
 }
 
+/** Lines the inspector and Chromium print on every launch: not the app's own output. */
+export const DEBUGGER_CHATTER = /^(Debugger listening|DevTools listening|For help, see|Debugger attached|Waiting for the debugger|Debugger ending)/;
+
 /** The app's own stderr lines from Playwright's launch log (why it failed), minus debugger chatter. */
 function appStderr(message: string): string {
   const lines = message.replace(/\u001b\[[0-9;]*m/g, '').split('\n')
     .map((l) => /\[pid=\d+\]\[err\] ?(.*)$/.exec(l)?.[1]?.trim() ?? '')
-    .filter((l) => l && !/^(Debugger listening|DevTools listening|For help, see|Debugger attached|Waiting for the debugger)/.test(l));
+    .filter((l) => l && !DEBUGGER_CHATTER.test(l));
   return lines.length ? ` (app said: ${lines.join(' ').slice(0, 600)})` : '';
 }
 

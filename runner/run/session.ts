@@ -7,7 +7,7 @@ import type { ElectronApplication, Page } from 'playwright-core';
 import { redactText } from '../../specs/redact.ts';
 import { codec } from '../checks/values.ts';
 import type { MainObservation, WindowObservation } from '../checks/observations.ts';
-import { launchApp, type LaunchedApp, type RuntimeKind } from '../runtime.ts';
+import { DEBUGGER_CHATTER, launchApp, type LaunchedApp, type RuntimeKind } from '../runtime.ts';
 
 export const INSTRUMENT_PATH = fileURLToPath(new URL('../instrument/index.cjs', import.meta.url));
 const HARNESS_SOURCE = readFileSync(new URL('./harness.js', import.meta.url), 'utf8');
@@ -103,7 +103,10 @@ export class AppSession {
         .catch(() => undefined);
       return session;
     } catch (err) {
+      // The app started but quit (or hung) before its first window: what it printed says why.
+      const said = launched.stderr().split('\n').map((l) => l.trim()).filter((l) => l && !DEBUGGER_CHATTER.test(l)).slice(-5).map(redactText);
       await launched.close();
+      if (said.length && err instanceof Error) err.message = `${err.message.split('\n')[0]} (app said: ${said.join(' | ')})`;
       throw err;
     }
   }
