@@ -15,6 +15,8 @@ export interface RunFlags {
   out: string;
   callTimeout: string;
   streamTimeout: string;
+  /** `--fail-on error|warning` (issue 12's flag); filled from the config's failOn when not typed. */
+  failOn?: string;
 }
 
 export interface MergedRun<F extends RunFlags> {
@@ -36,6 +38,7 @@ const FLAG_FROM_CONFIG: { [K in keyof RunFlags]?: (c: ConformConfig) => string |
   out: (c) => c.out,
   callTimeout: (c) => c.callTimeout?.toString(),
   streamTimeout: (c) => c.streamTimeout?.toString(),
+  failOn: (c) => c.failOn,
 };
 
 export async function mergeRunConfig<F extends RunFlags>(packArg: string | undefined, flags: F, cmd: Command): Promise<MergedRun<F>> {
@@ -54,7 +57,7 @@ export async function mergeRunConfig<F extends RunFlags>(packArg: string | undef
   return {
     pack,
     flags: merged as F & { app: string },
-    failOn: c.failOn ?? 'error',
+    failOn: (merged.failOn ?? c.failOn ?? 'error') as 'error' | 'warning',
     launch: { args: c.launch?.args, env: c.launch?.env, cwd: c.launch?.cwd, timeoutMs: c.launch?.timeout, servers: c.launch?.servers ?? [] },
     configFile: loaded?.file,
   };

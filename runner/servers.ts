@@ -6,16 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { UsageError } from './cli/errors.ts';
 import { redactText } from '../specs/redact.ts';
+import type { ServerConfig as ServerSpec } from '../config/index.ts';
 
-export interface ServerSpec {
-  name?: string;
-  command: string;
-  args?: string[];
-  cwd?: string;
-  env?: Record<string, string>;
-  ready?: { url?: string; port?: number; output?: string };
-  timeout?: number;
-}
 
 export interface RunningServers {
   /** Stops every server (SIGTERM to its process group, SIGKILL after 3 s). Idempotent. */

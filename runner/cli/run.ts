@@ -9,20 +9,10 @@ import { ListReporter } from '../../reports/run/list.ts';
 import { byChannel } from '../../reports/run/model.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
-import { mergeRunConfig } from '../../config/merge.ts';
+import { mergeRunConfig, type RunFlags } from '../../config/merge.ts';
 import { startServers } from '../servers.ts';
 
-interface RunCliOptions {
-  config?: string;
-  app?: string;
-  electron?: string;
-  seed: string;
-  grep?: string;
-  reporter: string;
-  out: string;
-  callTimeout: string;
-  streamTimeout: string;
-}
+type RunCliOptions = RunFlags;
 
 function intOption(name: string, raw: string, min: number): number {
   if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`${name} must be an integer >= ${min}, got "${raw}"`);
