@@ -7,6 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { createAjv } from '../specs/schema-store.ts';
+import { closeNames } from '../specs/loader.ts';
 import { UsageError } from '../runner/cli/errors.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 
@@ -159,8 +160,11 @@ function keyOf(err: ErrorObject): string {
 function describe(err: ErrorObject): string {
   const known = Object.keys(CONFIG_SCHEMA.properties).filter((k) => k !== '$schema');
   switch (err.keyword) {
-    case 'additionalProperties':
-      return err.instancePath === '' ? `is not a Conform setting (known: ${known.join(', ')})` : 'is not allowed here';
+    case 'additionalProperties': {
+      const close = closeNames(String((err.params as { additionalProperty: string }).additionalProperty), [...keysOf(CONFIG_SCHEMA)]);
+      const hint = close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(' or ')}?` : '';
+      return err.instancePath === '' ? `is not a Conform setting (known: ${known.join(', ')})${hint}` : `is not allowed here${hint}`;
+    }
     case 'required':
       return 'is required';
     case 'enum':
@@ -168,6 +172,18 @@ function describe(err: ErrorObject): string {
     default:
       return err.message ?? 'is invalid';
   }
+}
+
+/** Every property name the schema knows, at any depth (for "did you mean"). */
+function keysOf(schema: unknown, into = new Set<string>()): Set<string> {
+  if (!schema || typeof schema !== 'object') return into;
+  const props = (schema as { properties?: Record<string, unknown> }).properties;
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if (k !== '$schema') into.add(k);
+    keysOf(v, into);
+  }
+  keysOf((schema as { items?: unknown }).items, into);
+  return into;
 }
 
 /** Line of the offending key in a JSON file (JSON is YAML, whose parser keeps positions). */

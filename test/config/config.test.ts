@@ -36,14 +36,14 @@ describe('loadConfig', () => {
     const d = folderWith('conform.config.json', '{\n  "app": "a",\n  "launch": {\n    "servers": [{ "comand": "x" }]\n  }\n}\n');
     const err = await errorOf(loadConfig({ cwd: d }));
     expect(err).toBeInstanceOf(UsageError);
-    expect(err.message).toBe(`${join(d, 'conform.config.json')}:4: key "launch.servers[0].comand" is not allowed here`);
+    expect(err.message).toBe(`${join(d, 'conform.config.json')}:4: key "launch.servers[0].comand" is not allowed here; did you mean "command"?`);
   });
 
   it('names the key of a wrong type in a TypeScript config, and lists the known keys for a stray one', async () => {
     const ts = folderWith('conform.config.ts', "const seed: any = 'one';\nexport default { app: 'a', seed };\n");
     expect((await errorOf(loadConfig({ cwd: ts }))).message).toBe(`${join(ts, 'conform.config.ts')}: key "seed" must be integer`);
     const js = folderWith('conform.config.mjs', "export default { app: 'a', reporter: ['json'] };\n");
-    expect((await errorOf(loadConfig({ cwd: js }))).message).toMatch(/conform\.config\.mjs: key "reporter" is not a Conform setting \(known: app, pack, .*reporters/);
+    expect((await errorOf(loadConfig({ cwd: js }))).message).toMatch(/conform\.config\.mjs: key "reporter" is not a Conform setting \(known: app, pack, .*reporters.*\); did you mean "reporters"\?$/);
     const none = folderWith('conform.config.js', 'export const app = 1;\n');
     expect((await errorOf(loadConfig({ cwd: none }))).message).toMatch(/has no default export/);
   });
