@@ -5,12 +5,16 @@
 import { existsSync } from 'node:fs';
 
 const source = new URL('../runner/cli/main.ts', import.meta.url);
+const compiled = new URL('../dist/runner/cli/main.js', import.meta.url);
 let cli;
 if (existsSync(source) && process.env.CONFORM_DIST !== '1') {
   const { register } = await import('tsx/esm/api');
   register();
   cli = await import(source.href);
+} else if (existsSync(compiled)) {
+  cli = await import(compiled.href);
 } else {
-  cli = await import('../dist/runner/cli/main.js');
+  process.stderr.write('conform: this copy has neither its sources nor its build (dist/): in a clone run `npm run build`; a package must be made with `npm pack`, which builds it.\n');
+  process.exit(2);
 }
 process.exit(await cli.main(process.argv.slice(2)));
