@@ -53,6 +53,8 @@ export interface RunOptions {
   invalidMax?: number;
   /** Extra environment for the app (e.g. CONFORM_FAULTS). */
   env?: Record<string, string>;
+  /** Working folder of the app; default: the run folder's home (relative paths stay inside it). */
+  cwd?: string;
   progress?: { channelStarted?(channel: string): void; note?(message: string): void };
   /** Aborting stops the app; runConformance then returns the partial outcome with `interrupted` set. */
   signal?: AbortSignal;
@@ -177,7 +179,7 @@ class Runner {
       if (this.ledger.gaveUp) throw new AppUnusable(this.ledger.gaveUp, this.ledger.failures.at(-1)?.output ?? []);
       this.checkInterrupted();
       try {
-        s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs, runDir: this.opts.runDir }, ++this.launches);
+        s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, cwd: this.opts.cwd, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs, runDir: this.opts.runDir }, ++this.launches);
       } catch (err) {
         if (err instanceof UsageError) throw err;
         if (!(err instanceof LaunchFailed)) throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);

@@ -115,6 +115,8 @@ export interface LaunchAppOptions {
   require?: string[];
   /** Extra environment for the app (merged over process.env). */
   env?: Record<string, string>;
+  /** Working folder of the app; default: this process's. */
+  cwd?: string;
   /** Force an Electron binary (like --electron / CONFORM_ELECTRON). */
   electron?: string;
   /** Launch timeout; default 30 s. */
@@ -154,7 +156,8 @@ export class AppStartError extends Error {
 
 /** Lines of the app's output worth showing (the debugger's own chatter removed). */
 export const OUTPUT_LINES = 40;
-const DEBUGGER_CHATTER = /^(Debugger listening|DevTools listening|For help, see|Debugger attached|Debugger ending|Waiting for the debugger)/;
+/** Lines the inspector and Chromium print on every launch: not the app's own output. */
+export const DEBUGGER_CHATTER = /^(Debugger listening|DevTools listening|For help, see|Debugger attached|Debugger ending|Waiting for the debugger)/;
 function lastLines(text: string, max: number): string[] {
   return text.replace(/\u001b\[[0-9;]*m/g, '').split('\n').map((l) => l.trimEnd()).filter((l) => l.trim() && !DEBUGGER_CHATTER.test(l)).slice(-max);
 }
@@ -304,7 +307,7 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   let app: ElectronApplication;
   try {
     // cwd too: a relative path the app is given (or builds) resolves inside its own folder.
-    app = await withLaunchGuard(() => _electron.launch({ executablePath: runtime.executablePath, args, env, cwd: env.HOME, timeout: opts.timeoutMs ?? 30_000 }));
+    app = await withLaunchGuard(() => _electron.launch({ executablePath: runtime.executablePath, args, env, cwd: opts.cwd ?? env.HOME, timeout: opts.timeoutMs ?? 30_000 }));
   } catch (err) {
     const log = fromLaunchLog((err as Error).message);
     const kept = readTail(outputLog);

@@ -70,6 +70,9 @@ export function createAjv(): Ajv {
     strictRequired: false,
     validateFormats: true,
     logger: false,
+    // Unoptimized code validates the same; compiling it is ~16% cheaper, which is most of what
+    // `spec lint` and every command's start spend (each pack schema is compiled once per process).
+    code: { optimize: false },
   });
   addFormats(ajv);
   ajv.addKeyword({ keyword: 'x-unspecified' }); // any value: a note on what the document leaves open

@@ -12,19 +12,10 @@ import { byChannel, gateFails, type FailOn } from '../../reports/run/model.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
 import { prepareOutDir } from './out-dir.ts';
+import { mergeRunConfig, type RunFlags } from '../../config/merge.ts';
+import { startServers } from '../servers.ts';
 
-interface RunCliOptions {
-  app: string;
-  electron?: string;
-  seed: string;
-  grep?: string;
-  reporter: string;
-  out: string;
-  callTimeout: string;
-  streamTimeout: string;
-  failOn: string;
-  launchTimeout: string;
-}
+type RunCliOptions = RunFlags;
 
 function intOption(name: string, raw: string, min: number): number {
   if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`${name} must be an integer >= ${min}, got "${raw}"`);
@@ -35,8 +26,9 @@ export function register(program: Command): void {
   program
     .command('run')
     .description('Launch an app (real Electron or the stand-in) and check every channel of a pack through its bridge')
-    .argument('<pack>', 'pack name (specs/packs/<name>) or pack folder')
-    .requiredOption('--app <path>', "the app's main script or its folder")
+    .argument('[pack]', 'pack name (specs/packs/<name>) or pack folder (default: "pack" of conform.config.*)')
+    .option('--config <file>', 'config file (default: conform.config.{ts,mts,js,mjs,cjs,json} in this folder); flags override it')
+    .option('--app <path>', "the app's main script or its folder (default: \"app\" of the config)")
     .option('--electron <path>', 'Electron binary to use (default: installed Electron, else the stand-in)')
     .option('--seed <n>', 'seed for generated inputs (same seed, same inputs)', '1')
     .option('--grep <pattern>', 'only channels matching: substring, glob with *, or /regex/')
@@ -46,7 +38,8 @@ export function register(program: Command): void {
     .option('--stream-timeout <ms>', 'longest wait for a stream to end (caps the contract budgets)', '15000')
     .option('--fail-on <severity>', 'lowest finding severity that fails the run (exit 1): error | warning; blocked checks always fail it', 'error')
     .option('--launch-timeout <s>', "longest wait for the app's process and first window, per launch (seconds)", '30')
-    .action(async (packArg: string, o: RunCliOptions) => {
+    .action(async (packFlag: string | undefined, flags: RunCliOptions, cmd: Command) => {
+      const { pack: packArg, flags: o, launch } = await mergeRunConfig(packFlag, flags, cmd);
       const reporters = o.reporter.split(',').map((r) => r.trim()).filter(Boolean);
       const unknown = reporters.filter((r) => !REPORTER_NAMES.includes(r));
       if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; use one or more of ${REPORTER_NAMES.join(', ')}`);
@@ -72,9 +65,11 @@ export function register(program: Command): void {
       process.once('SIGINT', onSigint);
       process.once('SIGTERM', onSigint);
       let outcome;
+      const servers = await startServers(launch.servers, launch.env);
       try {
         outcome = await runConformance({
           pack: packArg, app, electron: o.electron, seed, grep: o.grep, callTimeoutMs, streamTimeoutMs, launchTimeoutMs, signal: controller.signal,
+          args: launch.args, env: launch.env, cwd: launch.cwd,
           progress: list ? { channelStarted: (c) => list.channelStarted(c), note: (m) => list.note(m) } : undefined,
         });
       } catch (err) {
@@ -92,6 +87,7 @@ export function register(program: Command): void {
         }
         throw err;
       } finally {
+        await servers.stop();
         process.removeListener('SIGINT', onSigint);
         process.removeListener('SIGTERM', onSigint);
       }

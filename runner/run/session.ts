@@ -18,6 +18,8 @@ export interface SessionOptions {
   electron?: string;
   args?: string[];
   env?: Record<string, string>;
+  /** Working folder of the app; default: this process's. */
+  cwd?: string;
   /** Bridge roots to wait for before driving (e.g. ['window.api']). */
   roots: string[];
   launchTimeoutMs?: number;
@@ -123,6 +125,7 @@ export class AppSession {
         require: [INSTRUMENT_PATH],
         args: opts.args,
         env: opts.env,
+        cwd: opts.cwd,
         electron: opts.electron,
         timeoutMs,
         runDir: opts.runDir,
@@ -146,6 +149,7 @@ export class AppSession {
         .catch(() => undefined);
       return session;
     } catch (err) {
+      // LaunchFailed carries the app's own last output lines (why it quit or hung).
       await launched.close();
       throw err;
     }

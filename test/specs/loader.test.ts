@@ -48,7 +48,7 @@ describe('loader: the good fixture packs', () => {
     const create = pack.byName.get('notes:create')!;
     expect(create).toMatchObject({ kind: 'invoke', bridge: 'window.notes.create', budgetMs: 500, returnsVoid: false, definedIn: 'notes' });
     expect(create.pos).toEqual({ file: 'test/fixtures/packs/notes/contract.yaml', line: 20, col: 3 });
-    expect(create.errors).toEqual({ style: 'rejection', message: '^(title required|too large)$' });
+    expect(create.errors).toEqual({ style: 'rejection', message: '^Error: (title required|too large)$' });
     expect(create.cleanup).toEqual([{ call: 'notes:delete', args: ['${result.id}'] }]);
     expect(create.params.style).toBe('positional');
     expect(create.returns!.uri).toBe('conform:/packs/notes/contract.yaml#/channels/notes:create/returns');
