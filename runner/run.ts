@@ -21,6 +21,8 @@ import type { CheckResult } from './checks/types.ts';
 import { atPath, decode, sameEncoded, trimArgs } from './checks/values.ts';
 import { UsageError } from './cli/errors.ts';
 import { Planner, type PlanOptions, type Step } from './run/plan.ts';
+import { withDetail } from './run/detail.ts';
+import { shardChannels, type ShardSpec } from './shard/partition.ts';
 import { runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
 import { AppGone, AppSession } from './run/session.ts';
@@ -41,6 +43,8 @@ export interface RunOptions {
   grep?: string;
   /** Only these channels (exact names); combined with `grep` when both are given. */
   only?: string[];
+  /** Run part `index` of `total` of the selected channels (runner/shard/partition.ts). */
+  shard?: ShardSpec;
   callTimeoutMs?: number;
   /** Longest wait for a stream to end by itself (caps the contract's budgets); default 15 s. */
   streamTimeoutMs?: number;
@@ -539,17 +543,17 @@ function toTimeline(run: StreamRun, stream: Stream): StreamTimeline {
 /** Secrets never reach a report: redact by contract (`x-secret`) and by credential-like names. */
 export function redactCheck(pack: Pack, c: CheckResult): ReportCheck {
   const ch = c.channel ? pack.byName.get(c.channel) : undefined;
-  const node = ch?.returns ?? ch?.payload;
-  const schema = node ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined;
-  const safe = (v: unknown) => {
+  const at = (node: { schema: unknown; uri: string } | undefined) => (node ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined);
+  const safe = (v: unknown, schema = at(ch?.returns ?? ch?.payload)) => {
     if (v === undefined) return undefined;
     try {
-      return redactSecrets(v, schema);
+      return redactSecrets(v, schema as Parameters<typeof redactSecrets>[1]);
     } catch {
       return redactSecrets(v);
     }
   };
-  return { ...c, message: redactText(c.message), expected: safe(c.expected), actual: safe(c.actual) };
+  const input = c.input === undefined ? {} : { input: safe(c.input, at(ch?.args)) };
+  return { ...c, message: redactText(c.message), expected: safe(c.expected), actual: safe(c.actual), ...input };
 }
 
 export async function runConformance(options: RunOptions): Promise<RunOutcome> {
@@ -562,9 +566,11 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${opts.seed}`);
   const grepMatch = channelMatcher(opts.grep);
   const only = opts.only ? new Set(opts.only) : null;
-  const match = (n: string) => grepMatch(n) && (!only || only.has(n));
+  const filtered = (n: string) => grepMatch(n) && (!only || only.has(n));
+  if (!pack.channels.some((c) => filtered(c.name))) throw new UsageError(`${opts.grep ? `--grep ${opts.grep}` : 'the channel selection'} matches no channel of pack ${pack.name}`);
+  const inShard = opts.shard ? new Set(shardChannels(pack, opts.shard, pack.channels.filter((c) => filtered(c.name)))) : null;
+  const match = (n: string) => filtered(n) && (!inShard || inShard.has(n));
   const selected = pack.channels.filter((c) => match(c.name));
-  if (selected.length === 0) throw new UsageError(`${opts.grep ? `--grep ${opts.grep}` : 'the channel selection'} matches no channel of pack ${pack.name}`);
   const runner = new Runner(pack, opts, {
     seed: opts.seed,
     callTimeoutMs: opts.callTimeoutMs,
@@ -671,7 +677,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   obs.notRun = pack.channels.filter((c) => !match(c.name)).map((c) => c.name);
   const selectedNames = new Set(selected.map((c) => c.name));
   const results = orderResults(pack, runChecks({ pack, obs })).filter((r) => r.channel === null || selectedNames.has(r.channel) || !pack.byName.has(r.channel));
-  const checks = results.map((r) => redactCheck(pack, r));
+  const repro = { pack: opts.pack, app: opts.app, seed: opts.seed };
+  const checks = results.map((r) => withDetail(pack, redactCheck(pack, r), repro));
   timing.judgeMs = took();
   const report: RunReport = {
     tool: 'conform',
@@ -684,6 +691,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     summary: summarize(checks),
     checks,
     channels: pack.channels.map((c) => c.name),
+    selected: selected.map((c) => c.name),
+    ...(opts.shard ? { shard: opts.shard } : {}),
     timelines: obs.streams.filter((r) => !r.skipped).map((r) => toTimeline(r, pack.streams.find((s) => s.name === r.stream)!)),
     incidents: runner.incidents,
   };

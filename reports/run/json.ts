@@ -1,5 +1,10 @@
-// JSON reporter: exactly the shape of issue 5 (extra in-memory fields are left out).
+// JSON reporter: the shape of issue 5, plus what merging shards and re-rendering need (channels,
+// selection, shard, gate, timelines, incidents) and each result's failure detail when present.
 import type { RunReport } from './model.ts';
+
+export const JSON_REPORT_FILE = 'conform-report.json';
+
+const present = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export function renderJson(r: RunReport): string {
   const doc = {
@@ -19,9 +24,22 @@ export function renderJson(r: RunReport): string {
       expected: c.expected ?? null,
       actual: c.actual ?? null,
       durationMs: c.durationMs ?? null,
-      // Security findings only (runner/security): critical | high | medium | low.
-      ...(c.severity ? { severity: c.severity } : {}),
+      ...present({
+        stream: c.stream,
+        // Security findings only (runner/security): critical | high | medium | low.
+        severity: c.severity,
+        input: c.input,
+        issues: c.issues,
+        source: c.source,
+        repro: c.repro,
+        hint: c.hint,
+        fingerprint: c.fingerprint,
+        gate: c.gate,
+      }),
     })),
+    ...present({ channels: r.channels, selected: r.selected, shard: r.shard, shards: r.shards, gate: r.gate }),
+    timelines: r.timelines,
+    incidents: r.incidents,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

@@ -1,6 +1,6 @@
 // `list` reporter: live progress on a TTY (one rewritten status line), one line per channel
 // otherwise, then a summary with each failure.
-import { channelStatus, type ReportCheck, type RunReport } from './model.ts';
+import { channelStatus, gateTag, sourceOf, type ReportCheck, type RunReport } from './model.ts';
 
 export interface ListWriter {
   write(s: string): unknown;
@@ -43,8 +43,13 @@ export class ListReporter {
 export function renderListSummary(r: RunReport): string {
   const lines: string[] = [''];
   for (const f of r.checks.filter((c) => c.status === 'failed')) {
-    lines.push(`FAIL ${f.severity ? `[${f.severity}] ` : ''}${f.id} ${f.channel ?? '(run)'}${f.stream ? ` [${f.stream}]` : ''}: ${f.message}`);
+    const where = sourceOf(f);
+    lines.push(`FAIL ${f.severity ? `[${f.severity}] ` : ''}${f.gate ? `${gateTag(f)} ` : ''}${f.id} ${f.channel ?? '(run)'}${f.stream ? ` [${f.stream}]` : ''}${where ? ` (${where})` : ''}: ${f.message}`);
+    if (f.hint) lines.push(`     fix: ${f.hint}`);
+    if (f.repro && f.gate?.state !== 'baselined' && f.gate?.state !== 'waived') lines.push(`     repro: ${f.repro}`);
   }
-  lines.push(`${r.summary.failed} failed, ${r.summary.passed} passed, ${r.summary.skipped} skipped  (${r.pack}, ${r.runtime}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(2)} s)`);
+  for (const e of r.gate?.fixed ?? []) lines.push(`FIXED ${e.id} ${e.channel ?? '(run)'}: ${e.message}`);
+  const g = r.gate;
+  lines.push(`${r.summary.failed} failed${g ? ` (${g.new} new, ${g.baselined} baselined, ${g.waived} waived, ${g.fixed.length} fixed)` : ''}, ${r.summary.passed} passed, ${r.summary.skipped} skipped  (${r.pack}, ${r.runtime}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(2)} s)`);
   return `${lines.join('\n')}\n`;
 }

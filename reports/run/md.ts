@@ -1,6 +1,6 @@
 // Markdown reporter: a pull-request comment. Summary line, per-channel table, then each failure
 // with expected and actual in collapsible blocks.
-import { byChannel, channelStatus, show, type RunReport } from './model.ts';
+import { byChannel, channelStatus, failureText, gateTag, sourceOf, type RunReport } from './model.ts';
 
 const ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -15,7 +15,8 @@ export function renderMarkdown(r: RunReport): string {
   const lines: string[] = [];
   lines.push(`## ${failed ? ICON.failed : ICON.passed} Conform: \`${r.pack}\` against ${r.app}`);
   lines.push('');
-  lines.push(`**${failed} failed**, ${passed} passed, ${skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
+  const gate = r.gate ? ` (${r.gate.new} new, ${r.gate.baselined} baselined, ${r.gate.waived} waived, ${r.gate.fixed.length} fixed)` : '';
+  lines.push(`**${failed} failed**${gate}, ${passed} passed, ${skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
   lines.push('');
   lines.push('| channel | status | passed | failed | skipped | failing checks |');
   lines.push('|---|---|---:|---:|---:|---|');
@@ -28,11 +29,18 @@ export function renderMarkdown(r: RunReport): string {
   if (failures.length) {
     lines.push('', '### Failures', '');
     for (const f of failures) {
-      lines.push(`- ${f.severity ? `**[${f.severity}]** ` : ''}**\`${f.id}\`** on \`${f.channel ?? '(run)'}\`${f.stream ? ` (stream \`${f.stream}\`)` : ''}: ${cell(f.message)}`);
-      lines.push('  <details><summary>expected / actual</summary>', '');
-      lines.push(fence(clip(`// expected\n${show(f.expected)}\n// actual\n${show(f.actual)}`)).split('\n').map((l) => `  ${l}`).join('\n'));
+      const where = sourceOf(f);
+      lines.push(`- ${f.severity ? `**[${f.severity}]** ` : ''}${f.gate ? `_${gateTag(f)}_ ` : ''}**\`${f.id}\`** on \`${f.channel ?? '(run)'}\`${f.stream ? ` (stream \`${f.stream}\`)` : ''}${where ? ` (\`${where}\`)` : ''}: ${cell(f.message)}`);
+      if (f.hint) lines.push(`  fix: ${cell(f.hint)}`);
+      if (f.repro) lines.push(`  repro: \`${f.repro}\``);
+      lines.push('  <details><summary>input, offending values, expected / actual</summary>', '');
+      lines.push(fence(clip(failureText(f))).split('\n').map((l) => `  ${l}`).join('\n'));
       lines.push('', '  </details>');
     }
+  }
+  if (r.gate?.fixed.length) {
+    lines.push('', `### Fixed since the baseline (${r.gate.fixed.length})`, '');
+    for (const e of r.gate.fixed) lines.push(`- \`${e.id}\` on \`${e.channel ?? '(run)'}\`: ${cell(e.message)}`);
   }
   if (r.incidents.length) {
     lines.push('', '### Crashes and relaunches', '');

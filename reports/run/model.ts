@@ -1,9 +1,20 @@
 // The report of one `conform run`: what every reporter renders. The JSON reporter writes exactly
 // the shape of issue 5; `timelines` and `stderr` are extra data for the HTML report only.
 import type { CheckResult, CheckStatus } from '../../runner/checks/types.ts';
+import type { GateMark, GateSummary } from '../../runner/gate/gate.ts';
 
-/** One check result as reported: the checks' own result shape (stream and severity are extras of the JSON shape). */
-export type ReportCheck = CheckResult;
+/**
+ * One check result as reported: the checks' own result shape plus where the channel is written
+ * in the pack, a command that reproduces a failure, and what the gate (baseline, waivers) decided.
+ */
+export type ReportCheck = CheckResult & {
+  /** The channel's place in the pack (`file` relative to the working folder when under it). */
+  source?: { file: string; line: number };
+  /** Copy-paste command that runs just this channel again with the same seed (failures only). */
+  repro?: string;
+  fingerprint?: string;
+  gate?: GateMark;
+};
 
 export interface StreamTimeline {
   stream: string;
@@ -32,6 +43,14 @@ export interface RunReport {
   channels: string[];
   /** Crashes and relaunches during the run, with the last stderr lines (already redacted). */
   incidents: { channel: string; reason: string; stderrTail: string[] }[];
+  /** Channels this run checked (a --grep or --shard run checks part of the pack). */
+  selected?: string[];
+  /** Set when the run was one shard (`--shard i/n`). */
+  shard?: { index: number; total: number };
+  /** Set on a merged report: each shard's wall time and channel count. */
+  shards?: { index: number; durationMs: number; channels: number }[];
+  /** Set when a baseline or waivers judged the findings. */
+  gate?: GateSummary;
 }
 
 export function summarize(checks: Pick<CheckResult, 'status'>[]): RunReport['summary'] {
@@ -67,4 +86,77 @@ export function show(value: unknown): string {
   } catch {
     return String(value);
   }
+}
+
+/** The value at a JSON pointer (ajv instance path, '' = the whole value); undefined when absent. */
+export function atPointer(value: unknown, pointer: string): unknown {
+  if (!pointer) return value;
+  let v = value;
+  for (const raw of pointer.split('/').slice(1)) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+/** Each schema issue of a failed result with the received value at its path: what to fix, in the value's words. */
+export function offendingValues(c: ReportCheck): { path: string; message: string; value: unknown }[] {
+  return (c.issues ?? []).map((i) => ({ path: i.path, message: i.message, value: atPointer(c.actual, i.path) }));
+}
+
+/** A failed result the gate accepted (known in the baseline, or waived): shown, but not failing the run. */
+export function gateAccepted(c: ReportCheck): boolean {
+  return c.status === 'failed' && (c.gate?.state === 'baselined' || c.gate?.state === 'waived');
+}
+
+/** `[baselined]`, `[waived: reason]` or `[new]` for a gated finding, else ''. */
+export function gateTag(c: ReportCheck): string {
+  if (!c.gate) return '';
+  return `[${c.gate.state}${c.gate.state === 'waived' ? `: ${c.gate.reason}${c.gate.expires ? `, until ${c.gate.expires}` : ''}` : ''}]`;
+}
+
+/** `file:line` of the channel in the pack, when known. */
+export function sourceOf(c: ReportCheck): string | undefined {
+  return c.source ? `${c.source.file}:${c.source.line}` : undefined;
+}
+
+/** Pretty JSON, one entry per line with the JSON pointer the line shows (for highlighting paths). */
+export function jsonLines(value: unknown): { text: string; path: string }[] {
+  const out: { text: string; path: string }[] = [];
+  const walk = (v: unknown, path: string, pad: string, label: string, comma: string) => {
+    if (v !== null && typeof v === 'object') {
+      const arr = Array.isArray(v);
+      const entries: [string, unknown][] = arr ? (v as unknown[]).map((x, i) => [String(i), x]) : Object.entries(v as object);
+      const [open, close] = arr ? ['[', ']'] : ['{', '}'];
+      if (entries.length === 0) {
+        out.push({ text: `${pad}${label}${open}${close}${comma}`, path });
+        return;
+      }
+      out.push({ text: `${pad}${label}${open}`, path });
+      entries.forEach(([k, x], i) => {
+        const child = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        walk(x, child, `${pad}  `, arr ? '' : `${JSON.stringify(k)}: `, i < entries.length - 1 ? ',' : '');
+      });
+      out.push({ text: `${pad}${close}${comma}`, path });
+      return;
+    }
+    out.push({ text: `${pad}${label}${v === undefined ? 'undefined' : JSON.stringify(v)}${comma}`, path });
+  };
+  walk(value, '', '', '', '');
+  return out;
+}
+
+/** The failure detail as plain text (JUnit bodies, CTRF traces, Markdown blocks): input, offending values, expected/actual, where, fix, repro. */
+export function failureText(c: ReportCheck): string {
+  const parts: string[] = [];
+  const where = sourceOf(c);
+  if (where) parts.push(`pack: ${where}`);
+  if (c.hint) parts.push(`fix: ${c.hint}`);
+  if (c.input !== undefined) parts.push(`input sent:\n${show(c.input)}`);
+  const off = offendingValues(c);
+  if (off.length) parts.push(`offending values:\n${off.map((o) => `  ${o.path || '(root)'} ${o.message}${o.value !== undefined ? `, got ${show(o.value).replace(/\s*\n\s*/g, ' ').slice(0, 200)}` : ''}`).join('\n')}`);
+  parts.push(`expected:\n${show(c.expected)}`, `actual:\n${show(c.actual)}`);
+  if (c.repro) parts.push(`reproduce:\n  ${c.repro}`);
+  return parts.join('\n\n');
 }

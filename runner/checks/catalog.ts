@@ -147,7 +147,8 @@ function eachRun(
       continue;
     }
     const r = fn(run, stream);
-    if (r) out.push(r);
+    // A failed stream check names the input its start call was made with.
+    if (r) out.push(r.status === 'failed' && r.input === undefined ? { ...r, input: run.start.args } : r);
   }
   return out;
 }
@@ -272,6 +273,7 @@ export const CHECKS: CheckDefinition[] = [
         }
         if (bad) {
           out.push(result('params.reach-handler', ch.name, 'failed', `valid input #${bad.call.index}: ${bad.why}`, {
+            input: bad.call.args,
             expected: trimArgs(bad.call.args),
             actual: bad.call.handler ? trimArgs(bad.call.handler.args) : 'no handler call',
             durationMs: sumMs(calls),
@@ -306,7 +308,7 @@ export const CHECKS: CheckDefinition[] = [
           if (ch.returnsVoid) {
             if (decode(call.value) !== undefined) {
               failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: resolved to a value but the channel returns void`, {
-                expected: undefined, actual: call.value,
+                expected: undefined, actual: call.value, input: call.args,
               });
               break;
             }
@@ -316,7 +318,7 @@ export const CHECKS: CheckDefinition[] = [
           if (v.valid) continue;
           if (ch.errors.style === 'result-union' && validate(ctx.pack, ch.errors.error, call.value).valid) continue;
           failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: result does not match the return schema: ${issuesText(v.issues)}`, {
-            expected: schemaShown(ch.returns!), actual: call.value,
+            expected: schemaShown(ch.returns!), actual: call.value, input: call.args, issues: v.issues,
           });
           break;
         }
@@ -346,7 +348,7 @@ export const CHECKS: CheckDefinition[] = [
         const rejected = calls.find((c) => c.outcome === 'rejected');
         out.push(rejected
           ? result('call.valid-resolves', ch.name, 'failed', `valid input #${rejected.index} rejected: ${brief(rejected.error?.message, 200)}`, {
-            expected: 'resolved', actual: { args: rejected.args, rejected: rejected.error?.message }, durationMs: sumMs(calls),
+            expected: 'resolved', actual: { args: rejected.args, rejected: rejected.error?.message }, input: rejected.args, durationMs: sumMs(calls),
           })
           : result('call.valid-resolves', ch.name, 'passed', `${calls.length} valid call(s) resolved`, { durationMs: sumMs(calls) }));
       }
@@ -376,7 +378,7 @@ export const CHECKS: CheckDefinition[] = [
           if (!v.valid) {
             failed = result('returns.union-branch', ch.name, 'failed',
               `${call.role} input #${call.index}: the ${isError ? 'error' : 'success'} branch was picked${errs.discriminator ? ` (discriminator ${brief(errs.discriminator)})` : ''} but the value does not match it: ${issuesText(v.issues)}`, {
-                expected: schemaShown(node), actual: call.value,
+                expected: schemaShown(node), actual: call.value, input: call.args, issues: v.issues,
               });
             break;
           }
@@ -414,7 +416,7 @@ export const CHECKS: CheckDefinition[] = [
           const label = `invalid input #${call.index}${call.rule ? ` (${call.rule})` : ''}`;
           if (style === 'rejection' && call.outcome !== 'rejected') {
             failed = result('errors.invalid-params-shape', ch.name, 'failed', `${label}: resolved, but the contract says the call rejects`, {
-              expected: `rejection "${ELECTRON_PREFIX(ch.name)}…"`, actual: { resolved: call.value }, durationMs: sumMs(calls),
+              expected: `rejection "${ELECTRON_PREFIX(ch.name)}…"`, actual: { resolved: call.value }, input: call.args, durationMs: sumMs(calls),
             });
             break;
           }
@@ -422,7 +424,7 @@ export const CHECKS: CheckDefinition[] = [
             const errs = ch.errors as Extract<Channel['errors'], { style: 'result-union' }>;
             if (call.outcome !== 'resolved') {
               failed = result('errors.invalid-params-shape', ch.name, 'failed', `${label}: rejected, but the contract says failures resolve to the error branch`, {
-                expected: schemaShown(errs.error), actual: { rejected: call.error?.message }, durationMs: sumMs(calls),
+                expected: schemaShown(errs.error), actual: { rejected: call.error?.message }, input: call.args, durationMs: sumMs(calls),
               });
               break;
             }
@@ -432,7 +434,7 @@ export const CHECKS: CheckDefinition[] = [
             if (!picked || !v.valid) {
               failed = result('errors.invalid-params-shape', ch.name, 'failed',
                 `${label}: resolved to ${picked ? 'a value that does not match the error branch' : 'a success value'} (${picked ? issuesText(v.issues) : `discriminator ${brief(errs.discriminator)} not met`})`, {
-                  expected: schemaShown(errs.error), actual: call.value, durationMs: sumMs(calls),
+                  expected: schemaShown(errs.error), actual: call.value, input: call.args, ...(picked ? { issues: v.issues } : {}), durationMs: sumMs(calls),
                 });
               break;
             }
@@ -464,7 +466,7 @@ export const CHECKS: CheckDefinition[] = [
           const label = `${call.role} input #${call.index}`;
           if (style === 'result-union') {
             failed = result('errors.documented-shape', ch.name, 'failed', `${label}: the call rejected, but the contract documents a result union (failures resolve)`, {
-              expected: 'resolved value (success or error branch)', actual: { rejected: call.error?.message },
+              expected: 'resolved value (success or error branch)', actual: { rejected: call.error?.message }, input: call.args,
             });
             break;
           }
@@ -472,7 +474,7 @@ export const CHECKS: CheckDefinition[] = [
           if (problem) {
             failed = result('errors.documented-shape', ch.name, 'failed', `${label}: ${problem}`, {
               expected: `${ELECTRON_PREFIX(ch.name)}${ch.errors.style === 'rejection' && ch.errors.message ? `/${ch.errors.message}/` : '<String(err)>'}`,
-              actual: call.error?.message,
+              actual: call.error?.message, input: call.args,
             });
             break;
           }
@@ -498,6 +500,7 @@ export const CHECKS: CheckDefinition[] = [
         out.push(hung.length
           ? result('call.settles', ch.name, 'failed', `${hung.length} of ${calls.length} call(s) did not settle (first: ${hung[0]!.role} input #${hung[0]!.index} after ${Math.round(hung[0]!.durationMs)} ms)`, {
             expected: 'settled within the call timeout', actual: hung.map((c) => ({ role: c.role, index: c.index, waitedMs: Math.round(c.durationMs) })),
+            input: hung[0]!.args,
           })
           : result('call.settles', ch.name, 'passed', `${calls.length} call(s) settled`, { durationMs: sumMs(calls) }));
       }
@@ -547,7 +550,7 @@ export const CHECKS: CheckDefinition[] = [
         const ms = Math.round(slowest.durationMs * 10) / 10;
         out.push(slowest.durationMs > ch.budgetMs
           ? result('latency.budget', ch.name, 'failed', `valid input #${slowest.index} took ${ms} ms, budget ${ch.budgetMs} ms`, {
-            expected: `<= ${ch.budgetMs} ms`, actual: `${ms} ms`, durationMs: sumMs(calls),
+            expected: `<= ${ch.budgetMs} ms`, actual: `${ms} ms`, input: slowest.args, durationMs: sumMs(calls),
           })
           : result('latency.budget', ch.name, 'passed', `slowest of ${calls.length}: ${ms} ms (budget ${ch.budgetMs} ms)`, { durationMs: sumMs(calls) }));
       }
@@ -573,7 +576,7 @@ export const CHECKS: CheckDefinition[] = [
           const v = validate(ctx.pack, ch.payload, payload);
           if (!v.valid) {
             failed = result('event.payload-schema', ch.name, 'failed', `payload does not match: ${issuesText(v.issues)}`, {
-              expected: schemaShown(ch.payload), actual: payload,
+              expected: schemaShown(ch.payload), actual: payload, issues: v.issues,
             });
             break;
           }
@@ -621,7 +624,7 @@ export const CHECKS: CheckDefinition[] = [
           const v = validate(ctx.pack, node, ev.payload);
           if (!v.valid) {
             return streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: event ${ev.channel} at ${Math.round(ev.atMs)} ms does not match: ${issuesText(v.issues)}`, {
-              expected: schemaShown(node), actual: ev.payload,
+              expected: schemaShown(node), actual: ev.payload, input: run.start.args, issues: v.issues,
             });
           }
         }

@@ -16,6 +16,12 @@ export interface CheckResult {
   durationMs?: number;
   /** Stream name for stream checks. */
   stream?: string;
+  /** The args the failing call was made with (encoded as observed), when one call is to blame. */
+  input?: unknown;
+  /** Schema validation issues of `actual` (ajv instance paths), so reports highlight the offending values. */
+  issues?: { path: string; message: string }[];
+  /** One line on how to fix a failed security check (e.g. the setWindowOpenHandler call that denies). */
+  hint?: string;
   /** Security findings (failed security.* and window.posture results): how bad it is. */
   severity?: 'critical' | 'high' | 'medium' | 'low';
 }
