@@ -10,9 +10,9 @@ import type { RunReport } from './model.ts';
 export const FILE_REPORTERS: Record<string, { file: string; render: (r: RunReport) => string }> = {
   json: { file: JSON_REPORT_FILE, render: renderJson },
   junit: { file: 'conform-junit.xml', render: renderJunit },
-  ctrf: { file: 'conform-ctrf.json', render: (r) => renderCtrf(r) },
   md: { file: 'conform-report.md', render: renderMarkdown },
   html: { file: 'conform-report.html', render: renderHtml },
+  ctrf: { file: 'conform-ctrf.json', render: (r) => renderCtrf(r) },
 };
 export const REPORTER_NAMES = ['list', ...Object.keys(FILE_REPORTERS)];
 export { renderListSummary };

@@ -10,6 +10,7 @@ import { register as registerRecord } from './record.ts';
 import { register as registerExtract } from './extract.ts';
 import { register as registerDrift } from './drift.ts';
 import { register as registerRun } from './run.ts';
+import { register as registerMergeReports } from './merge-reports.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerExtract(program);
   registerDrift(program);
   registerRun(program);
+  registerMergeReports(program);
   return program;
 }
 

@@ -1,12 +1,15 @@
 // `conform run <pack> --app <path>`: drive an app through its bridge and check it against its pack.
-// Exit code 0 when every check passed (or was skipped), 1 on contract violations, 2 on usage or
-// contract-file errors, 130 when interrupted.
+// Exit code 0 when every check passed (or was skipped, or failed but is baselined or waived), 1 on
+// contract violations, 2 on usage or contract-file errors, 130 when interrupted.
 import type { Command } from 'commander';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FILE_REPORTERS, REPORTER_NAMES } from '../../reports/run/index.ts';
 import { ListReporter } from '../../reports/run/list.ts';
-import { byChannel } from '../../reports/run/model.ts';
+import { byChannel, type RunReport } from '../../reports/run/model.ts';
+import { blockingFailures, gateReport } from '../gate/gate.ts';
+import { loadGate, writeBaseline } from '../gate/files.ts';
+import { parseShard } from '../shard/partition.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
 
@@ -19,6 +22,35 @@ interface RunCliOptions {
   out: string;
   callTimeout: string;
   streamTimeout: string;
+  baseline?: string;
+  updateBaseline?: string;
+  waivers?: string;
+  shard?: string;
+}
+
+/** Flags shared by `run` and `merge-reports`: the gate and the report files. */
+export function reporterList(raw: string): string[] {
+  const reporters = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = reporters.filter((r) => !REPORTER_NAMES.includes(r));
+  if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; use one or more of ${REPORTER_NAMES.join(', ')}`);
+  return reporters;
+}
+
+/** Writes each file reporter's output to `out`, printing where. */
+export function writeReports(report: RunReport, reporters: string[], out: string): void {
+  const files = reporters.filter((r) => r !== 'list');
+  if (!files.length) return;
+  mkdirSync(out, { recursive: true });
+  for (const r of files) {
+    const target = join(out, FILE_REPORTERS[r]!.file);
+    writeFileSync(target, FILE_REPORTERS[r]!.render(report));
+    process.stdout.write(`${r} report: ${target}\n`);
+  }
+}
+
+/** 1 when a finding fails the run (neither baselined nor waived), else 0. */
+export function exitCodeOf(report: RunReport): number {
+  return blockingFailures(report.checks).length > 0 ? 1 : 0;
 }
 
 function intOption(name: string, raw: string, min: number): number {
@@ -39,10 +71,15 @@ export function register(program: Command): void {
     .option('--out <dir>', 'folder for report files', 'conform-report')
     .option('--call-timeout <ms>', 'timeout of one call inside the renderer', '3000')
     .option('--stream-timeout <ms>', 'longest wait for a stream to end (caps the contract budgets)', '15000')
+    .option('--baseline <file>', 'fail only on findings not in this baseline; report fixed ones')
+    .option('--update-baseline <file>', "record this run's findings as the baseline (they then pass as baselined)")
+    .option('--waivers <file>', 'YAML/JSON list of { check, channel?, reason, expires? }: matching findings are waived')
+    .option('--shard <i/n>', 'run part i of n (streams and prerequisite chains kept together); merge with merge-reports')
     .action(async (packArg: string, o: RunCliOptions) => {
-      const reporters = o.reporter.split(',').map((r) => r.trim()).filter(Boolean);
-      const unknown = reporters.filter((r) => !REPORTER_NAMES.includes(r));
-      if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; use one or more of ${REPORTER_NAMES.join(', ')}`);
+      const reporters = reporterList(o.reporter);
+      const shard = o.shard ? parseShard(o.shard) : undefined;
+      // Read before the run: a bad baseline or waiver file fails in a second, not after the app ran.
+      const gate = loadGate({ baseline: o.baseline, waivers: o.waivers });
       const seed = intOption('--seed', o.seed, 0);
       const callTimeoutMs = intOption('--call-timeout', o.callTimeout, 100);
       const streamTimeoutMs = intOption('--stream-timeout', o.streamTimeout, 100);
@@ -61,7 +98,7 @@ export function register(program: Command): void {
       let outcome;
       try {
         outcome = await runConformance({
-          pack: packArg, app, electron: o.electron, seed, grep: o.grep, callTimeoutMs, streamTimeoutMs, signal: controller.signal,
+          pack: packArg, app, electron: o.electron, seed, grep: o.grep, shard, callTimeoutMs, streamTimeoutMs, signal: controller.signal,
           progress: list ? { channelStarted: (c) => list.channelStarted(c), note: (m) => list.note(m) } : undefined,
         });
       } catch (err) {
@@ -86,20 +123,18 @@ export function register(program: Command): void {
         process.exitCode = 130;
         return;
       }
-      const { report } = outcome;
+      let { report } = outcome;
+      if (o.updateBaseline) {
+        const n = writeBaseline(o.updateBaseline, report.pack, report.seed, report.checks);
+        process.stdout.write(`baseline: ${n} finding(s) recorded in ${o.updateBaseline}\n`);
+        gate.baseline = loadGate({ baseline: o.updateBaseline }).baseline;
+      }
+      report = gateReport(report, gate);
       if (list) {
         for (const g of byChannel(report)) list.channelDone(g.channel, g.checks);
         list.finish(report);
       }
-      const files = reporters.filter((r) => r !== 'list');
-      if (files.length) {
-        mkdirSync(o.out, { recursive: true });
-        for (const r of files) {
-          const target = join(o.out, FILE_REPORTERS[r]!.file);
-          writeFileSync(target, FILE_REPORTERS[r]!.render(report));
-          process.stdout.write(`${r} report: ${target}\n`);
-        }
-      }
-      process.exitCode = report.summary.failed > 0 ? 1 : 0;
+      writeReports(report, reporters, o.out);
+      process.exitCode = exitCodeOf(report);
     });
 }

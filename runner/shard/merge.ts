@@ -19,7 +19,9 @@ export function readShardReport(path: string): RunReport {
   if (doc?.tool !== 'conform' || !Array.isArray(doc.checks) || !Array.isArray(doc.channels)) {
     throw new UsageError(`${file}: not a conform run report of this version (no checks/channels); re-run the shard with this conform`);
   }
-  return { timelines: [], incidents: [], ...doc, file } as RunReport & { file: string };
+  // The JSON reporter writes a missing duration as null; reporters expect it absent.
+  const checks = doc.checks.map((c) => (c.durationMs === null ? (({ durationMs: _d, ...rest }) => rest)(c) : c));
+  return { timelines: [], incidents: [], ...doc, checks, file } as RunReport & { file: string };
 }
 
 const keyOf = (c: ReportCheck) => `${c.id}\u0000${c.channel ?? ''}\u0000${c.stream ?? ''}`;
