@@ -55,19 +55,11 @@ describe('--shard i/n + merge-reports', () => {
     });
   }
 
-  it('a missing shard or a report of another run is a usage error, never a green merge', () => {
-    const base = JSON.parse(readFileSync(join(tmp, 'script-manager', 'shard-1', 'conform-report.json'), 'utf8')) as RunReport;
-    const r1 = { ...base, shard: { index: 1, total: 3 } };
-    const r2 = { ...base, shard: { index: 2, total: 3 } };
-    expect(() => mergeReports([r1, r2])).toThrow(/shard\(s\) 3\/3 missing/);
-    expect(() => mergeReports([r1, { ...r2, seed: 9 }])).toThrow(/shards of one run share both/);
-    expect(() => mergeReports([r1, { ...r1 }])).toThrow(/both shard 1\/3/);
-  });
 });
 
 describe('baseline round trip through the CLI', () => {
   const conform = (args: string[], faults: string) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
-    execFile(process.execPath, [cli, 'run', 'script-manager', '--app', 'examples/script-manager', '--grep', 'scripts:list', '--seed', '2', ...args],
+    execFile(process.execPath, [cli, 'run', 'script-manager', '--app', 'examples/script-manager', '--grep', '/^scripts:(list|create)$/', '--seed', '2', ...args],
       { cwd: root, env: { ...process.env, CONFORM_FAULTS: faults } }, (err, out, errOut) => resolve({ code: err ? (err as { code: number }).code : 0, out, err: errOut }));
   });
 
@@ -79,18 +71,29 @@ describe('baseline round trip through the CLI', () => {
     expect(first.out).toContain(`baseline: 1 finding(s) recorded in ${baseline}`);
     expect(JSON.parse(readFileSync(baseline, 'utf8')).findings.map((f: { id: string }) => f.id)).toEqual(['returns.schema']);
 
-    const second = await conform(['--baseline', baseline, '--reporter', 'list,json,junit', '--out', out], 'sm-list-returns-map,sm-list-slow');
+    const second = await conform(['--baseline', baseline, '--reporter', 'list,json,junit', '--out', out], 'sm-list-returns-map,sm-create-drops-id');
     expect(second.code, second.out + second.err).toBe(1);
     const json = JSON.parse(readFileSync(join(out, 'conform-report.json'), 'utf8'));
-    const gateOf = (id: string) => json.checks.find((c: { id: string; status: string }) => c.id === id && c.status === 'failed')?.gate?.state;
-    expect(gateOf('returns.schema')).toBe('baselined');
-    expect(gateOf('latency.budget')).toBe('new');
+    const gateOf = (id: string, channel: string) => json.checks.find((c: { id: string; channel: string; status: string }) => c.id === id && c.channel === channel && c.status === 'failed')?.gate?.state;
+    expect(gateOf('returns.schema', 'scripts:list')).toBe('baselined');
+    expect(gateOf('returns.schema', 'scripts:create')).toBe('new');
+    // the failure names the input sent and the offending path of the value received
+    const created = json.checks.find((c: { id: string; channel: string; status: string }) => c.id === 'returns.schema' && c.channel === 'scripts:create' && c.status === 'failed');
+    expect(Array.isArray(created.input)).toBe(true);
+    expect(created.issues.some((i: { message: string }) => /id/.test(i.message))).toBe(true);
     expect(second.out).toMatch(/FAIL \[baselined\] returns\.schema scripts:list/);
-    expect(second.out).toMatch(/repro: conform run script-manager --app examples\/script-manager --grep .*scripts:list.* --seed 2/);
+    // the repro command, pasted, reproduces the new finding (and only runs its channel)
+    const repro = /repro: (conform run .*)/.exec(second.out)![1]!;
+    expect(repro).toBe('conform run script-manager --app examples/script-manager --grep scripts:create --seed 2');
+    const again = await new Promise<{ code: number; out: string }>((resolve) => execFile(process.execPath, [cli, ...repro.split(' ').slice(1)],
+      { cwd: root, env: { ...process.env, CONFORM_FAULTS: 'sm-create-drops-id' } }, (err, o) => resolve({ code: err ? (err as { code: number }).code : 0, out: o })));
+    expect(again.code).toBe(1);
+    expect(again.out).toContain("FAIL returns.schema scripts:create (specs/packs/script-manager/contract.yaml:38): valid input #0: result does not match the return schema: (root) must have required property 'id'");
+    expect(again.out).not.toContain('scripts:list');
     // JUnit: the baselined finding is not a <failure>; the new one is, with the channel's pack file:line
     const junit = readFileSync(join(out, 'conform-junit.xml'), 'utf8');
-    expect(junit).toMatch(/<testcase [^>]*name="latency\.budget"[^>]*file="specs\/packs\/script-manager\/[^"]+\.yaml" line="\d+">\s*<failure/);
-    expect(junit).toMatch(/<testcase [^>]*name="returns\.schema"[^>]*>\s*<skipped message="\[baselined\]/);
+    expect(junit).toMatch(/<testcase classname="script-manager\.scripts:create" name="returns\.schema"[^>]*file="specs\/packs\/script-manager\/contract\.yaml" line="\d+">\s*<failure/);
+    expect(junit).toMatch(/<testcase classname="script-manager\.scripts:list" name="returns\.schema"[^>]*>\s*<skipped message="\[baselined\]/);
 
     const third = await conform(['--baseline', baseline, '--reporter', 'list'], '');
     expect(third.code, third.out + third.err).toBe(0);
