@@ -4,7 +4,7 @@
 // issue names a path), and each stream run's event timeline drawn as inline SVG.
 // No external assets: the file is attached to CI runs and opened offline.
 import { diffLines } from 'diff';
-import { byChannel, channelStatus, gateTag, jsonLines, offendingValues, show, sourceOf, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
+import { byChannel, channelStatus, gateTag, issuePath, jsonLines, offendingValues, show, sourceOf, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#b45309'];
@@ -28,19 +28,27 @@ export function diffHtml(expected: unknown, actual: unknown): string {
  * The received value as pretty JSON with the lines at the offending paths marked and each issue's
  * message beside it: the value-level diff (what in the value breaks which rule).
  */
-export function valueHtml(actual: unknown, issues: { path: string; message: string }[]): string {
+export function valueHtml(actual: unknown, issues: { path: string; message: string; keyword?: string }[]): string {
   const byPath = new Map<string, string[]>();
-  for (const i of issues) byPath.set(i.path, [...(byPath.get(i.path) ?? []), i.message]);
+  for (const i of issues) byPath.set(issuePath(i), [...(byPath.get(issuePath(i)) ?? []), i.message]);
+  // A missing required property is reported at its parent: show it as a line of its own, where it belongs.
+  const missing = new Map<string, string[]>();
+  for (const i of issues) {
+    const name = i.keyword === 'required' ? /'([^']+)'/.exec(i.message)?.[1] : undefined;
+    if (name) missing.set(i.path, [...(missing.get(i.path) ?? []), name]);
+  }
   const marked = new Set<string>();
-  const rows = jsonLines(actual).map((l) => {
+  const rows = jsonLines(actual).flatMap((l) => {
     const msgs = byPath.get(l.path);
     // Containers print an opening and a closing line for their path: only the first is marked.
-    if (!msgs || marked.has(l.path)) return `<span class="same">  ${esc(l.text)}</span>`;
+    if (!msgs || marked.has(l.path)) return [`<span class="same">  ${esc(l.text)}</span>`];
     marked.add(l.path);
-    return `<span class="bad" data-path="${esc(l.path)}">! ${esc(l.text)}<em>  ← ${esc(`${l.path || '(root)'} ${msgs.join('; ')}`)}</em></span>`;
+    const pad = /^\s*/.exec(l.text)![0];
+    return [`<span class="bad" data-path="${esc(l.path)}">! ${esc(l.text)}<em>  ← ${esc(`${l.path || '(root)'} ${msgs.join('; ')}`)}</em></span>`,
+      ...(missing.get(l.path) ?? []).map((n) => `<span class="bad missing">! ${esc(`${pad}  ${JSON.stringify(n)}: `)}<em>(missing)</em></span>`)];
   });
   // Issues at paths the value does not have (a missing required property is reported at its parent).
-  const unplaced = issues.filter((i) => !marked.has(i.path));
+  const unplaced = issues.filter((i) => !marked.has(issuePath(i)));
   for (const i of unplaced) rows.push(`<span class="bad" data-path="${esc(i.path)}">! <em>${esc(`${i.path || '(root)'} ${i.message}`)}</em></span>`);
   return `<pre class="diff value" aria-label="value received, offending paths marked with !">${rows.join('')}</pre>`;
 }
@@ -55,7 +63,8 @@ function failureHtml(f: ReportCheck): string {
   if (f.input !== undefined) h.push(`<p class="legend">input sent</p><pre class="diff input">${esc(show(f.input))}</pre>`);
   if (f.issues?.length) {
     h.push(`<p class="legend">value received (! marks the offending paths)</p>${valueHtml(f.actual, f.issues)}`);
-    const list = offendingValues(f).map((o) => `<li><code>${esc(o.path || '(root)')}</code> ${esc(o.message)}${o.value !== undefined ? `, got <code>${esc(show(o.value).slice(0, 200))}</code>` : ''}</li>`);
+    // The whole value is shown above: a "got" only for values inside it.
+    const list = offendingValues(f).map((o) => `<li><code>${esc(o.path || '(root)')}</code> ${esc(o.message)}${o.value !== undefined && o.path ? `, got <code>${esc(show(o.value).slice(0, 200))}</code>` : ''}</li>`);
     h.push(`<ul class="offending">${list.join('')}</ul>`);
     h.push(`<details><summary class="legend">expected (the schema)</summary><pre class="diff">${esc(show(f.expected))}</pre></details>`);
   } else {

@@ -100,9 +100,18 @@ export function atPointer(value: unknown, pointer: string): unknown {
   return v;
 }
 
+/**
+ * Where in the value an issue points: ajv reports an undocumented property at its parent object;
+ * the offending value is the property itself.
+ */
+export function issuePath(i: { path: string; message: string; keyword?: string }): string {
+  const extra = i.keyword === 'additionalProperties' || i.keyword === 'unevaluatedProperties' ? /property '([^']+)'/.exec(i.message)?.[1] : undefined;
+  return extra === undefined ? i.path : `${i.path}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
 /** Each schema issue of a failed result with the received value at its path: what to fix, in the value's words. */
 export function offendingValues(c: ReportCheck): { path: string; message: string; value: unknown }[] {
-  return (c.issues ?? []).map((i) => ({ path: i.path, message: i.message, value: atPointer(c.actual, i.path) }));
+  return (c.issues ?? []).map((i) => ({ path: issuePath(i), message: i.message, value: atPointer(c.actual, issuePath(i)) }));
 }
 
 /** A failed result the gate accepted (known in the baseline, or waived): shown, but not failing the run. */

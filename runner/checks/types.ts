@@ -19,7 +19,7 @@ export interface CheckResult {
   /** The args the failing call was made with (encoded as observed), when one call is to blame. */
   input?: unknown;
   /** Schema validation issues of `actual` (ajv instance paths), so reports highlight the offending values. */
-  issues?: { path: string; message: string }[];
+  issues?: { path: string; message: string; keyword?: string }[];
   /** One line on how to fix a failed security check (e.g. the setWindowOpenHandler call that denies). */
   hint?: string;
   /** Security findings (failed security.* and window.posture results): how bad it is. */
