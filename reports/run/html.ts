@@ -4,7 +4,7 @@
 // issue names a path), and each stream run's event timeline drawn as inline SVG.
 // No external assets: the file is attached to CI runs and opened offline.
 import { diffLines } from 'diff';
-import { byChannel, channelStatus, gateTag, issuePath, jsonLines, offendingValues, show, sourceOf, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
+import { byChannel, channelStatus, gateTag, issuePath, jsonLines, offendingValues, show, showValue, sourceOf, type ReportCheck, type RunReport, type StreamTimeline } from './model.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#b45309'];
@@ -64,7 +64,7 @@ function failureHtml(f: ReportCheck): string {
   if (f.issues?.length) {
     h.push(`<p class="legend">value received (! marks the offending paths)</p>${valueHtml(f.actual, f.issues)}`);
     // The whole value is shown above: a "got" only for values inside it.
-    const list = offendingValues(f).map((o) => `<li><code>${esc(o.path || '(root)')}</code> ${esc(o.message)}${o.value !== undefined && o.path ? `, got <code>${esc(show(o.value).slice(0, 200))}</code>` : ''}</li>`);
+    const list = offendingValues(f).map((o) => `<li><code>${esc(o.path || '(root)')}</code> ${esc(o.message)}${o.value !== undefined && o.path ? `, got <code>${esc(showValue(o.value))}</code>` : ''}</li>`);
     h.push(`<ul class="offending">${list.join('')}</ul>`);
     h.push(`<details><summary class="legend">expected (the schema)</summary><pre class="diff">${esc(show(f.expected))}</pre></details>`);
   } else {

@@ -125,6 +125,12 @@ export function gateTag(c: ReportCheck): string {
   return `[${c.gate.state}${c.gate.state === 'waived' ? `: ${c.gate.reason}${c.gate.expires ? `, until ${c.gate.expires}` : ''}` : ''}]`;
 }
 
+/** A value on one line, strings quoted (so "1" and 1 differ), clipped. */
+export function showValue(v: unknown, max = 200): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : show(v).replace(/\s*\n\s*/g, ' ');
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
 /** `file:line` of the channel in the pack, when known. */
 export function sourceOf(c: ReportCheck): string | undefined {
   return c.source ? `${c.source.file}:${c.source.line}` : undefined;
@@ -164,7 +170,7 @@ export function failureText(c: ReportCheck): string {
   if (c.hint) parts.push(`fix: ${c.hint}`);
   if (c.input !== undefined) parts.push(`input sent:\n${show(c.input)}`);
   const off = offendingValues(c);
-  if (off.length) parts.push(`offending values:\n${off.map((o) => `  ${o.path || '(root)'} ${o.message}${o.value !== undefined ? `, got ${show(o.value).replace(/\s*\n\s*/g, ' ').slice(0, 200)}` : ''}`).join('\n')}`);
+  if (off.length) parts.push(`offending values:\n${off.map((o) => `  ${o.path || '(root)'} ${o.message}${o.value !== undefined && o.path ? `, got ${showValue(o.value)}` : ''}`).join('\n')}`);
   parts.push(`expected:\n${show(c.expected)}`, `actual:\n${show(c.actual)}`);
   if (c.repro) parts.push(`reproduce:\n  ${c.repro}`);
   return parts.join('\n\n');
