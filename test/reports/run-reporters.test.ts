@@ -117,8 +117,11 @@ describe('report redaction', () => {
     const r = redactCheck(demoPack(), {
       id: 'returns.schema', channel: 'items:get', status: 'failed', message: 'sent token=abcdef123456 to the backend',
       expected: { schema: {} }, actual: { id: 'a', password: 'hunter2', nested: { apiKey: 'sk-live-1' } },
+      input: ['a', { token: 'ghp_inputsecret99' }],
     });
     const text = JSON.stringify(r);
+    expect(text).not.toContain('ghp_inputsecret99');
+    expect((r.input as unknown[])[0]).toBe('a');
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('sk-live-1');
     expect(text).not.toContain('abcdef123456');
