@@ -106,6 +106,8 @@ export function channelMatcher(grep: string | undefined): (name: string) => bool
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const GRACE_MS = 250;
 const QUIET_MS = 500;
+/** Most channel groups in one renderer batch (keeps one evaluate's payload and result small). */
+const MAX_BATCH_GROUPS = 24;
 
 interface HarnessCall {
   id: number;
@@ -319,6 +321,61 @@ class Runner {
       group.crash = await this.relaunchAfter(ch.name, err);
     }
     return { group, plan };
+  }
+
+  /**
+   * Whether a group can share a renderer batch with its neighbours: invoke groups without a quiet
+   * window to watch (send groups wait for main's listeners; quiet windows need their own cleanup time).
+   */
+  batchable(ch: Channel): boolean {
+    return ch.kind === 'invoke' && !this.lingerCheckApplies(ch);
+  }
+
+  /**
+   * Several channel groups in ONE renderer round trip and one drain: the same steps in the same
+   * order as group by group, without the per-group drain and liveness round trips in between.
+   * Anything a batch cannot attribute to one group (main logged an uncaught error, a side stopped
+   * answering, the app went away) makes the groups run again one by one, which attributes it.
+   */
+  async runGroups(chs: Channel[]): Promise<GroupObservation[]> {
+    const planned = chs.map((ch) => ({ ch, plan: this.planner.group(ch) }));
+    const live = planned.filter((p) => !p.plan.skip && p.plan.steps.length > 0);
+    if (chs.length === 1 || live.length <= 1) return this.oneByOne(chs, planned);
+    const steps = live.flatMap((p) => p.plan.steps);
+    const owner = new Map(live.flatMap((p) => p.plan.steps.map((st) => [st.id, p.ch.name] as const)));
+    const s = await this.ensureSession();
+    let calls: CallObservation[];
+    let stepOf: string[];
+    try {
+      const res = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps }, this.batchTimeout(steps));
+      const obs = await this.collect();
+      // Liveness as after one group: the renderer answers, then a last drain of main's late errors.
+      const answered = s.alive && (await s.rendererAlive());
+      if (answered) obs.push(...(await this.collect()));
+      if (!answered || !s.alive) await this.close();
+      if (!answered || !s.alive || obs.some((o) => o.kind === 'uncaught-exception' || o.kind === 'unhandled-rejection')) return this.oneByOne(chs);
+      calls = this.join(res.calls, obs);
+      stepOf = res.calls.map((c) => owner.get(c.id) ?? '');
+    } catch (err) {
+      if (!(err instanceof AppGone)) throw err;
+      // The group that takes the app down is found (and reported, with its stderr) one by one.
+      await this.close();
+      return this.oneByOne(chs);
+    }
+    return planned.map(({ ch, plan }) => {
+      const group: GroupObservation = { channel: ch.name, calls: calls.filter((_, i) => stepOf[i] === ch.name), mainAlive: true, rendererAlive: true, mainErrors: [] };
+      if (plan.skip) group.skipped = plan.skip;
+      return group;
+    });
+  }
+
+  private async oneByOne(chs: Channel[], planned?: { ch: Channel; plan: ReturnType<Planner['group']> }[]): Promise<GroupObservation[]> {
+    const out: GroupObservation[] = [];
+    for (const ch of chs) {
+      const skip = planned?.find((p) => p.ch === ch)?.plan.skip;
+      out.push(skip ? { channel: ch.name, calls: [], mainAlive: true, rendererAlive: true, mainErrors: [], skipped: skip } : (await this.runGroup(ch)).group);
+    }
+    return out;
   }
 
   /** Groups that start a stream as a fixture, or abort one: their cleanup must end its events. */
@@ -654,14 +711,19 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       }
       timing.groups['(security probes)'] = took();
     }
-    for (const ch of selected) {
+    // Neighbouring groups that need no quiet window share one renderer batch (runGroups).
+    const called = selected.filter((ch) => ch.kind === 'invoke' || ch.kind === 'send');
+    for (let i = 0; i < called.length;) {
       runner.checkInterrupted();
-      if (ch.kind !== 'invoke' && ch.kind !== 'send') continue;
-      opts.progress?.channelStarted?.(ch.name);
+      const batch = [called[i]!];
+      while (runner.batchable(batch[0]!) && i + batch.length < called.length && batch.length < MAX_BATCH_GROUPS && runner.batchable(called[i + batch.length]!)) batch.push(called[i + batch.length]!);
+      i += batch.length;
+      for (const ch of batch) opts.progress?.channelStarted?.(ch.name);
       took();
-      const done = await survive(ch.name, () => runner.runGroup(ch));
-      obs.groups.push(done?.group ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` });
-      timing.groups[ch.name] = took();
+      const done = await survive(batch[0]!.name, () => runner.runGroups(batch));
+      batch.forEach((ch, k) => obs.groups.push(done?.[k] ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` }));
+      const ms = took();
+      for (const ch of batch) timing.groups[ch.name] = ms / batch.length;
     }
     await runner.settleQuietWindows();
     timing.groups['(quiet after cleanup)'] = took();
