@@ -57,6 +57,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Run the security probes (runner/security): default true. */
   security?: boolean;
+  /** Share renderer batches between neighbouring channel groups: default true (false: the bench's baseline). */
+  batchGroups?: boolean;
 }
 
 export interface RunOutcome {
@@ -65,7 +67,7 @@ export interface RunOutcome {
   results: CheckResult[];
   pack: Pack;
   /** Where the time went (ms): for benchmarks and --debug output, not part of any report. */
-  timing: { launchMs: number; groups: Record<string, number>; streams: Record<string, number>; judgeMs: number; closeMs: number };
+  timing: { launchMs: number; groups: Record<string, number>; streams: Record<string, number>; judgeMs: number; closeMs: number; groupBatches: number };
 }
 
 /** The app cannot be driven at all (does not start, or dies before any channel runs). */
@@ -136,6 +138,8 @@ class Runner {
   private session: AppSession | null = null;
   private launches = 0;
   private quietWatches: QuietWatch[] = [];
+  /** Renderer round trips that ran channel groups (a batch of several groups counts once). */
+  groupBatches = 0;
   readonly main: MainObservation[] = [];
   readonly windows: WindowObservation[] = [];
   readonly incidents: RunReport['incidents'] = [];
@@ -282,6 +286,7 @@ class Runner {
     try {
       const s = await this.ensureSession();
       const report = [...new Set(plan.fixturePaths.map((p) => p.split('.')[0]!))];
+      this.groupBatches++;
       const res = await s.harness<{ calls: HarnessCall[]; bound: Record<string, unknown> }>(
         { kind: 'calls', steps: plan.steps, report },
         this.batchTimeout(plan.steps),
@@ -347,6 +352,7 @@ class Runner {
     let calls: CallObservation[];
     let stepOf: string[];
     try {
+      this.groupBatches++;
       const res = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps }, this.batchTimeout(steps));
       const obs = await this.collect();
       // Liveness as after one group: the renderer answers, then a last drain of main's late errors.
@@ -638,7 +644,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const obs: RunObservations = { bridges: {}, groups: [], streams: [], main: runner.main, windows: runner.windows, notRun: [] };
   let runtime: 'electron' | 'standin' = 'standin';
-  const timing: RunOutcome['timing'] = { launchMs: 0, groups: {}, streams: {}, judgeMs: 0, closeMs: 0 };
+  const timing: RunOutcome['timing'] = { launchMs: 0, groups: {}, streams: {}, judgeMs: 0, closeMs: 0, groupBatches: 0 };
   let lap = Date.now();
   const took = () => {
     const now = Date.now();
@@ -716,7 +722,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     for (let i = 0; i < called.length;) {
       runner.checkInterrupted();
       const batch = [called[i]!];
-      while (runner.batchable(batch[0]!) && i + batch.length < called.length && batch.length < MAX_BATCH_GROUPS && runner.batchable(called[i + batch.length]!)) batch.push(called[i + batch.length]!);
+      while (opts.batchGroups !== false && runner.batchable(batch[0]!) && i + batch.length < called.length && batch.length < MAX_BATCH_GROUPS && runner.batchable(called[i + batch.length]!)) batch.push(called[i + batch.length]!);
       i += batch.length;
       for (const ch of batch) opts.progress?.channelStarted?.(ch.name);
       took();
@@ -734,6 +740,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     took();
     await runner.close();
     timing.closeMs = took();
+    timing.groupBatches = runner.groupBatches;
   }
   if (opts.signal?.aborted) throw new RunInterrupted();
   obs.notRun = pack.channels.filter((c) => !match(c.name)).map((c) => c.name);

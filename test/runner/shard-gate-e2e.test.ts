@@ -48,6 +48,8 @@ describe('--shard i/n + merge-reports', () => {
       expect([...called(s1.report), ...called(s2.report)].sort()).toEqual(called(whole.report).sort());
       expect(verdicts(merged)).toEqual(verdicts(whole.report));
       expect(merged.summary).toEqual(whole.report.summary);
+      // Neighbouring groups share renderer round trips: far fewer batches than groups.
+      expect(whole.timing.groupBatches).toBeLessThan(whole.observations.groups.length / 2);
       if (faults) {
         const failed = merged.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.channel}`);
         expect(failed).toEqual(expect.arrayContaining(['returns.schema scripts:list', 'event.payload-schema process:log:event', 'drift.undocumented-channel process:debugDump']));
