@@ -6,12 +6,13 @@ import { REPORTER_NAMES } from '../../reports/run/index.ts';
 import { gateReport } from '../gate/gate.ts';
 import { loadGate } from '../gate/files.ts';
 import { mergeReports, readShardReport } from '../shard/merge.ts';
-import { exitCodeOf, reporterList, writeReports } from './run.ts';
+import { exitCodeOf, reporterList, updateBaseline, writeReports } from './run.ts';
 
 interface MergeCliOptions {
   reporter: string;
   out: string;
   baseline?: string;
+  updateBaseline?: string;
   waivers?: string;
 }
 
@@ -23,11 +24,13 @@ export function register(program: Command): void {
     .option('--reporter <list>', `comma-separated reporters: ${REPORTER_NAMES.join(', ')}`, 'list,json,junit,html,md')
     .option('--out <dir>', 'folder for the merged report files', 'conform-report')
     .option('--baseline <file>', 'fail only on findings not in this baseline; report fixed ones')
+    .option('--update-baseline <file>', "record the merged run's findings as the baseline (they then pass as baselined)")
     .option('--waivers <file>', 'YAML/JSON list of { check, channel?, reason, expires? }')
     .action((dirs: string[], o: MergeCliOptions) => {
       const reporters = reporterList(o.reporter);
       const gate = loadGate({ baseline: o.baseline, waivers: o.waivers });
-      const report = gateReport(mergeReports(dirs.map(readShardReport)), gate);
+      const merged = mergeReports(dirs.map(readShardReport));
+      const report = gateReport(merged, updateBaseline(merged, gate, o.updateBaseline));
       if (reporters.includes('list')) new ListReporter(process.stdout).finish(report);
       writeReports(report, reporters, o.out);
       process.exitCode = exitCodeOf(report);

@@ -48,6 +48,14 @@ export function writeReports(report: RunReport, reporters: string[], out: string
   }
 }
 
+/** With `file`: records the report's findings there and gates against them (they are known now). */
+export function updateBaseline(report: RunReport, gate: ReturnType<typeof loadGate>, file: string | undefined): ReturnType<typeof loadGate> {
+  if (!file) return gate;
+  const n = writeBaseline(file, report.pack, report.seed, report.checks);
+  process.stdout.write(`baseline: ${n} finding(s) recorded in ${file}\n`);
+  return { ...gate, baseline: loadGate({ baseline: file }).baseline };
+}
+
 /** 1 when a finding fails the run (neither baselined nor waived), else 0. */
 export function exitCodeOf(report: RunReport): number {
   return blockingFailures(report.checks).length > 0 ? 1 : 0;
@@ -78,6 +86,7 @@ export function register(program: Command): void {
     .action(async (packArg: string, o: RunCliOptions) => {
       const reporters = reporterList(o.reporter);
       const shard = o.shard ? parseShard(o.shard) : undefined;
+      if (shard && o.updateBaseline) throw new UsageError(`--update-baseline with --shard would record one shard's findings only; record the baseline from the merged run: conform merge-reports <dirs...> --update-baseline ${o.updateBaseline}`);
       // Read before the run: a bad baseline or waiver file fails in a second, not after the app ran.
       const gate = loadGate({ baseline: o.baseline, waivers: o.waivers });
       const seed = intOption('--seed', o.seed, 0);
@@ -123,13 +132,7 @@ export function register(program: Command): void {
         process.exitCode = 130;
         return;
       }
-      let { report } = outcome;
-      if (o.updateBaseline) {
-        const n = writeBaseline(o.updateBaseline, report.pack, report.seed, report.checks);
-        process.stdout.write(`baseline: ${n} finding(s) recorded in ${o.updateBaseline}\n`);
-        gate.baseline = loadGate({ baseline: o.updateBaseline }).baseline;
-      }
-      report = gateReport(report, gate);
+      const report = gateReport(outcome.report, updateBaseline(outcome.report, gate, o.updateBaseline));
       if (list) {
         for (const g of byChannel(report)) list.channelDone(g.channel, g.checks);
         list.finish(report);

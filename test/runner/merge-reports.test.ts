@@ -89,6 +89,13 @@ describe('conform merge-reports CLI', () => {
     expect(ctrf2.results.summary).toMatchObject({ failed: 0, other: 2 });
     expect(ctrf2.results.tests.find((t: { status: string }) => t.status === 'other').rawStatus).toBe('failed (waived: fixed in 2.4)');
 
+    // the baseline of a sharded run is recorded from the merge, and then holds its findings
+    const baseline = join(tmp, 'baseline.json');
+    const recorded = merge([...dirs, '--out', out, '--reporter', 'list', '--update-baseline', baseline]);
+    expect(recorded.code, recorded.out + recorded.err).toBe(0);
+    expect(recorded.out).toContain(`baseline: 2 finding(s) recorded in ${baseline}`);
+    expect(recorded.out).toContain('2 failed (0 new, 2 baselined, 0 waived, 0 fixed)');
+
     const missing = merge([dirs[0]!]);
     expect(missing.code).toBe(2);
     expect(missing.err).toMatch(/^conform: shard\(s\) 2\/2 missing: a merge without every shard would leave channels unverified\n$/);
