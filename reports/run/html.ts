@@ -120,7 +120,7 @@ export function timelineSvg(t: StreamTimeline): string {
 }
 
 function checkRow(c: ReportCheck): string {
-  return `<tr class="${c.status}"><td><code>${esc(c.id)}</code>${c.stream ? ` <small>${esc(c.stream)}</small>` : ''}</td><td class="st">${c.status}${c.severity ? ` <span class="sev sev-${c.severity}">${c.severity}</span>` : ''}</td><td>${esc(c.message)}</td><td class="num">${c.durationMs !== undefined ? c.durationMs.toFixed(1) : ''}</td></tr>`;
+  return `<tr class="${c.status}"><td><code>${esc(c.id)}</code>${c.stream ? ` <small>${esc(c.stream)}</small>` : ''}</td><td class="st">${c.status}${c.severity ? ` <span class="sev sev-${c.severity}">${c.severity}</span>` : ''}${c.gate ? ` <span class="gate">${esc(gateTag(c))}</span>` : ''}</td><td>${esc(c.message)}</td><td class="num">${c.durationMs !== undefined ? c.durationMs.toFixed(1) : ''}</td></tr>`;
 }
 
 const CSS = `

@@ -1,6 +1,6 @@
 // Markdown reporter: a pull-request comment. Summary line, per-channel table, then each failure
 // with expected and actual in collapsible blocks.
-import { byChannel, channelStatus, failureText, gateTag, sourceOf, type RunReport } from './model.ts';
+import { byChannel, channelStatus, failureText, gateAccepted, gateTag, sourceOf, type RunReport } from './model.ts';
 
 const ICON = { passed: '✅', failed: '❌', skipped: '⏭️' } as const;
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -13,7 +13,9 @@ const clip = (s: string, max = 4000) => (s.length > max ? `${s.slice(0, max)}\n�
 export function renderMarkdown(r: RunReport): string {
   const { passed, failed, skipped } = r.summary;
   const lines: string[] = [];
-  lines.push(`## ${failed ? ICON.failed : ICON.passed} Conform: \`${r.pack}\` against ${r.app}`);
+  // The headline icon follows the exit code: findings the gate accepted do not make it red.
+  const blocking = r.checks.filter((c) => c.status === 'failed' && !gateAccepted(c)).length;
+  lines.push(`## ${blocking ? ICON.failed : ICON.passed} Conform: \`${r.pack}\` against ${r.app}`);
   lines.push('');
   const gate = r.gate ? ` (${r.gate.new} new, ${r.gate.baselined} baselined, ${r.gate.waived} waived, ${r.gate.fixed.length} fixed)` : '';
   lines.push(`**${failed} failed**${gate}, ${passed} passed, ${skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
