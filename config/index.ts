@@ -41,6 +41,12 @@ export interface ConformConfig {
   out?: string;
   /** Lowest finding severity that fails the run (exit 1); default 'error'. */
   failOn?: 'error' | 'warning';
+  /** Baseline file: fail only on findings not recorded in it (`--baseline`). */
+  baseline?: string;
+  /** Waivers file (YAML/JSON list of { check, channel?, reason, expires? }) (`--waivers`). */
+  waivers?: string;
+  /** Record this run's findings as the baseline in this file (`--update-baseline`). */
+  updateBaseline?: string;
   /** Timeout of one call inside the renderer, ms. */
   callTimeout?: number;
   /** Longest wait for a stream to end, ms. */
@@ -216,6 +222,9 @@ function resolvePaths(c: ConformConfig, dir: string): ConformConfig {
     pack,
     electron: abs(c.electron),
     out: abs(c.out),
+    baseline: abs(c.baseline),
+    waivers: abs(c.waivers),
+    updateBaseline: abs(c.updateBaseline),
     launch: c.launch && {
       ...c.launch,
       cwd: abs(c.launch.cwd),

@@ -19,6 +19,12 @@ export interface RunFlags {
   failOn?: string;
   /** `--launch-timeout <s>`: filled from the config's launch.timeout (ms) when not typed. */
   launchTimeout: string;
+  /** `--baseline <file>` / `--update-baseline <file>` / `--waivers <file>` (issue 15's gate). */
+  baseline?: string;
+  updateBaseline?: string;
+  waivers?: string;
+  /** `--shard i/n` (flag only). */
+  shard?: string;
 }
 
 export interface MergedRun<F extends RunFlags> {
@@ -41,6 +47,9 @@ const FLAG_FROM_CONFIG: { [K in keyof RunFlags]?: (c: ConformConfig) => string |
   callTimeout: (c) => c.callTimeout?.toString(),
   streamTimeout: (c) => c.streamTimeout?.toString(),
   failOn: (c) => c.failOn,
+  baseline: (c) => c.baseline,
+  updateBaseline: (c) => c.updateBaseline,
+  waivers: (c) => c.waivers,
   launchTimeout: (c) => (c.launch?.timeout === undefined ? undefined : String(Math.ceil(c.launch.timeout / 1000))),
 };
 

@@ -17,6 +17,9 @@ export const CONFIG_SCHEMA = {
     reporters: { type: 'array', items: { type: 'string' }, minItems: 1 },
     out: { type: 'string', minLength: 1 },
     failOn: { enum: ['error', 'warning'] },
+    baseline: { type: 'string', minLength: 1 },
+    waivers: { type: 'string', minLength: 1 },
+    updateBaseline: { type: 'string', minLength: 1 },
     callTimeout: ms,
     streamTimeout: ms,
     launch: {

@@ -22,6 +22,8 @@ import type { CheckResult } from './checks/types.ts';
 import { atPath, decode, sameEncoded, trimArgs } from './checks/values.ts';
 import { UsageError } from './cli/errors.ts';
 import { Planner, type PlanOptions, type Step } from './run/plan.ts';
+import { withDetail } from './run/detail.ts';
+import { shardChannels, type ShardSpec } from './shard/partition.ts';
 import { runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
 import { bridgesFromSource, readSourceChannels, withBridges } from './run/source.ts';
@@ -46,6 +48,8 @@ export interface RunOptions {
   grep?: string;
   /** Only these channels (exact names); combined with `grep` when both are given. */
   only?: string[];
+  /** Run part `index` of `total` of the selected channels (runner/shard/partition.ts). */
+  shard?: ShardSpec;
   callTimeoutMs?: number;
   /** Longest wait for a stream to end by itself (caps the contract's budgets); default 15 s. */
   streamTimeoutMs?: number;
@@ -64,6 +68,8 @@ export interface RunOptions {
   launchTimeoutMs?: number;
   /** The run's own folder (set by runConformance): launches and generated paths live inside. */
   runDir?: string;
+  /** Share renderer batches between neighbouring channel groups: default true (false: the bench's baseline). */
+  batchGroups?: boolean;
 }
 
 export interface RunOutcome {
@@ -72,7 +78,7 @@ export interface RunOutcome {
   results: CheckResult[];
   pack: Pack;
   /** Where the time went (ms): for benchmarks and --debug output, not part of any report. */
-  timing: { launchMs: number; groups: Record<string, number>; streams: Record<string, number>; judgeMs: number; closeMs: number };
+  timing: { launchMs: number; groups: Record<string, number>; streams: Record<string, number>; judgeMs: number; closeMs: number; groupBatches: number };
   /** The run was stopped by its signal (SIGINT/SIGTERM): the report is partial, the rest marked not run. */
   interrupted?: boolean;
 }
@@ -115,6 +121,8 @@ export function channelMatcher(grep: string | undefined): (name: string) => bool
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const GRACE_MS = 250;
 const QUIET_MS = 500;
+/** Most channel groups in one renderer batch (keeps one evaluate's payload and result small). */
+const MAX_BATCH_GROUPS = 24;
 
 interface HarnessCall {
   id: number;
@@ -146,6 +154,8 @@ class Runner {
   launches = 0;
   readonly ledger = new LaunchLedger();
   private quietWatches: QuietWatch[] = [];
+  /** Renderer round trips that ran channel groups (a batch of several groups counts once). */
+  groupBatches = 0;
   readonly main: MainObservation[] = [];
   readonly windows: WindowObservation[] = [];
   readonly incidents: RunReport['incidents'] = [];
@@ -306,6 +316,7 @@ class Runner {
     try {
       const s = await this.ensureSession();
       const report = [...new Set(plan.fixturePaths.map((p) => p.split('.')[0]!))];
+      this.groupBatches++;
       const res = await s.harness<{ calls: HarnessCall[]; bound: Record<string, unknown> }>(
         { kind: 'calls', steps: plan.steps, report },
         this.batchTimeout(plan.steps),
@@ -346,6 +357,64 @@ class Runner {
     }
     if (!group.crash) this.ledger.succeeded();
     return { group, plan };
+  }
+
+  /**
+   * Whether a group can share a renderer batch with its neighbours: invoke groups without a quiet
+   * window to watch (send groups wait for main's listeners; quiet windows need their own cleanup time).
+   */
+  batchable(ch: Channel): boolean {
+    return ch.kind === 'invoke' && !this.lingerCheckApplies(ch);
+  }
+
+  /**
+   * Several channel groups in ONE renderer round trip and one drain: the same steps in the same
+   * order as group by group, without the per-group drain and liveness round trips in between.
+   * Anything a batch cannot attribute to one group (main logged an uncaught error, a side stopped
+   * answering, the app went away) makes the groups run again one by one, which attributes it.
+   */
+  async runGroups(chs: Channel[]): Promise<GroupObservation[]> {
+    const planned = chs.map((ch) => ({ ch, plan: this.planner.group(ch) }));
+    const live = planned.filter((p) => !p.plan.skip && p.plan.steps.length > 0);
+    if (chs.length === 1 || live.length <= 1) return this.oneByOne(chs, planned);
+    const steps = live.flatMap((p) => p.plan.steps);
+    const owner = new Map(live.flatMap((p) => p.plan.steps.map((st) => [st.id, p.ch.name] as const)));
+    let calls: CallObservation[];
+    let stepOf: string[];
+    try {
+      const s = await this.ensureSession();
+      this.groupBatches++;
+      const res = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps }, this.batchTimeout(steps));
+      const obs = await this.collect();
+      // Liveness as after one group: the renderer answers, then a last drain of main's late errors.
+      const answered = s.alive && (await s.rendererAlive());
+      if (answered) obs.push(...(await this.collect()));
+      if (!answered || !s.alive) await this.close();
+      if (!answered || !s.alive || obs.some((o) => o.kind === 'uncaught-exception' || o.kind === 'unhandled-rejection')) return this.oneByOne(chs);
+      calls = this.join(res.calls, obs);
+      stepOf = res.calls.map((c) => owner.get(c.id) ?? '');
+      // A batch that completed with the app up is a good launch for the crash-loop ledger (app.launch).
+      this.ledger.succeeded();
+    } catch (err) {
+      if (!(err instanceof AppGone)) throw err;
+      // The group that takes the app down is found (and reported, with its stderr) one by one.
+      await this.close();
+      return this.oneByOne(chs);
+    }
+    return planned.map(({ ch, plan }) => {
+      const group: GroupObservation = { channel: ch.name, calls: calls.filter((_, i) => stepOf[i] === ch.name), mainAlive: true, rendererAlive: true, mainErrors: [] };
+      if (plan.skip) group.skipped = plan.skip;
+      return group;
+    });
+  }
+
+  private async oneByOne(chs: Channel[], planned?: { ch: Channel; plan: ReturnType<Planner['group']> }[]): Promise<GroupObservation[]> {
+    const out: GroupObservation[] = [];
+    for (const ch of chs) {
+      const skip = planned?.find((p) => p.ch === ch)?.plan.skip;
+      out.push(skip ? { channel: ch.name, calls: [], mainAlive: true, rendererAlive: true, mainErrors: [], skipped: skip } : (await this.runGroup(ch)).group);
+    }
+    return out;
   }
 
   /** Groups that start a stream as a fixture, or abort one: their cleanup must end its events. */
@@ -572,17 +641,17 @@ function toTimeline(run: StreamRun, stream: Stream): StreamTimeline {
 /** Secrets never reach a report: redact by contract (`x-secret`) and by credential-like names. */
 export function redactCheck(pack: Pack, c: CheckResult): ReportCheck {
   const ch = c.channel ? pack.byName.get(c.channel) : undefined;
-  const node = ch?.returns ?? ch?.payload;
-  const schema = node ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined;
-  const safe = (v: unknown) => {
+  const at = (node: { schema: unknown; uri: string } | undefined) => (node ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined);
+  const safe = (v: unknown, schema = at(ch?.returns ?? ch?.payload)) => {
     if (v === undefined) return undefined;
     try {
-      return redactSecrets(v, schema);
+      return redactSecrets(v, schema as Parameters<typeof redactSecrets>[1]);
     } catch {
       return redactSecrets(v);
     }
   };
-  return { ...c, message: redactText(c.message), expected: safe(c.expected), actual: safe(c.actual) };
+  const input = c.input === undefined ? {} : { input: safe(c.input, at(ch?.args)) };
+  return { ...c, message: redactText(c.message), expected: safe(c.expected), actual: safe(c.actual), ...input };
 }
 
 export async function runConformance(options: RunOptions): Promise<RunOutcome> {
@@ -595,9 +664,11 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${opts.seed}`);
   const grepMatch = channelMatcher(opts.grep);
   const only = opts.only ? new Set(opts.only) : null;
-  const match = (n: string) => grepMatch(n) && (!only || only.has(n));
+  const filtered = (n: string) => grepMatch(n) && (!only || only.has(n));
+  if (!pack.channels.some((c) => filtered(c.name))) throw new UsageError(`${opts.grep ? `--grep ${opts.grep}` : 'the channel selection'} matches no channel of pack ${pack.name}`);
+  const inShard = opts.shard ? new Set(shardChannels(pack, opts.shard, pack.channels.filter((c) => filtered(c.name)))) : null;
+  const match = (n: string) => filtered(n) && (!inShard || inShard.has(n));
   let selected = pack.channels.filter((c) => match(c.name));
-  if (selected.length === 0) throw new UsageError(`${opts.grep ? `--grep ${opts.grep}` : 'the channel selection'} matches no channel of pack ${pack.name}`);
   // Everything the app may write goes in the run's own folder; the host is compared after the run.
   const hostBefore = snapshotHost();
   const runDir = createRunFolder(opts.seed);
@@ -612,7 +683,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const obs: RunObservations = { bridges: {}, groups: [], streams: [], main: runner.main, windows: runner.windows, notRun: [] };
   let runtime: 'electron' | 'standin' = 'standin';
-  const timing: RunOutcome['timing'] = { launchMs: 0, groups: {}, streams: {}, judgeMs: 0, closeMs: 0 };
+  const timing: RunOutcome['timing'] = { launchMs: 0, groups: {}, streams: {}, judgeMs: 0, closeMs: 0, groupBatches: 0 };
   let lap = Date.now();
   const took = () => {
     const now = Date.now();
@@ -694,14 +765,19 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       }
       timing.groups['(security probes)'] = took();
     }
-    for (const ch of selected) {
+    // Neighbouring groups that need no quiet window share one renderer batch (runGroups).
+    const called = selected.filter((ch) => ch.kind === 'invoke' || ch.kind === 'send');
+    for (let i = 0; i < called.length;) {
       runner.checkInterrupted();
-      if (ch.kind !== 'invoke' && ch.kind !== 'send') continue;
-      opts.progress?.channelStarted?.(ch.name);
+      const batch = [called[i]!];
+      while (opts.batchGroups !== false && runner.batchable(batch[0]!) && i + batch.length < called.length && batch.length < MAX_BATCH_GROUPS && runner.batchable(called[i + batch.length]!)) batch.push(called[i + batch.length]!);
+      i += batch.length;
+      for (const ch of batch) opts.progress?.channelStarted?.(ch.name);
       took();
-      const done = await survive(ch.name, () => runner.runGroup(ch));
-      obs.groups.push(done?.group ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` });
-      timing.groups[ch.name] = took();
+      const done = await survive(batch[0]!.name, () => runner.runGroups(batch));
+      batch.forEach((ch, k) => obs.groups.push(done?.[k] ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` }));
+      const ms = took();
+      for (const ch of batch) timing.groups[ch.name] = ms / batch.length;
     }
     if (!dead) {
       await runner.settleQuietWindows();
@@ -720,6 +796,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     await runner.close();
     removeRunFolder(runDir);
     timing.closeMs = took();
+    timing.groupBatches = runner.groupBatches;
   }
   obs.host = { dirs: hostBefore.roots.map((r) => r.dir), changes: diffHost(hostBefore, snapshotHost(), [pack.app, appPackageName(opts.app)], JSON.stringify(runner.main)) };
   if (opts.signal?.aborted) interrupted = true;
@@ -729,7 +806,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const selectedNames = new Set(selected.map((c) => c.name));
   const judged = runner.pack;
   const results = orderResults(judged, runChecks({ pack: judged, obs })).filter((r) => r.channel === null || selectedNames.has(r.channel) || !judged.byName.has(r.channel));
-  const checks = results.map((r) => redactCheck(pack, r));
+  const repro = { pack: opts.pack, app: opts.app, seed: opts.seed };
+  const checks = results.map((r) => withDetail(judged, redactCheck(pack, r), repro));
   timing.judgeMs = took();
   const report: RunReport = {
     tool: 'conform',
@@ -742,6 +820,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     summary: summarize(checks),
     checks,
     channels: pack.channels.map((c) => c.name),
+    selected: selected.map((c) => c.name),
+    ...(opts.shard ? { shard: opts.shard } : {}),
     timelines: obs.streams.filter((r) => !r.skipped).map((r) => toTimeline(r, pack.streams.find((s) => s.name === r.stream)!)),
     incidents: runner.incidents,
     coverage: schemaCoverage(pack, checks),

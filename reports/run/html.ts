@@ -1,8 +1,10 @@
-// Single-file HTML report: summary, per-channel table, each failure with an expected-vs-actual
-// line diff (the `diff` package), and each stream run's event timeline drawn as inline SVG.
+// Single-file HTML report: summary, per-channel table, each failure with the input sent, the value
+// received with the offending paths (ajv instance paths) highlighted, the pack file:line, a fix
+// hint and a repro command (an expected-vs-actual line diff, the `diff` package, where no schema
+// issue names a path), and each stream run's event timeline drawn as inline SVG.
 // No external assets: the file is attached to CI runs and opened offline.
 import { diffLines } from 'diff';
-import { byChannel, channelStatus, coverageLine, findingsText, type ReportCheck, type RunReport, show, type StreamTimeline, unverifiedChannels } from './model.ts';
+import { byChannel, channelStatus, coverageLine, findingsText, gateAccepted, gateTag, issuePath, jsonLines, offendingValues, show, showValue, sourceOf, type ReportCheck, type RunReport, type StreamTimeline, unverifiedChannels } from './model.ts';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const PALETTE = ['#2563eb', '#16a34a', '#d97706', '#9333ea', '#0891b2', '#db2777', '#65a30d', '#b45309'];
@@ -20,6 +22,58 @@ export function diffHtml(expected: unknown, actual: unknown): string {
   }
   // Rows are display:block spans: no newline between them (it would render as a blank line).
   return `<pre class="diff" aria-label="expected (-) versus actual (+)">${rows.join('')}</pre>`;
+}
+
+/**
+ * The received value as pretty JSON with the lines at the offending paths marked and each issue's
+ * message beside it: the value-level diff (what in the value breaks which rule).
+ */
+export function valueHtml(actual: unknown, issues: { path: string; message: string; keyword?: string }[]): string {
+  const byPath = new Map<string, string[]>();
+  for (const i of issues) byPath.set(issuePath(i), [...(byPath.get(issuePath(i)) ?? []), i.message]);
+  // A missing required property is reported at its parent: show it as a line of its own, where it belongs.
+  const missing = new Map<string, string[]>();
+  for (const i of issues) {
+    const name = i.keyword === 'required' ? /'([^']+)'/.exec(i.message)?.[1] : undefined;
+    if (name) missing.set(i.path, [...(missing.get(i.path) ?? []), name]);
+  }
+  const marked = new Set<string>();
+  const rows = jsonLines(actual).flatMap((l) => {
+    const msgs = byPath.get(l.path);
+    // Containers print an opening and a closing line for their path: only the first is marked.
+    if (!msgs || marked.has(l.path)) return [`<span class="same">  ${esc(l.text)}</span>`];
+    marked.add(l.path);
+    const pad = /^\s*/.exec(l.text)![0];
+    return [`<span class="bad" data-path="${esc(l.path)}">! ${esc(l.text)}<em>  ← ${esc(`${l.path || '(root)'} ${msgs.join('; ')}`)}</em></span>`,
+      ...(missing.get(l.path) ?? []).map((n) => `<span class="bad missing">! ${esc(`${pad}  ${JSON.stringify(n)}: `)}<em>(missing)</em></span>`)];
+  });
+  // Issues at paths the value does not have (a missing required property is reported at its parent).
+  const unplaced = issues.filter((i) => !marked.has(issuePath(i)));
+  for (const i of unplaced) rows.push(`<span class="bad" data-path="${esc(i.path)}">! <em>${esc(`${i.path || '(root)'} ${i.message}`)}</em></span>`);
+  return `<pre class="diff value" aria-label="value received, offending paths marked with !">${rows.join('')}</pre>`;
+}
+
+function failureHtml(f: ReportCheck): string {
+  const h: string[] = [];
+  const tag = gateTag(f);
+  h.push(`<div class="failure ${f.severity ?? 'error'}${gateAccepted(f) ? ' accepted' : ''}"><p>${badges(f).trim()} ${tag ? `<span class="gate">${esc(tag)}</span> ` : ''}<code>${esc(f.id)}</code> on <code>${esc(f.channel ?? '(run)')}</code>${f.stream ? ` (stream <code>${esc(f.stream)}</code>)` : ''}: ${esc(f.message)}</p>`);
+  if (f.assumption) h.push(`<p class="legend">pack assumption: ${esc(f.assumption)}</p>`);
+  const where = sourceOf(f);
+  if (where) h.push(`<p class="where">pack: <code>${esc(where)}</code></p>`);
+  if (f.hint) h.push(`<p class="hint">fix: ${esc(f.hint)}</p>`);
+  if (f.input !== undefined) h.push(`<p class="legend">input sent</p><pre class="diff input">${esc(show(f.input))}</pre>`);
+  if (f.issues?.length) {
+    h.push(`<p class="legend">value received (! marks the offending paths)</p>${valueHtml(f.actual, f.issues)}`);
+    // The whole value is shown above: a "got" only for values inside it.
+    const list = offendingValues(f).map((o) => `<li><code>${esc(o.path || '(root)')}</code> ${esc(o.message)}${o.value !== undefined && o.path ? `, got <code>${esc(showValue(o.value))}</code>` : ''}</li>`);
+    h.push(`<ul class="offending">${list.join('')}</ul>`);
+    h.push(`<details><summary class="legend">expected (the schema)</summary><pre class="diff">${esc(show(f.expected))}</pre></details>`);
+  } else {
+    h.push(`<p class="legend">- expected · + actual</p>${diffHtml(f.expected, f.actual)}`);
+  }
+  if (f.repro) h.push(`<p class="legend">reproduce</p><pre class="repro">${esc(f.repro)}</pre>`);
+  h.push('</div>');
+  return h.join('');
 }
 
 /** One stream run as an SVG timeline: a lane per event channel, a dot per event, markers for abort and end. */
@@ -73,7 +127,7 @@ function badges(c: ReportCheck): string {
 
 function checkRow(c: ReportCheck): string {
   const cls = c.status === 'failed' ? `failed ${c.severity ?? 'error'}` : c.status;
-  return `<tr class="${cls}"><td><code>${esc(c.id)}</code>${c.stream ? ` <small>${esc(c.stream)}</small>` : ''}</td><td class="st">${c.status}${badges(c)}</td><td>${esc(c.message)}${c.assumption ? `<br><small class="legend">pack assumption: ${esc(c.assumption)}</small>` : ''}</td><td class="num">${c.durationMs !== undefined ? c.durationMs.toFixed(1) : ''}</td></tr>`;
+  return `<tr class="${cls}"><td><code>${esc(c.id)}</code>${c.stream ? ` <small>${esc(c.stream)}</small>` : ''}</td><td class="st">${c.status}${badges(c)}${c.gate ? ` <span class="gate">${esc(gateTag(c))}</span>` : ''}</td><td>${esc(c.message)}${c.assumption ? `<br><small class="legend">pack assumption: ${esc(c.assumption)}</small>` : ''}</td><td class="num">${c.durationMs !== undefined ? c.durationMs.toFixed(1) : ''}</td></tr>`;
 }
 
 const CSS = `
@@ -91,10 +145,20 @@ details>summary{cursor:pointer;padding:4px 0} details.channel>summary code{font-
 .badge.failed{background:#b91c1c}.badge.passed{background:#15803d}.badge.skipped{background:#9ca3af}.badge.blocked,.badge.unverified{background:#7c2d12}.badge.warning,.badge.partial{background:#b45309}
 pre.diff{background:#f9fafb;border:1px solid #e5e7eb;padding:8px;overflow:auto;max-height:420px;font-size:12px}
 pre.diff .add{color:#166534;background:#dcfce7;display:block}pre.diff .del{color:#991b1b;background:#fee2e2;display:block}pre.diff .same{display:block;color:#374151}
-.failure{border-left:3px solid #b91c1c;padding:4px 12px;margin:12px 0}.failure.warning{border-color:#b45309}.failure.info{border-color:#2563eb}.failure.blocked{border-color:#7c2d12}
+.failure{border-left:3px solid #b91c1c;padding:4px 12px;margin:12px 0}.failure.warning{border-color:#b45309}.failure.info{border-color:#2563eb}.failure.blocked{border-color:#7c2d12}.failure.accepted{border-left-color:#a16207;opacity:.85}
+pre.value .bad{display:block;background:#fee2e2;color:#991b1b;font-weight:600}pre.value .bad em{font-weight:400;color:#7f1d1d}
+pre.repro{background:#111827;color:#f9fafb;padding:8px;overflow:auto;font-size:12px;user-select:all}
+.where,.hint{margin:2px 0}.hint{color:#92400e}.gate{font-size:11px;padding:1px 5px;border-radius:3px;background:#fef3c7;color:#92400e}
+ul.offending{margin:4px 0 8px;font-size:13px}.sum .g{color:#92400e}
 svg.timeline{border:1px solid #e5e7eb;background:#fff;display:block;margin:6px 0 14px}
 .legend{color:#555;font-size:12px}
 `;
+
+function gateSummary(r: RunReport): string {
+  const g = r.gate;
+  if (!g) return '';
+  return `<span class="g">${g.new} new · ${g.baselined} baselined · ${g.waived} waived · ${g.fixed.length} fixed</span>`;
+}
 
 export function renderHtml(r: RunReport): string {
   const groups = byChannel(r);
@@ -106,7 +170,7 @@ export function renderHtml(r: RunReport): string {
   h.push('<!doctype html><html lang="en"><head><meta charset="utf-8">');
   h.push(`<title>Conform ${esc(r.pack)}: ${esc(findingsText(s))}</title><style>${CSS}</style></head><body>`);
   h.push(`<h1>Conform: <code>${esc(r.pack)}</code> against ${esc(r.app)}</h1>`);
-  h.push(`<p class="sum"><span class="f">${s.errors} errors</span><span class="w">${s.warnings} warnings</span><span class="i">${s.infos} infos</span><span class="b">${s.blocked} blocked</span><span class="b">${s.unverified} unverified</span><span class="p">${s.passed} passed</span><span class="s">${s.skipped} skipped</span> runtime ${esc(r.runtime)} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(2)} s · ${esc(r.tool)} ${esc(r.version)}</p>`);
+  h.push(`<p class="sum"><span class="f">${s.errors} errors</span><span class="w">${s.warnings} warnings</span><span class="i">${s.infos} infos</span><span class="b">${s.blocked} blocked</span><span class="b">${s.unverified} unverified</span><span class="p">${s.passed} passed</span><span class="s">${s.skipped} skipped</span>${gateSummary(r)} runtime ${esc(r.runtime)} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(2)} s · ${esc(r.tool)} ${esc(r.version)}</p>`);
   h.push('<p class="legend">error: a contract violation · warning: drift or a violated pack assumption · info: what the app did where the contract is silent · blocked: not run because something it needs failed · unverified: the success value was never validated · partial: some checks skipped</p>');
   if (r.coverage) h.push(`<p class="cov">${esc(coverageLine(r.coverage))}</p>`);
 
@@ -125,13 +189,15 @@ export function renderHtml(r: RunReport): string {
 
   if (blocked.length) {
     h.push(`<h2>Blocked (${blocked.length})</h2>`);
-    for (const b of blocked) h.push(`<div class="failure blocked"><p><span class="sev sev-error">blocked</span> <code>${esc(b.id)}</code> on <code>${esc(b.channel ?? '(run)')}</code>${b.stream ? ` (stream <code>${esc(b.stream)}</code>)` : ''}: ${esc(b.message)}</p></div>`);
+    for (const b of blocked) h.push(`<div class="failure blocked${gateAccepted(b) ? ' accepted' : ''}"><p><span class="sev sev-error">blocked</span>${b.gate ? ` <span class="gate">${esc(gateTag(b))}</span>` : ''} <code>${esc(b.id)}</code> on <code>${esc(b.channel ?? '(run)')}</code>${b.stream ? ` (stream <code>${esc(b.stream)}</code>)` : ''}: ${esc(b.message)}</p></div>`);
   }
   h.push(`<h2>Findings (${failures.length})</h2>`);
   if (failures.length === 0) h.push('<p>None.</p>');
-  for (const f of failures) {
-    h.push(`<div class="failure ${f.severity ?? 'error'}"><p>${badges(f).trim()} <code>${esc(f.id)}</code> on <code>${esc(f.channel ?? '(run)')}</code>${f.stream ? ` (stream <code>${esc(f.stream)}</code>)` : ''}: ${esc(f.message)}</p>`);
-    h.push(`<p class="legend">- expected · + actual</p>${diffHtml(f.expected, f.actual)}</div>`);
+  for (const f of failures) h.push(failureHtml(f));
+  if (r.gate?.fixed.length) {
+    h.push(`<h2>Fixed since the baseline (${r.gate.fixed.length})</h2><ul>`);
+    for (const e of r.gate.fixed) h.push(`<li><code>${esc(e.id)}</code> on <code>${esc(e.channel ?? '(run)')}</code>: ${esc(e.message)}</li>`);
+    h.push('</ul>');
   }
 
   if (r.timelines.length) {

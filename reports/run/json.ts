@@ -1,5 +1,11 @@
-// JSON reporter: exactly the shape of issue 5 (extra in-memory fields are left out).
+// JSON reporter: the shape of issue 5, plus what merging shards and re-rendering need (channels,
+// selection, shard, gate, coverage, timelines, incidents) and each result's severity, failure detail
+// and gate mark when present.
 import { unverifiedChannels, type RunReport } from './model.ts';
+
+export const JSON_REPORT_FILE = 'conform-report.json';
+
+const present = <T extends object>(o: T) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 export function renderJson(r: RunReport): string {
   const doc = {
@@ -21,13 +27,26 @@ export function renderJson(r: RunReport): string {
       expected: c.expected ?? null,
       actual: c.actual ?? null,
       durationMs: c.durationMs ?? null,
-      // error | warning | info on every non-passed result.
-      ...(c.severity ? { severity: c.severity } : {}),
-      // Security findings only (runner/security): critical | high | medium | low.
-      ...(c.risk ? { risk: c.risk } : {}),
-      ...(c.blockedBy ? { blockedBy: c.blockedBy } : {}),
-      ...(c.assumption ? { assumption: c.assumption } : {}),
+      ...present({
+        stream: c.stream,
+        // error | warning | info on every non-passed result.
+        severity: c.severity,
+        // Security findings only (runner/security): critical | high | medium | low.
+        risk: c.risk,
+        blockedBy: c.blockedBy,
+        assumption: c.assumption,
+        input: c.input,
+        issues: c.issues,
+        source: c.source,
+        repro: c.repro,
+        hint: c.hint,
+        fingerprint: c.fingerprint,
+        gate: c.gate,
+      }),
     })),
+    ...present({ channels: r.channels, selected: r.selected, shard: r.shard, shards: r.shards, gate: r.gate }),
+    timelines: r.timelines,
+    incidents: r.incidents,
   };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }

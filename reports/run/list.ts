@@ -1,6 +1,6 @@
 // `list` reporter: live progress on a TTY (one rewritten status line), one line per channel
 // otherwise, then a summary with each failure.
-import { channelStatus, type ChannelStatus, coverageLine, findingsText, type ReportCheck, type RunReport, unverifiedChannels } from './model.ts';
+import { channelStatus, type ChannelStatus, coverageLine, findingsText, gateAccepted, gateTag, sourceOf, type ReportCheck, type RunReport, unverifiedChannels } from './model.ts';
 
 export interface ListWriter {
   write(s: string): unknown;
@@ -49,22 +49,33 @@ export class ListReporter {
 
 export function renderListSummary(r: RunReport): string {
   const lines: string[] = [''];
-  // Worst first: errors, then warnings, then what the app did where the contract is silent.
+  // Worst first: errors, then warnings, then what the app did where the contract is silent. Each
+  // with its gate mark ([new], [baselined], [waived: reason]), pack location, fix hint and repro.
+  const where = (c: ReportCheck) => {
+    const at = sourceOf(c);
+    return `${c.id} ${c.channel ?? '(run)'}${c.stream ? ` [${c.stream}]` : ''}${at ? ` (${at})` : ''}${c.risk ? ` (risk ${c.risk})` : ''}`;
+  };
+  const gated = (c: ReportCheck) => (c.gate ? `${gateTag(c)} ` : '');
   for (const sev of ['error', 'warning', 'info'] as const) {
     for (const f of r.checks.filter((c) => c.status === 'failed' && (c.severity ?? 'error') === sev)) {
-      lines.push(`${TAG[sev]} ${f.id} ${f.channel ?? '(run)'}${f.stream ? ` [${f.stream}]` : ''}${f.risk ? ` (risk ${f.risk})` : ''}: ${f.message}`);
+      lines.push(`${TAG[sev]} ${gated(f)}${where(f)}: ${f.message}`);
       // A launch failure explains itself with the app's own last output lines.
       const output = (f.actual as { output?: unknown } | undefined)?.output;
       if (f.id === 'app.launch' && Array.isArray(output) && output.length) {
         lines.push(`  last ${output.length} output line(s) of the app:`, ...output.map((l) => `  | ${String(l)}`));
       }
+      if (f.hint) lines.push(`     fix: ${f.hint}`);
+      if (f.repro && !gateAccepted(f)) lines.push(`     repro: ${f.repro}`);
     }
   }
-  for (const b of r.checks.filter((c) => c.status === 'blocked')) lines.push(`BLOCKED ${b.id} ${b.channel ?? '(run)'}${b.stream ? ` [${b.stream}]` : ''}: ${b.message}`);
+  for (const b of r.checks.filter((c) => c.status === 'blocked')) lines.push(`BLOCKED ${gated(b)}${where(b)}: ${b.message}`);
+  for (const e of r.gate?.fixed ?? []) lines.push(`FIXED ${e.id} ${e.channel ?? '(run)'}: ${e.message}`);
   const unverified = unverifiedChannels(r.checks);
   if (unverified.length) lines.push(`UNVERIFIED (success value never validated): ${unverified.join(', ')}`);
   const s = r.summary;
-  lines.push(`${findingsText(s)}; ${s.passed} passed, ${s.failed} findings, ${s.skipped} skipped  (${r.pack}, ${r.runtime}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(2)} s)`);
+  const g = r.gate;
+  const gateText = g ? ` (${g.new} new, ${g.baselined} baselined, ${g.waived} waived, ${g.fixed.length} fixed)` : '';
+  lines.push(`${findingsText(s)}; ${s.passed} passed, ${s.failed} findings${gateText}, ${s.skipped} skipped  (${r.pack}, ${r.runtime}, seed ${r.seed}, ${(r.durationMs / 1000).toFixed(2)} s)`);
   if (r.coverage) lines.push(coverageLine(r.coverage));
   return `${lines.join('\n')}\n`;
 }

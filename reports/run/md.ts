@@ -1,6 +1,6 @@
 // Markdown reporter: a pull-request comment. Summary line, per-channel table, then each failure
 // with expected and actual in collapsible blocks.
-import { byChannel, channelStatus, type ChannelStatus, coverageLine, findingsText, type RunReport, show } from './model.ts';
+import { byChannel, channelStatus, type ChannelStatus, coverageLine, failureText, findingsText, gateFails, gateTag, sourceOf, type RunReport } from './model.ts';
 
 const ICON: Record<ChannelStatus, string> = { passed: '✅ passed', failed: '❌ failed', blocked: '⛔ blocked', warning: '⚠️ warning', unverified: '❔ unverified', partial: '◐ partial', skipped: '⏭️ skipped' };
 const SEV = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info' } as const;
@@ -14,10 +14,13 @@ const clip = (s: string, max = 4000) => (s.length > max ? `${s.slice(0, max)}\n�
 export function renderMarkdown(r: RunReport): string {
   const s = r.summary;
   const lines: string[] = [];
-  const bad = s.errors > 0 || s.blocked > 0;
+  // The headline icon follows the exit code (default --fail-on error): findings and blocked checks
+  // the gate accepted (baselined, waived) do not make it red.
+  const bad = gateFails(r.checks, 'error');
   lines.push(`## ${bad ? '❌' : s.warnings || s.unverified ? '⚠️' : '✅'} Conform: \`${r.pack}\` against ${r.app}`);
   lines.push('');
-  lines.push(`**${s.errors} errors**, ${s.warnings} warnings, ${s.infos} infos, ${s.blocked} blocked, ${s.unverified} unverified channels · ${s.passed} passed, ${s.skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
+  const gate = r.gate ? ` · gate: ${r.gate.new} new, ${r.gate.baselined} baselined, ${r.gate.waived} waived, ${r.gate.fixed.length} fixed` : '';
+  lines.push(`**${s.errors} errors**, ${s.warnings} warnings, ${s.infos} infos, ${s.blocked} blocked, ${s.unverified} unverified channels${gate} · ${s.passed} passed, ${s.skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
   if (r.coverage) lines.push('', coverageLine(r.coverage));
   lines.push('');
   lines.push('| channel | status | passed | errors | warnings | infos | blocked | skipped | findings |');
@@ -32,16 +35,24 @@ export function renderMarkdown(r: RunReport): string {
   const blocked = r.checks.filter((c) => c.status === 'blocked');
   if (blocked.length) {
     lines.push('', '### Blocked', '');
-    for (const b of blocked) lines.push(`- ⛔ **\`${b.id}\`** on \`${b.channel ?? '(run)'}\`${b.stream ? ` (stream \`${b.stream}\`)` : ''}: ${cell(b.message)}`);
+    for (const b of blocked) lines.push(`- ⛔${b.gate ? ` _${gateTag(b)}_` : ''} **\`${b.id}\`** on \`${b.channel ?? '(run)'}\`${b.stream ? ` (stream \`${b.stream}\`)` : ''}: ${cell(b.message)}`);
   }
   if (failures.length) {
     lines.push('', `### Findings (${findingsText(s)})`, '');
     for (const f of failures) {
-      lines.push(`- **${SEV[f.severity ?? 'error']}**${f.risk ? ` (risk ${f.risk})` : ''} **\`${f.id}\`** on \`${f.channel ?? '(run)'}\`${f.stream ? ` (stream \`${f.stream}\`)` : ''}: ${cell(f.message)}`);
-      lines.push('  <details><summary>expected / actual</summary>', '');
-      lines.push(fence(clip(`// expected\n${show(f.expected)}\n// actual\n${show(f.actual)}`)).split('\n').map((l) => `  ${l}`).join('\n'));
+      const where = sourceOf(f);
+      lines.push(`- **${SEV[f.severity ?? 'error']}**${f.risk ? ` (risk ${f.risk})` : ''}${f.gate ? ` _${gateTag(f)}_` : ''} **\`${f.id}\`** on \`${f.channel ?? '(run)'}\`${f.stream ? ` (stream \`${f.stream}\`)` : ''}${where ? ` (\`${where}\`)` : ''}: ${cell(f.message)}`);
+      if (f.assumption) lines.push(`  pack assumption: ${cell(f.assumption)}`);
+      if (f.hint) lines.push(`  fix: ${cell(f.hint)}`);
+      if (f.repro) lines.push(`  repro: \`${f.repro}\``);
+      lines.push('  <details><summary>input, offending values, expected / actual</summary>', '');
+      lines.push(fence(clip(failureText(f))).split('\n').map((l) => `  ${l}`).join('\n'));
       lines.push('', '  </details>');
     }
+  }
+  if (r.gate?.fixed.length) {
+    lines.push('', `### Fixed since the baseline (${r.gate.fixed.length})`, '');
+    for (const e of r.gate.fixed) lines.push(`- \`${e.id}\` on \`${e.channel ?? '(run)'}\`: ${cell(e.message)}`);
   }
   if (r.incidents.length) {
     lines.push('', '### Crashes and relaunches', '');

@@ -2,9 +2,20 @@
 // the shape of issue 5; `timelines` and `stderr` are extra data for the HTML report only.
 import type { CheckResult, CheckStatus, Severity } from '../../runner/checks/types.ts';
 import type { SchemaCoverage } from '../../runner/checks/coverage.ts';
+import type { GateMark, GateSummary } from '../../runner/gate/gate.ts';
 
-/** One check result as reported: the checks' own result shape (stream and severity are extras of the JSON shape). */
-export type ReportCheck = CheckResult;
+/**
+ * One check result as reported: the checks' own result shape plus where the channel is written
+ * in the pack, a command that reproduces a failure, and what the gate (baseline, waivers) decided.
+ */
+export type ReportCheck = CheckResult & {
+  /** The channel's place in the pack (`file` relative to the working folder when under it). */
+  source?: { file: string; line: number };
+  /** Copy-paste command that runs just this channel again with the same seed (failures only). */
+  repro?: string;
+  fingerprint?: string;
+  gate?: GateMark;
+};
 
 export interface StreamTimeline {
   stream: string;
@@ -35,6 +46,14 @@ export interface RunReport {
   incidents: { channel: string; reason: string; stderrTail: string[] }[];
   /** How many schema checks met a stated schema versus x-unspecified (runner/checks/coverage.ts). */
   coverage?: SchemaCoverage;
+  /** Channels this run checked (a --grep or --shard run checks part of the pack). */
+  selected?: string[];
+  /** Set when the run was one shard (`--shard i/n`). */
+  shard?: { index: number; total: number };
+  /** Set on a merged report: each shard's wall time and channel count. */
+  shards?: { index: number; durationMs: number; channels: number }[];
+  /** Set when a baseline or waivers judged the findings. */
+  gate?: GateSummary;
 }
 
 export interface RunSummary {
@@ -73,9 +92,23 @@ export function unverifiedChannels(checks: Pick<CheckResult, 'status' | 'id' | '
 export type FailOn = 'error' | 'warning';
 const RANK: Record<Severity, number> = { error: 3, warning: 2, info: 1 };
 
-/** Does the run fail the gate? Any finding at or above `failOn`, or any blocked check. */
-export function gateFails(checks: Pick<CheckResult, 'status' | 'severity'>[], failOn: FailOn = 'error'): boolean {
-  return checks.some((c) => c.status === 'blocked' || (c.status === 'failed' && RANK[c.severity ?? 'error'] >= RANK[failOn]));
+/**
+ * The results that fail the run: findings at or above `failOn` and blocked checks, unless the gate
+ * (baseline, waivers) accepted them. The one rule behind the exit code of `run` and `merge-reports`.
+ */
+export function failingChecks<C extends Pick<ReportCheck, 'status' | 'severity' | 'gate'>>(checks: C[], failOn: FailOn = 'error'): C[] {
+  return checks.filter((c) => !gateAccepted(c) && (c.status === 'blocked' || (c.status === 'failed' && RANK[c.severity ?? 'error'] >= RANK[failOn])));
+}
+
+/** Does the run fail the gate? Any failing check (see failingChecks). */
+export function gateFails(checks: Pick<ReportCheck, 'status' | 'severity' | 'gate'>[], failOn: FailOn = 'error'): boolean {
+  return failingChecks(checks, failOn).length > 0;
+}
+
+/** The exit code of a finished run or merged report: 130 interrupted, 1 when it fails the gate, else 0. */
+export function exitCodeOf(report: Pick<RunReport, 'checks'>, failOn: FailOn = 'error', interrupted = false): number {
+  if (interrupted) return 130;
+  return gateFails(report.checks, failOn) ? 1 : 0;
 }
 
 /**
@@ -130,4 +163,92 @@ export function show(value: unknown): string {
 export function coverageLine(c: SchemaCoverage): string {
   const pct = c.schemaChecks ? Math.round((100 * c.verified) / c.schemaChecks) : 100;
   return `schema coverage: ${c.verified} of ${c.schemaChecks} schema checks verified against a stated schema (${pct}%), ${c.partial} partly (x-unspecified parts), ${c.unspecified} unverified (x-unspecified)${c.unspecifiedChannels.length ? `; ${c.unspecifiedChannels.length} channels with unspecified schemas` : ''}`;
+}
+
+/** The value at a JSON pointer (ajv instance path, '' = the whole value); undefined when absent. */
+export function atPointer(value: unknown, pointer: string): unknown {
+  if (!pointer) return value;
+  let v = value;
+  for (const raw of pointer.split('/').slice(1)) {
+    const k = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[k];
+  }
+  return v;
+}
+
+/**
+ * Where in the value an issue points: ajv reports an undocumented property at its parent object;
+ * the offending value is the property itself.
+ */
+export function issuePath(i: { path: string; message: string; keyword?: string }): string {
+  const extra = i.keyword === 'additionalProperties' || i.keyword === 'unevaluatedProperties' ? /property '([^']+)'/.exec(i.message)?.[1] : undefined;
+  return extra === undefined ? i.path : `${i.path}/${extra.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+}
+
+/** Each schema issue of a failed result with the received value at its path: what to fix, in the value's words. */
+export function offendingValues(c: ReportCheck): { path: string; message: string; value: unknown }[] {
+  return (c.issues ?? []).map((i) => ({ path: issuePath(i), message: i.message, value: atPointer(c.actual, issuePath(i)) }));
+}
+
+/** A failed result the gate accepted (known in the baseline, or waived): shown, but not failing the run. */
+export function gateAccepted(c: Pick<ReportCheck, 'status' | 'gate'>): boolean {
+  return (c.status === 'failed' || c.status === 'blocked') && (c.gate?.state === 'baselined' || c.gate?.state === 'waived');
+}
+
+/** `[baselined]`, `[waived: reason]` or `[new]` for a gated finding, else ''. */
+export function gateTag(c: ReportCheck): string {
+  if (!c.gate) return '';
+  return `[${c.gate.state}${c.gate.state === 'waived' ? `: ${c.gate.reason}${c.gate.expires ? `, until ${c.gate.expires}` : ''}` : ''}]`;
+}
+
+/** A value on one line, strings quoted (so "1" and 1 differ), clipped. */
+export function showValue(v: unknown, max = 200): string {
+  const s = typeof v === 'string' ? JSON.stringify(v) : show(v).replace(/\s*\n\s*/g, ' ');
+  return s.length > max ? `${s.slice(0, max)}…` : s;
+}
+
+/** `file:line` of the channel in the pack, when known. */
+export function sourceOf(c: ReportCheck): string | undefined {
+  return c.source ? `${c.source.file}:${c.source.line}` : undefined;
+}
+
+/** Pretty JSON, one entry per line with the JSON pointer the line shows (for highlighting paths). */
+export function jsonLines(value: unknown): { text: string; path: string }[] {
+  const out: { text: string; path: string }[] = [];
+  const walk = (v: unknown, path: string, pad: string, label: string, comma: string) => {
+    if (v !== null && typeof v === 'object') {
+      const arr = Array.isArray(v);
+      const entries: [string, unknown][] = arr ? (v as unknown[]).map((x, i) => [String(i), x]) : Object.entries(v as object);
+      const [open, close] = arr ? ['[', ']'] : ['{', '}'];
+      if (entries.length === 0) {
+        out.push({ text: `${pad}${label}${open}${close}${comma}`, path });
+        return;
+      }
+      out.push({ text: `${pad}${label}${open}`, path });
+      entries.forEach(([k, x], i) => {
+        const child = `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+        walk(x, child, `${pad}  `, arr ? '' : `${JSON.stringify(k)}: `, i < entries.length - 1 ? ',' : '');
+      });
+      out.push({ text: `${pad}${close}${comma}`, path });
+      return;
+    }
+    out.push({ text: `${pad}${label}${v === undefined ? 'undefined' : JSON.stringify(v)}${comma}`, path });
+  };
+  walk(value, '', '', '', '');
+  return out;
+}
+
+/** The failure detail as plain text (JUnit bodies, CTRF traces, Markdown blocks): input, offending values, expected/actual, where, fix, repro. */
+export function failureText(c: ReportCheck): string {
+  const parts: string[] = [];
+  const where = sourceOf(c);
+  if (where) parts.push(`pack: ${where}`);
+  if (c.hint) parts.push(`fix: ${c.hint}`);
+  if (c.input !== undefined) parts.push(`input sent:\n${show(c.input)}`);
+  const off = offendingValues(c);
+  if (off.length) parts.push(`offending values:\n${off.map((o) => `  ${o.path || '(root)'} ${o.message}${o.value !== undefined && o.path ? `, got ${showValue(o.value)}` : ''}`).join('\n')}`);
+  parts.push(`expected:\n${show(c.expected)}`, `actual:\n${show(c.actual)}`);
+  if (c.repro) parts.push(`reproduce:\n  ${c.repro}`);
+  return parts.join('\n\n');
 }

@@ -162,7 +162,8 @@ function eachRun(
       continue;
     }
     const r = fn(run, stream);
-    if (r) out.push(r);
+    // A failed stream check names the input its start call was made with.
+    if (r) out.push(r.status === 'failed' && r.input === undefined ? { ...r, input: run.start.args } : r);
   }
   return out;
 }
@@ -388,6 +389,7 @@ export const CHECKS: CheckDefinition[] = [
         }
         if (bad) {
           out.push(result('params.reach-handler', ch.name, 'failed', `valid input #${bad.call.index}: ${bad.why}`, {
+            input: bad.call.args,
             expected: trimArgs(bad.call.args),
             actual: bad.call.handler ? trimArgs(bad.call.handler.args) : 'no handler call',
             durationMs: sumMs(calls),
@@ -428,7 +430,7 @@ export const CHECKS: CheckDefinition[] = [
           if (ch.returnsVoid) {
             if (decode(call.value) !== undefined) {
               failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: resolved to a value but the channel returns void`, {
-                expected: undefined, actual: call.value,
+                expected: undefined, actual: call.value, input: call.args,
               });
               break;
             }
@@ -439,14 +441,15 @@ export const CHECKS: CheckDefinition[] = [
           if (v.hard.length || exact.length) {
             const issues = [...v.hard.map((i) => `${i.path || '(root)'} ${i.message}`), ...exact.map((u) => `${u.path} is not documented (closed object)`)];
             failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: result does not match the return schema: ${issues.slice(0, 3).join('; ')}${issues.length > 3 ? `; and ${issues.length - 3} more` : ''}`, {
-              expected: schemaShown(ch.returns!), actual: call.value,
+              expected: schemaShown(ch.returns!), actual: call.value, input: call.args,
+              issues: [...v.hard, ...exact.map((u) => ({ path: u.path, message: 'is not documented (closed object)' }))],
             });
             break;
           }
           if (v.assumed.length && !warned) {
             const note = assumptionNotes(v.assumed);
             warned = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: pack assumed ${note}; the app returned ${assumedText(v.assumed, call.value)}`, {
-              severity: 'warning', assumption: note, expected: schemaShown(ch.returns!), actual: call.value,
+              severity: 'warning', assumption: note, expected: schemaShown(ch.returns!), actual: call.value, input: call.args, issues: v.assumed,
             });
           }
         }
@@ -479,7 +482,7 @@ export const CHECKS: CheckDefinition[] = [
           `${n} of ${calls.length} valid call(s) failed; valid input #${bad.index} (${brief(bad.args, 120)}) ${answer}${when ? `; the contract allows it: ${when}` : ''}`, {
             severity: when ? 'info' : 'error',
             expected: when ? `success, or a failure when ${when}` : 'success',
-            actual: { args: bad.args, ...(bad.outcome === 'rejected' ? { rejected: bad.error?.message } : { resolved: bad.value }) },
+            actual: { args: bad.args, ...(bad.outcome === 'rejected' ? { rejected: bad.error?.message } : { resolved: bad.value }) }, input: bad.args,
             durationMs: sumMs(calls),
           }));
       }
@@ -532,7 +535,7 @@ export const CHECKS: CheckDefinition[] = [
           if (!v.valid) {
             failed = result('returns.union-branch', ch.name, 'failed',
               `${call.role} input #${call.index}: the ${isError ? 'error' : 'success'} branch was picked${errs.discriminator ? ` (discriminator ${brief(errs.discriminator)})` : ''} but the value does not match it: ${issuesText(v.issues)}`, {
-                expected: schemaShown(node), actual: call.value,
+                expected: schemaShown(node), actual: call.value, input: call.args, issues: v.issues,
               });
             break;
           }
@@ -570,7 +573,7 @@ export const CHECKS: CheckDefinition[] = [
         const outside = calls.find((c) => c.outcome === 'resolved' && answerFit(ctx, ch, c.value) === 'shape');
         if (outside) {
           out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(outside)}: resolved to a value whose shape is neither the return schema's nor a documented error branch's`, {
-            expected: ch.errors.style === 'result-union' ? { returns: schemaShown(ch.returns!), or: schemaShown(ch.errors.error) } : ch.returns ? schemaShown(ch.returns) : 'undefined', actual: outside.value, durationMs,
+            expected: ch.errors.style === 'result-union' ? { returns: schemaShown(ch.returns!), or: schemaShown(ch.errors.error) } : ch.returns ? schemaShown(ch.returns) : 'undefined', actual: outside.value, input: outside.args, durationMs,
           }));
           continue;
         }
@@ -583,7 +586,7 @@ export const CHECKS: CheckDefinition[] = [
             const got = answerOf(wrong);
             out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(wrong)}: ${got === 'rejected' ? 'rejected' : got === 'error-branch' ? 'resolved to the error branch' : `accepted (resolved ${brief(wrong.value, 80)})`}, but the contract says invalid params are ${want === 'rejected' ? 'rejected' : 'answered with the error branch'}`, {
               expected: want === 'rejected' ? `rejection "${ELECTRON_PREFIX(ch.name)}…"` : schemaShown((ch.errors as { error: SchemaNode }).error),
-              actual: got === 'rejected' ? { rejected: wrong.error?.message } : { resolved: wrong.value }, durationMs,
+              actual: got === 'rejected' ? { rejected: wrong.error?.message } : { resolved: wrong.value }, input: wrong.args, durationMs,
             }));
           } else {
             out.push(result('errors.invalid-params-shape', ch.name, 'passed', `${calls.length} invalid input(s) were ${want === 'rejected' ? 'rejected' : 'answered with the error branch'}, as the contract states`, { durationMs }));
@@ -625,7 +628,7 @@ export const CHECKS: CheckDefinition[] = [
           const label = `${call.role} input #${call.index}`;
           if (style === 'result-union') {
             failed = result('errors.documented-shape', ch.name, 'failed', `${label}: the call rejected, but the contract documents a result union (failures resolve)`, {
-              expected: 'resolved value (success or error branch)', actual: { rejected: call.error?.message },
+              expected: 'resolved value (success or error branch)', actual: { rejected: call.error?.message }, input: call.args,
             });
             break;
           }
@@ -633,7 +636,7 @@ export const CHECKS: CheckDefinition[] = [
           if (problem) {
             failed = result('errors.documented-shape', ch.name, 'failed', `${label}: ${problem}`, {
               expected: `${ELECTRON_PREFIX(ch.name)}${ch.errors.style === 'rejection' && ch.errors.message ? `/${ch.errors.message}/` : '<String(err)>'}`,
-              actual: call.error?.message,
+              actual: call.error?.message, input: call.args,
             });
             break;
           }
@@ -660,6 +663,7 @@ export const CHECKS: CheckDefinition[] = [
         out.push(hung.length
           ? result('call.settles', ch.name, 'failed', `${hung.length} of ${calls.length} call(s) did not settle (first: ${hung[0]!.role} input #${hung[0]!.index} after ${Math.round(hung[0]!.durationMs)} ms)`, {
             expected: 'settled within the call timeout', actual: hung.map((c) => ({ role: c.role, index: c.index, waitedMs: Math.round(c.durationMs) })),
+            input: hung[0]!.args,
           })
           : result('call.settles', ch.name, 'passed', `${calls.length} call(s) settled`, { durationMs: sumMs(calls) }));
       }
@@ -755,7 +759,7 @@ export const CHECKS: CheckDefinition[] = [
         const ms = Math.round(slowest.durationMs * 10) / 10;
         out.push(slowest.durationMs > ch.budgetMs
           ? result('latency.budget', ch.name, 'failed', `valid input #${slowest.index} took ${ms} ms, budget ${ch.budgetMs} ms`, {
-            expected: `<= ${ch.budgetMs} ms`, actual: `${ms} ms`, durationMs: sumMs(calls),
+            expected: `<= ${ch.budgetMs} ms`, actual: `${ms} ms`, input: slowest.args, durationMs: sumMs(calls),
           })
           : result('latency.budget', ch.name, 'passed', `slowest of ${calls.length}: ${ms} ms (budget ${ch.budgetMs} ms)`, { durationMs: sumMs(calls) }));
       }
@@ -783,14 +787,14 @@ export const CHECKS: CheckDefinition[] = [
           const v = judgeValue(ctx.pack, ch.payload, payload);
           if (v.hard.length) {
             failed = result('event.payload-schema', ch.name, 'failed', `payload does not match: ${issuesText(v.hard)}`, {
-              expected: schemaShown(ch.payload), actual: payload,
+              expected: schemaShown(ch.payload), actual: payload, issues: v.hard,
             });
             break;
           }
           if (v.assumed.length && !warned) {
             const note = assumptionNotes(v.assumed);
             warned = result('event.payload-schema', ch.name, 'failed', `pack assumed ${note}; the app sent ${assumedText(v.assumed, payload)}`, {
-              severity: 'warning', assumption: note, expected: schemaShown(ch.payload), actual: payload,
+              severity: 'warning', assumption: note, expected: schemaShown(ch.payload), actual: payload, issues: v.assumed,
             });
           }
         }
@@ -840,13 +844,13 @@ export const CHECKS: CheckDefinition[] = [
           const v = judgeValue(ctx.pack, node, ev.payload);
           if (v.hard.length) {
             return streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: event ${ev.channel} at ${Math.round(ev.atMs)} ms does not match: ${issuesText(v.hard)}`, {
-              expected: schemaShown(node), actual: ev.payload,
+              expected: schemaShown(node), actual: ev.payload, input: run.start.args, issues: v.hard,
             });
           }
           if (v.assumed.length && !warned) {
             const note = assumptionNotes(v.assumed);
             warned = streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: pack assumed ${note}; event ${ev.channel} has ${assumedText(v.assumed, ev.payload)}`, {
-              severity: 'warning', assumption: note, expected: schemaShown(node), actual: ev.payload,
+              severity: 'warning', assumption: note, expected: schemaShown(node), actual: ev.payload, input: run.start.args, issues: v.assumed,
             });
           }
         }

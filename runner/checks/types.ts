@@ -35,6 +35,12 @@ export interface CheckResult {
   blockedBy?: { id: string; channel: string | null; message: string };
   /** Judged against a constraint the pack marked as assumed (not in its source document): what was assumed. */
   assumption?: string;
+  /** The args the failing call was made with (encoded as observed), when one call is to blame. */
+  input?: unknown;
+  /** Schema validation issues of `actual` (ajv instance paths), so reports highlight the offending values. */
+  issues?: { path: string; message: string; keyword?: string }[];
+  /** One line on how to fix a failed security check (e.g. the setWindowOpenHandler call that denies). */
+  hint?: string;
 }
 
 export interface CheckContext {

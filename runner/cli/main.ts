@@ -15,6 +15,7 @@ const COMMANDS: Record<string, () => Promise<{ register(program: Command): void 
   extract: () => import('./extract.ts'),
   drift: () => import('./drift.ts'),
   run: () => import('./run.ts'),
+  'merge-reports': () => import('./merge-reports.ts'),
   init: () => import('./init.ts'),
 };
 

@@ -1,14 +1,18 @@
 // `conform run <pack> --app <path>`: drive an app through its bridge and check it against its pack.
 // Exit code 1 when a finding at or above --fail-on (error by default; warning to be stricter) or a
-// blocked check exists (an app that does not launch included), else 0 (skipped and unverified are
-// reported, not failed); 2 on usage or contract-file errors, 130 when interrupted (partial reports
-// are still written).
+// blocked check exists that is neither baselined (--baseline) nor waived (--waivers) (an app that
+// does not launch included), else 0 (skipped and unverified are reported, not failed); 2 on usage or
+// contract-file errors, 130 when interrupted (partial reports are still written). The rule is
+// exitCodeOf in reports/run/model.ts, shared with `conform merge-reports`.
 import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FILE_REPORTERS, REPORTER_NAMES } from '../../reports/run/index.ts';
 import { ListReporter } from '../../reports/run/list.ts';
-import { byChannel, gateFails, type FailOn } from '../../reports/run/model.ts';
+import { byChannel, exitCodeOf, type FailOn, type RunReport } from '../../reports/run/model.ts';
+import { gateReport } from '../gate/gate.ts';
+import { loadGate, writeBaseline } from '../gate/files.ts';
+import { parseShard } from '../shard/partition.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
 import { prepareOutDir } from './out-dir.ts';
@@ -16,6 +20,41 @@ import { mergeRunConfig, type RunFlags } from '../../config/merge.ts';
 import { startServers } from '../servers.ts';
 
 type RunCliOptions = RunFlags;
+
+/** Flags shared by `run` and `merge-reports`: the gate and the report files. */
+export function reporterList(raw: string): string[] {
+  const reporters = raw.split(',').map((r) => r.trim()).filter(Boolean);
+  const unknown = reporters.filter((r) => !REPORTER_NAMES.includes(r));
+  if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; use one or more of ${REPORTER_NAMES.join(', ')}`);
+  return reporters;
+}
+
+/** Writes each file reporter's output to `out` (made ready with prepareOutDir first), printing where. */
+export function writeReports(report: RunReport, reporters: string[], out: string, partial = false): void {
+  const files = reporters.filter((r) => r !== 'list');
+  if (!files.length) return;
+  const dir = prepareOutDir(out);
+  for (const r of files) {
+    const target = join(dir, FILE_REPORTERS[r]!.file);
+    writeFileSync(target, FILE_REPORTERS[r]!.render(report));
+    process.stdout.write(`${r}${partial ? ' (partial)' : ''} report: ${target}\n`);
+  }
+}
+
+/** `--fail-on error|warning`, checked. */
+export function failOnOption(raw: string | undefined): FailOn {
+  const v = raw ?? 'error';
+  if (v !== 'error' && v !== 'warning') throw new UsageError(`--fail-on must be error or warning, got "${v}"`);
+  return v;
+}
+
+/** With `file`: records the report's findings there and gates against them (they are known now). */
+export function updateBaseline(report: RunReport, gate: ReturnType<typeof loadGate>, file: string | undefined): ReturnType<typeof loadGate> {
+  if (!file) return gate;
+  const n = writeBaseline(file, report.pack, report.seed, report.checks);
+  process.stdout.write(`baseline: ${n} finding(s) recorded in ${file}\n`);
+  return { ...gate, baseline: loadGate({ baseline: file }).baseline };
+}
 
 function intOption(name: string, raw: string, min: number): number {
   if (!/^\d+$/.test(raw) || Number(raw) < min) throw new UsageError(`${name} must be an integer >= ${min}, got "${raw}"`);
@@ -38,13 +77,18 @@ export function register(program: Command): void {
     .option('--stream-timeout <ms>', 'longest wait for a stream to end (caps the contract budgets)', '15000')
     .option('--fail-on <severity>', 'lowest finding severity that fails the run (exit 1): error | warning; blocked checks always fail it', 'error')
     .option('--launch-timeout <s>', "longest wait for the app's process and first window, per launch (seconds)", '30')
+    .option('--baseline <file>', 'fail only on findings not in this baseline; report fixed ones')
+    .option('--update-baseline <file>', "record this run's findings as the baseline (they then pass as baselined)")
+    .option('--waivers <file>', 'YAML/JSON list of { check, channel?, reason, expires? }: matching findings are waived')
+    .option('--shard <i/n>', 'run part i of n (streams and prerequisite chains kept together); merge with merge-reports')
     .action(async (packFlag: string | undefined, flags: RunCliOptions, cmd: Command) => {
       const { pack: packArg, flags: o, launch } = await mergeRunConfig(packFlag, flags, cmd);
-      const reporters = o.reporter.split(',').map((r) => r.trim()).filter(Boolean);
-      const unknown = reporters.filter((r) => !REPORTER_NAMES.includes(r));
-      if (unknown.length) throw new UsageError(`unknown reporter ${unknown.join(', ')}; use one or more of ${REPORTER_NAMES.join(', ')}`);
-      if (o.failOn !== 'error' && o.failOn !== 'warning') throw new UsageError(`--fail-on must be error or warning, got "${o.failOn}"`);
-      const failOn = o.failOn as FailOn;
+      const reporters = reporterList(o.reporter);
+      const failOn = failOnOption(o.failOn);
+      const shard = o.shard ? parseShard(o.shard) : undefined;
+      if (shard && o.updateBaseline) throw new UsageError(`--update-baseline with --shard would record one shard's findings only; record the baseline from the merged run: conform merge-reports <dirs...> --update-baseline ${o.updateBaseline}`);
+      // Read before the run: a bad baseline or waiver file fails in a second, not after the app ran.
+      const gate = loadGate({ baseline: o.baseline, waivers: o.waivers });
       const seed = intOption('--seed', o.seed, 0);
       const callTimeoutMs = intOption('--call-timeout', o.callTimeout, 100);
       const streamTimeoutMs = intOption('--stream-timeout', o.streamTimeout, 100);
@@ -68,7 +112,7 @@ export function register(program: Command): void {
       const servers = await startServers(launch.servers, launch.env);
       try {
         outcome = await runConformance({
-          pack: packArg, app, electron: o.electron, seed, grep: o.grep, callTimeoutMs, streamTimeoutMs, launchTimeoutMs, signal: controller.signal,
+          pack: packArg, app, electron: o.electron, seed, grep: o.grep, shard, callTimeoutMs, streamTimeoutMs, launchTimeoutMs, signal: controller.signal,
           args: launch.args, env: launch.env, cwd: launch.cwd,
           progress: list ? { channelStarted: (c) => list.channelStarted(c), note: (m) => list.note(m) } : undefined,
         });
@@ -91,20 +135,16 @@ export function register(program: Command): void {
         process.removeListener('SIGINT', onSigint);
         process.removeListener('SIGTERM', onSigint);
       }
-      const { report } = outcome;
+      const { report: raw } = outcome;
+      const interrupted = !!outcome.interrupted || controller.signal.aborted;
+      // An interrupted run's findings are part of the run: never recorded as the baseline.
+      if (interrupted && o.updateBaseline) process.stderr.write(`conform: the run was interrupted; --update-baseline ${o.updateBaseline} not written\n`);
+      const report = gateReport(raw, interrupted ? gate : updateBaseline(raw, gate, o.updateBaseline));
       if (list) {
         for (const g of byChannel(report)) list.channelDone(g.channel, g.checks);
         list.finish(report);
       }
-      for (const r of files) {
-        const target = join(outDir, FILE_REPORTERS[r]!.file);
-        writeFileSync(target, FILE_REPORTERS[r]!.render(report));
-        process.stdout.write(`${r}${outcome.interrupted ? ' (partial)' : ''} report: ${target}\n`);
-      }
-      if (outcome.interrupted || controller.signal.aborted) {
-        process.exitCode = 130;
-        return;
-      }
-      process.exitCode = gateFails(report.checks, failOn) ? 1 : 0;
+      writeReports(report, reporters, outDir, interrupted);
+      process.exitCode = exitCodeOf(report, failOn, interrupted);
     });
 }

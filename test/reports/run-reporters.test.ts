@@ -2,7 +2,8 @@
 // XML with the right counts, Markdown lists failures, HTML holds the diff and the SVG timeline.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { diffHtml, renderHtml, timelineSvg } from '../../reports/run/html.ts';
+import { renderCtrf } from '../../reports/run/ctrf.ts';
+import { diffHtml, renderHtml, timelineSvg, valueHtml } from '../../reports/run/html.ts';
 import { renderJson } from '../../reports/run/json.ts';
 import { renderJunit } from '../../reports/run/junit.ts';
 import { ListReporter, renderListSummary } from '../../reports/run/list.ts';
@@ -36,9 +37,9 @@ function report(): RunReport {
 }
 
 describe('run reporters', () => {
-  it('json: the issue 5 shape plus severities, blocked and unverified', () => {
+  it('json: the issue 5 shape plus severities, blocked and unverified, then what merging shards needs', () => {
     const doc = JSON.parse(renderJson(report()));
-    expect(Object.keys(doc)).toEqual(['tool', 'version', 'pack', 'app', 'runtime', 'seed', 'durationMs', 'summary', 'unverifiedChannels', 'checks']);
+    expect(Object.keys(doc)).toEqual(['tool', 'version', 'pack', 'app', 'runtime', 'seed', 'durationMs', 'summary', 'unverifiedChannels', 'checks', 'channels', 'timelines', 'incidents']);
     expect(doc.summary).toEqual({ passed: 2, failed: 3, skipped: 2, blocked: 1, errors: 1, warnings: 1, infos: 1, unverified: 2 });
     expect(doc.unverifiedChannels).toEqual(['chat:start', 'items:save']);
     expect(doc.runtime).toBe('standin');
@@ -141,11 +142,98 @@ describe('report redaction', () => {
     const r = redactCheck(demoPack(), {
       id: 'returns.schema', channel: 'items:get', status: 'failed', message: 'sent token=abcdef123456 to the backend',
       expected: { schema: {} }, actual: { id: 'a', password: 'hunter2', nested: { apiKey: 'sk-live-1' } },
+      input: ['a', { token: 'ghp_inputsecret99' }],
     });
     const text = JSON.stringify(r);
+    expect(text).not.toContain('ghp_inputsecret99');
+    expect((r.input as unknown[])[0]).toBe('a');
     expect(text).not.toContain('hunter2');
     expect(text).not.toContain('sk-live-1');
     expect(text).not.toContain('abcdef123456');
     expect((r.actual as { id: string }).id).toBe('a');
+  });
+});
+
+describe('failure detail', () => {
+  // A failed result as conform run reports it: input, schema issues, pack location, repro; one
+  // security finding with its fix hint; one finding the gate accepted.
+  function detailed(): RunReport {
+    const r = report();
+    r.checks[1] = {
+      ...r.checks[1]!, input: ['a', { deep: true }], source: { file: 'specs/packs/demo/contract.yaml', line: 12 },
+      actual: { id: 'a', n: '1', meta: { extra: 5 } },
+      issues: [{ path: '/n', message: 'must be integer', keyword: 'type' }, { path: '', message: "must have required property 'name'", keyword: 'required' },
+        { path: '/meta', message: "must NOT have additional property 'extra'", keyword: 'additionalProperties' }],
+      repro: "conform run demo --app examples/demo --grep items:get --seed 7",
+    };
+    r.checks.push({ id: 'security.window-open', channel: null, status: 'failed', severity: 'warning', risk: 'high', message: 'window.open(https://example.com) was not refused',
+      hint: 'Deny new windows in main: setWindowOpenHandler', repro: 'conform run demo --app examples/demo --seed 7' });
+    r.checks.push({ id: 'latency.budget', channel: 'items:get', status: 'failed', message: 'took 900 ms', source: { file: 'specs/packs/demo/contract.yaml', line: 12 },
+      gate: { state: 'baselined' } });
+    r.summary = summarize(r.checks);
+    return r;
+  }
+
+  it('html: the received value with each offending path marked, a missing property as its own line, input, location, hint, repro', () => {
+    const html = renderHtml(detailed());
+    expect(html).toContain('<span class="bad" data-path="/n">!   &quot;n&quot;: &quot;1&quot;,<em>  ← /n must be integer</em></span>');
+    expect(html).toContain('<span class="bad missing">!   &quot;name&quot;: <em>(missing)</em></span>');
+    expect(html).toContain('data-path="/meta/extra">!     &quot;extra&quot;: 5');
+    expect(html).not.toMatch(/class="bad"[^>]*>! *&quot;id&quot;/);
+    expect(html).toContain('pack: <code>specs/packs/demo/contract.yaml:12</code>');
+    expect(html).toContain('<p class="legend">input sent</p><pre class="diff input">[\n  &quot;a&quot;,');
+    expect(html).toContain('<pre class="repro">conform run demo --app examples/demo --grep items:get --seed 7</pre>');
+    expect(html).toContain('<p class="hint">fix: Deny new windows in main: setWindowOpenHandler</p>');
+    expect(html).toContain('<span class="gate">[baselined]</span>');
+  });
+
+  it('valueHtml lists issues whose path the value does not have', () => {
+    expect(valueHtml(null, [{ path: '/x/y', message: 'must be string' }])).toContain('! <em>/x/y must be string</em>');
+  });
+
+  it('junit: file and line on testcases; a baselined finding is skipped, not a failure', () => {
+    const xml = renderJunit(detailed());
+    expect(XMLValidator.validate(xml)).toBe(true);
+    expect(xml).toMatch(/<testcase classname="demo\.items:get" name="returns\.schema" time="0\.004" file="specs\/packs\/demo\/contract\.yaml" line="12">\s*<failure/);
+    expect(xml).toMatch(/name="latency\.budget"[^>]*line="12">\s*<skipped message="\[baselined\] took 900 ms"\/>/);
+    expect(xml).toContain('input sent:\n[\n  &quot;a&quot;');
+    expect(xml).toContain('offending values:\n  /n must be integer, got &quot;1&quot;');
+    expect(xml).toContain('reproduce:\n  conform run demo');
+    expect(xml).toContain('fix: Deny new windows');
+    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@' }).parse(xml);
+    expect(doc.testsuites['@failures']).toBe('3');
+    // skipped: two skips, one info finding and the baselined finding; the blocked check is an error.
+    expect(doc.testsuites['@skipped']).toBe('4');
+    expect(doc.testsuites['@errors']).toBe('1');
+  });
+
+  it('ctrf: the CTRF document shape, statuses, file and line', () => {
+    const doc = JSON.parse(renderCtrf(detailed(), 1_700_000_000_000));
+    expect(doc).toMatchObject({ reportFormat: 'CTRF', results: { tool: { name: 'conform', version: '0.1.0' } } });
+    expect(doc.specVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    const { summary, tests } = doc.results;
+    expect(summary).toMatchObject({ tests: 10, passed: 2, failed: 3, skipped: 2, pending: 0, other: 3, start: 1_700_000_000_000 - 1234, stop: 1_700_000_000_000 });
+    for (const t of tests) {
+      expect(Object.keys(t).every((k) => ['name', 'status', 'duration', 'suite', 'message', 'rawStatus', 'trace', 'filePath', 'line', 'tags', 'type', 'extra'].includes(k))).toBe(true);
+      expect(Number.isInteger(t.duration)).toBe(true);
+    }
+    const schemaFail = tests.find((t: { name: string }) => t.name === 'items:get › returns.schema');
+    expect(schemaFail).toMatchObject({ status: 'failed', filePath: 'specs/packs/demo/contract.yaml', line: 12, suite: ['demo', 'items:get'] });
+    expect(schemaFail.extra.repro).toContain('--grep items:get');
+    expect(tests.filter((t: { name: string }) => t.name === 'items:get › latency.budget').map((t: { status: string; rawStatus?: string }) => [t.status, t.rawStatus]))
+      .toEqual([['skipped', undefined], ['other', 'failed (baselined)']]);
+  });
+
+  it('md and list: location, hint and repro beside each failure', () => {
+    const md = renderMarkdown(detailed());
+    expect(md).toContain('**`returns.schema`** on `items:get` (`specs/packs/demo/contract.yaml:12`)');
+    expect(md).toContain('  repro: `conform run demo --app examples/demo --grep items:get --seed 7`');
+    expect(md).toContain('  fix: Deny new windows');
+    const list = renderListSummary(detailed());
+    expect(list).toContain('ERROR returns.schema items:get (specs/packs/demo/contract.yaml:12): ');
+    expect(list).toContain('     repro: conform run demo --app examples/demo --grep items:get --seed 7');
+    expect(list).toContain('ERROR [baselined] latency.budget items:get');
+    expect(list).toContain('WARN  security.window-open (run) (risk high): ');
+    expect(list).toContain('     fix: Deny new windows');
   });
 });

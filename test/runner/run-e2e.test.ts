@@ -62,7 +62,7 @@ describe('conform run CLI', () => {
   it('exits 2 with one paragraph for usage errors', () => {
     const bad = run(['script-manager', '--app', 'examples/script-manager', '--reporter', 'xml']);
     expect(bad.code).toBe(2);
-    expect(bad.err).toMatch(/^conform: unknown reporter xml; use one or more of list, json, junit, md, html\n$/);
+    expect(bad.err).toMatch(/^conform: unknown reporter xml; use one or more of list, json, junit, md, html, ctrf\n$/);
     const noPack = run(['no-such-pack', '--app', 'examples/script-manager']);
     expect(noPack.code).toBe(2);
     expect(noPack.err).not.toMatch(/\n\s+at /);
