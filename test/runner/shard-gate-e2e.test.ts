@@ -90,7 +90,7 @@ describe('baseline round trip through the CLI', () => {
     const again = await new Promise<{ code: number; out: string }>((resolve) => execFile(process.execPath, [cli, ...repro.split(' ').slice(1)],
       { cwd: root, env: { ...process.env, CONFORM_FAULTS: 'sm-create-drops-id' } }, (err, o) => resolve({ code: err ? (err as { code: number }).code : 0, out: o })));
     expect(again.code).toBe(1);
-    expect(again.out).toContain("ERROR returns.schema scripts:create (specs/packs/script-manager/contract.yaml:38): valid input #0: result does not match the return schema: (root) must have required property 'id'");
+    expect(again.out).toContain("ERROR returns.schema scripts:create (specs/packs/script-manager/contract.yaml:42): valid input #0: result does not match the return schema: (root) must have required property 'id'");
     expect(again.out).not.toContain('scripts:list');
     // JUnit: the baselined finding is not a <failure>; the new one is, with the channel's pack file:line
     const junit = readFileSync(join(out, 'conform-junit.xml'), 'utf8');
@@ -100,6 +100,6 @@ describe('baseline round trip through the CLI', () => {
     const third = await conform(['--baseline', baseline, '--reporter', 'list'], '');
     expect(third.code, third.out + third.err).toBe(0);
     expect(third.out).toMatch(/FIXED returns\.schema scripts:list/);
-    expect(third.out).toMatch(/0 failed \(0 new, 0 baselined, 0 waived, 1 fixed\)/);
+    expect(third.out).toMatch(/ 0 findings \(0 new, 0 baselined, 0 waived, 1 fixed\)/);
   });
 });
