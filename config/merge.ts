@@ -31,7 +31,7 @@ export interface MergedRun<F extends RunFlags> {
   pack: string;
   flags: F & { app: string };
   failOn: 'error' | 'warning';
-  launch: { args?: string[]; env?: Record<string, string>; cwd?: string; servers: ServerConfig[] };
+  launch: { args?: string[]; env?: Record<string, string>; cwd?: string; timeoutMs?: number; servers: ServerConfig[] };
   /** The config file used, if any. */
   configFile?: string;
 }
@@ -70,7 +70,7 @@ export async function mergeRunConfig<F extends RunFlags>(packArg: string | undef
     pack,
     flags: merged as F & { app: string },
     failOn: (merged.failOn ?? c.failOn ?? 'error') as 'error' | 'warning',
-    launch: { args: c.launch?.args, env: c.launch?.env, cwd: c.launch?.cwd, servers: c.launch?.servers ?? [] },
+    launch: { args: c.launch?.args, env: c.launch?.env, cwd: c.launch?.cwd, timeoutMs: c.launch?.timeout, servers: c.launch?.servers ?? [] },
     configFile: loaded?.file,
   };
 }

@@ -58,7 +58,8 @@ describe('mergeRunConfig', () => {
   const command = (argv: string[]) => {
     const cmd = new Command('run').exitOverride().argument('[pack]').option('--config <file>').option('--app <path>').option('--electron <path>')
       .option('--seed <n>', '', '1').option('--grep <p>').option('--reporter <list>', '', 'list').option('--out <dir>', '', 'conform-report')
-      .option('--call-timeout <ms>', '', '3000').option('--stream-timeout <ms>', '', '15000');
+      .option('--call-timeout <ms>', '', '3000').option('--stream-timeout <ms>', '', '15000')
+      .option('--baseline <file>').option('--update-baseline <file>').option('--waivers <file>');
     cmd.parse(argv, { from: 'user' });
     return cmd;
   };
@@ -72,6 +73,17 @@ describe('mergeRunConfig', () => {
     expect(m.flags).toMatchObject({ app: join(d, 'main.js'), seed: '3', reporter: 'json,md', out: 'conform-report', callTimeout: '3000' });
     const argPack = command(['other-pack', '--config', cfg, '--app', 'x']);
     expect(await mergeRunConfig(argPack.args[0], argPack.opts<RunFlags>(), argPack)).toMatchObject({ pack: 'other-pack', flags: { app: 'x', seed: '7' } });
+  });
+
+  it('takes the gate files (baseline, waivers, updateBaseline) from the file, relative to it; a typed flag wins', async () => {
+    const d = folderWith('conform.config.json', JSON.stringify({ app: 'main.js', pack: './pack', baseline: 'ci/baseline.json', waivers: 'ci/waivers.yaml', updateBaseline: 'ci/next.json' }));
+    const cfg = join(d, 'conform.config.json');
+    const cmd = command(['--config', cfg]);
+    expect((await mergeRunConfig(cmd.args[0], cmd.opts<RunFlags>(), cmd)).flags).toMatchObject({
+      baseline: join(d, 'ci/baseline.json'), waivers: join(d, 'ci/waivers.yaml'), updateBaseline: join(d, 'ci/next.json'),
+    });
+    const typed = command(['--config', cfg, '--baseline', 'other.json']);
+    expect((await mergeRunConfig(typed.args[0], typed.opts<RunFlags>(), typed)).flags).toMatchObject({ baseline: 'other.json', waivers: join(d, 'ci/waivers.yaml') });
   });
 
   it('says where to set pack or app when neither flags nor file give them', async () => {
