@@ -24,6 +24,7 @@ import { Planner, type PlanOptions, type Step } from './run/plan.ts';
 import { runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
 import { AppGone, AppSession } from './run/session.ts';
+import { startTauriSession, TauriLaunchError } from './tauri/session.ts';
 import { summarize, type ReportCheck, type RunReport, type StreamTimeline } from '../reports/run/model.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -154,10 +155,12 @@ class Runner {
     this.checkInterrupted();
     let s: AppSession;
     try {
-      s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots }, ++this.launches);
+      s = this.pack.transport === 'tauri'
+        ? await startTauriSession(this.pack, { binary: this.opts.app, args: this.opts.args, env: this.opts.env }, ++this.launches)
+        : await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots }, ++this.launches);
     } catch (err) {
       if (err instanceof UsageError) throw err;
-      throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
+      throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`, err instanceof TauriLaunchError ? err.output : []);
     }
     this.session = s;
     if (this.opts.signal?.aborted) {
@@ -385,7 +388,8 @@ class Runner {
     base.timeoutMs = timeoutMs;
     const grammar = stream.grammar ? compileGrammar(stream.grammar) : null;
     const hasTerminal = !!grammar && grammar.alphabet.some((e) => grammar.isTerminal(e));
-    const eventSet = new Set(stream.events);
+    // A Tauri Channel's messages are recorded under the channel-stream's own name.
+    const eventSet = new Set(this.pack.byName.get(stream.start)?.kind === 'channel-stream' ? [...stream.events, stream.start] : stream.events);
     try {
       const s = await this.ensureSession();
       await this.collect();
@@ -423,7 +427,7 @@ class Runner {
           else if (startObs && endSeq !== undefined && o.seq > endSeq && o.kind === 'send' && o.channel && eventSet.has(o.channel)) {
             lateEvents.push({ channel: o.channel, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs.t });
           } else if (startObs && endSeq === undefined && o.kind === 'send' && o.channel && eventSet.has(o.channel)) {
-            const ev: StreamEvent = { channel: o.channel, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs.t };
+            const ev: StreamEvent = { channel: o.channel, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs.t, ...(typeof o.index === 'number' ? { index: o.index } : {}) };
             events.push(ev);
             lastEventWall = Date.now();
             matcher?.feed(streamSymbol(stream, ev));
@@ -555,9 +559,6 @@ export function redactCheck(pack: Pack, c: CheckResult): ReportCheck {
 export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const startedAt = Date.now();
   const pack = await loadPack(options.pack);
-  if (pack.transport !== 'electron') {
-    throw new UsageError(`pack ${pack.name} is a ${pack.transport} contract; conform run drives Electron apps only`);
-  }
   const opts = { seed: 1, callTimeoutMs: 3_000, streamTimeoutMs: 15_000, ...options };
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${opts.seed}`);
   const grepMatch = channelMatcher(opts.grep);
@@ -574,7 +575,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const onAbort = () => void runner.close();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const obs: RunObservations = { bridges: {}, groups: [], streams: [], main: runner.main, windows: runner.windows, notRun: [] };
-  let runtime: 'electron' | 'standin' = 'standin';
+  let runtime: RunReport['runtime'] = pack.transport === 'tauri' ? 'tauri-webdriver' : 'standin';
   const timing: RunOutcome['timing'] = { launchMs: 0, groups: {}, streams: {}, judgeMs: 0, closeMs: 0 };
   let lap = Date.now();
   const took = () => {
@@ -629,7 +630,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     // Security probes (runner/security/driver.ts): one batch per guarded channel, then bridge, CSP,
     // window.open and navigation. Before the channel groups: the app is still up (a group may quit
     // it); an app whose page was navigated away is closed and relaunched for the groups.
-    if (opts.security !== false && !dead) {
+    // The probes need main-process hooks (runner/security/driver.ts): not run for Tauri (the catalog says so).
+    if (opts.security !== false && !dead && pack.transport !== 'tauri') {
       runner.checkInterrupted();
       opts.progress?.channelStarted?.('(security probes)');
       took();
@@ -650,7 +652,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     }
     for (const ch of selected) {
       runner.checkInterrupted();
-      if (ch.kind !== 'invoke' && ch.kind !== 'send') continue;
+      if (ch.kind === 'event') continue;
       opts.progress?.channelStarted?.(ch.name);
       took();
       const done = await survive(ch.name, () => runner.runGroup(ch));

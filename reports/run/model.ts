@@ -22,7 +22,7 @@ export interface RunReport {
   version: string;
   pack: string;
   app: string;
-  runtime: 'electron' | 'standin';
+  runtime: 'electron' | 'standin' | 'tauri-webdriver';
   seed: number;
   durationMs: number;
   summary: { passed: number; failed: number; skipped: number };

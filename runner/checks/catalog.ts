@@ -1,7 +1,7 @@
 // THE catalog of checks. Each check is a small pure function over the run's observations and the
 // contract model; it never talks to the app. Ids are stable: reports, the fault table
 // (runner/faults.ts) and the README table refer to them.
-import type { Channel, Pack, SchemaNode, Stream } from '../../specs/model.ts';
+import { isRequestChannel, takesNoParams, type Channel, type Pack, type SchemaNode, type Stream } from '../../specs/model.ts';
 import { compileGrammar, type CompiledGrammar } from '../../specs/grammar.ts';
 import { isConformChannel, type CallObservation, type GroupObservation, type MainObservation, type StreamRun } from './observations.ts';
 import type { CheckContext, CheckDefinition, CheckResult } from './types.ts';
@@ -169,6 +169,16 @@ function correlationExpected(stream: Stream, ctx: CheckContext, run: StreamRun, 
   return { found: false };
 }
 
+/** Electron resolves a void call with undefined; Tauri serializes Rust's `()` as null. */
+const isVoidValue = (pack: Pack, v: unknown) => v === undefined || (pack.transport === 'tauri' && v === null);
+
+/** Tauri `Result<T, String>`: the call rejects with a bare string; why a rejection is not that. */
+function tauriStringProblem(call: CallObservation): string | null {
+  const err = call.error;
+  if (!err) return 'no error value';
+  return err.isError === false && err.name === 'string' ? null : `rejected with ${err.isError ? `an ${err.name} object` : `a ${err.name}`} (${brief(err.string, 120)}), not a bare string`;
+}
+
 const registrations = (main: MainObservation[], kinds: string[]) =>
   main.filter((o) => o.kind === 'register' && kinds.includes(o.api ?? ''));
 
@@ -290,7 +300,7 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke') continue;
+        if (!isRequestChannel(ch)) continue;
         if (!ch.returns && !ch.returnsVoid) continue;
         const calls = callsOf(ctx, ch, ['valid']);
         const resolved = calls.filter((c) => c.outcome === 'resolved');
@@ -304,7 +314,7 @@ export const CHECKS: CheckDefinition[] = [
         let failed: CheckResult | null = null;
         for (const call of resolved) {
           if (ch.returnsVoid) {
-            if (decode(call.value) !== undefined) {
+            if (!isVoidValue(ctx.pack, decode(call.value))) {
               failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: resolved to a value but the channel returns void`, {
                 expected: undefined, actual: call.value,
               });
@@ -338,9 +348,8 @@ export const CHECKS: CheckDefinition[] = [
         // Only where a valid input fully determines success: the contract sets the state up
         // (prerequisites), failures resolve (result union), or there is nothing to pass. A free
         // id without prerequisites may name nothing, and a documented rejection is then correct.
-        if (ch.kind !== 'invoke') continue;
-        const noParams = ch.params.style === 'none' || (ch.params.style === 'positional' && ch.params.list.length === 0);
-        if (ch.prerequisites.length === 0 && ch.errors.style !== 'result-union' && !noParams) continue;
+        if (!isRequestChannel(ch)) continue;
+        if (ch.prerequisites.length === 0 && ch.errors.style !== 'result-union' && !takesNoParams(ch)) continue;
         const calls = callsOf(ctx, ch, ['valid']).filter((c) => c.outcome === 'resolved' || c.outcome === 'rejected');
         if (calls.length === 0) continue;
         const rejected = calls.find((c) => c.outcome === 'rejected');
@@ -393,7 +402,7 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke') continue;
+        if (!isRequestChannel(ch)) continue;
         const made = callsOf(ctx, ch, ['invalid']);
         const calls = made.filter((c) => c.outcome === 'resolved' || c.outcome === 'rejected');
         if (calls.length === 0) {
@@ -405,13 +414,23 @@ export const CHECKS: CheckDefinition[] = [
           continue;
         }
         const style = ch.errors.style;
-        if (style !== 'rejection' && style !== 'result-union') {
+        if (style !== 'rejection' && style !== 'result-union' && style !== 'tauri-string') {
           out.push(result('errors.invalid-params-shape', ch.name, 'skipped', `the contract states no error shape (style ${style})`));
           continue;
         }
         let failed: CheckResult | null = null;
         for (const call of calls) {
           const label = `invalid input #${call.index}${call.rule ? ` (${call.rule})` : ''}`;
+          if (style === 'tauri-string') {
+            const problem = call.outcome !== 'rejected' ? 'resolved, but the contract says the command fails with Err(String)' : tauriStringProblem(call);
+            if (problem) {
+              failed = result('errors.invalid-params-shape', ch.name, 'failed', `${label}: ${problem}`, {
+                expected: 'rejection with a string (Result<T, String>)', actual: call.outcome === 'rejected' ? { rejected: call.error } : { resolved: call.value }, durationMs: sumMs(calls),
+              });
+              break;
+            }
+            continue;
+          }
           if (style === 'rejection' && call.outcome !== 'rejected') {
             failed = result('errors.invalid-params-shape', ch.name, 'failed', `${label}: resolved, but the contract says the call rejects`, {
               expected: `rejection "${ELECTRON_PREFIX(ch.name)}…"`, actual: { resolved: call.value }, durationMs: sumMs(calls),
@@ -450,9 +469,9 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke') continue;
+        if (!isRequestChannel(ch)) continue;
         const style = ch.errors.style;
-        if (style !== 'rejection' && style !== 'result-union') continue;
+        if (style !== 'rejection' && style !== 'result-union' && style !== 'tauri-string') continue;
         const calls = callsOf(ctx, ch, ['valid', 'invalid']);
         const rejected = calls.filter((c) => c.outcome === 'rejected');
         if (rejected.length === 0) {
@@ -462,6 +481,12 @@ export const CHECKS: CheckDefinition[] = [
         let failed: CheckResult | null = null;
         for (const call of rejected) {
           const label = `${call.role} input #${call.index}`;
+          if (style === 'tauri-string') {
+            const problem = tauriStringProblem(call);
+            if (!problem) continue;
+            failed = result('errors.documented-shape', ch.name, 'failed', `${label}: ${problem}`, { expected: 'a bare string (Result<T, String>)', actual: call.error });
+            break;
+          }
           if (style === 'result-union') {
             failed = result('errors.documented-shape', ch.name, 'failed', `${label}: the call rejected, but the contract documents a result union (failures resolve)`, {
               expected: 'resolved value (success or error branch)', actual: { rejected: call.error?.message },
@@ -489,7 +514,7 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke') continue;
+        if (!isRequestChannel(ch)) continue;
         const g = groupOf(ctx, ch.name);
         if (!g) continue;
         const calls = g.calls.filter((c) => c.channel === ch.name && (c.role === 'valid' || c.role === 'invalid'));
@@ -540,7 +565,7 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke' || ch.budgetMs === undefined) continue;
+        if (!isRequestChannel(ch) || ch.budgetMs === undefined) continue;
         const calls = callsOf(ctx, ch, ['valid']).filter((c) => c.outcome === 'resolved' || c.outcome === 'rejected' || c.outcome === 'timeout');
         if (calls.length === 0) continue;
         const slowest = calls.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
@@ -659,6 +684,27 @@ export const CHECKS: CheckDefinition[] = [
           }
         }
         return streamResult('stream.ordering', stream, 'passed', `${runLabel(run)}: ${names.length} event(s) follow "${g.source}"`);
+      }
+    },
+  },
+  {
+    id: 'stream.channel-order',
+    title: 'Tauri Channel messages (channel-stream) arrive numbered 0, 1, 2, ... in arrival order, with no gap or repeat: the frontend\'s Channel hands them to the app by index, so any other numbering reorders or stalls what the app sees.',
+    scope: 'stream',
+    run(ctx) {
+      return [...eachRun(ctx, 'stream.channel-order', 'run', check), ...eachRun(ctx, 'stream.channel-order', 'abort', check)];
+      function check(run: StreamRun, stream: Stream): CheckResult | null {
+        if (ctx.pack.byName.get(stream.start)?.kind !== 'channel-stream') return null;
+        const msgs = [...run.events, ...run.afterEnd].filter((e) => e.channel === stream.start);
+        if (msgs.length === 0) return null;
+        const indexes = msgs.map((e) => e.index);
+        const at = indexes.findIndex((i, k) => i !== k);
+        if (at >= 0) {
+          return streamResult('stream.channel-order', stream, 'failed', `${runLabel(run)}: Channel message #${at} arrived with index ${indexes[at] ?? '(none)'}; the app's Channel delivers by index, so it saw the messages in another order than they were sent`, {
+            expected: indexes.map((_, k) => k), actual: indexes,
+          });
+        }
+        return streamResult('stream.channel-order', stream, 'passed', `${runLabel(run)}: ${msgs.length} Channel message(s) arrived in index order`);
       }
     },
   },
@@ -829,11 +875,28 @@ export const CHECKS: CheckDefinition[] = [
 
 export const CHECK_IDS = CHECKS.map((c) => c.id);
 
+/**
+ * Checks that need a hook in the app's main process. A Tauri app is driven from its page only
+ * (runner/tauri): its Rust side cannot be observed, so these are reported as not applicable.
+ */
+const MAIN_HOOK = 'Tauri apps are driven from their page only (runner/tauri) and the Rust side has no hook Conform can load';
+export const TAURI_NOT_APPLICABLE: Record<string, string> = {
+  'handler.registered': `which commands the app registered is not observable: ${MAIN_HOOK}`,
+  'params.reach-handler': `what a command handler received is not observable: ${MAIN_HOOK}`,
+  'drift.undocumented-channel': `commands the pack does not name cannot be listed: ${MAIN_HOOK}`,
+  ...Object.fromEntries(SECURITY_CHECKS.map((c) => [c.id, `the security probes watch main-process APIs (runner/security): ${MAIN_HOOK}`])),
+};
+
 /** Run every check of the catalog (or those whose id passes `filter`). */
 export function runChecks(ctx: CheckContext, filter?: (id: string) => boolean): CheckResult[] {
   const out: CheckResult[] = [];
   for (const check of CHECKS) {
     if (filter && !filter(check.id)) continue;
+    const notApplicable = ctx.pack.transport === 'tauri' ? TAURI_NOT_APPLICABLE[check.id] : undefined;
+    if (notApplicable) {
+      out.push(result(check.id, null, 'skipped', `not applicable for Tauri: ${notApplicable}`));
+      continue;
+    }
     try {
       // Security findings carry a severity; checks defined elsewhere get their default one.
       out.push(...check.run(ctx).map((r) => (r.status === 'failed' && !r.severity && DEFAULT_SEVERITY[r.id] ? { ...r, severity: DEFAULT_SEVERITY[r.id] } : r)));
