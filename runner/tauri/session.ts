@@ -104,17 +104,23 @@ export class TauriSession {
       const client = new WebDriverClient(`http://127.0.0.1:${port}`);
       await waitReady(client, driver, 10_000);
       const launchTimeout = opts.launchTimeoutMs ?? 30_000;
-      const appGone = driver.exited.then(() => {
+      const driverGone = driver.exited.then(() => {
         throw new WebDriverError('WebKitWebDriver exited', 'exited');
       });
+      // POST /session never answers when the app exits before it allows automation: watch for that.
+      const early = watchEarlyExit(driver);
       try {
-        await Promise.race([client.newSession(opts.binary, opts.args ?? [], launchTimeout), appGone]);
+        await Promise.race([client.newSession(opts.binary, opts.args ?? [], launchTimeout), driverGone, early.exited]);
       } catch (err) {
-        const output = driver.output();
-        const why = (err as WebDriverError).code === 'timeout'
-          ? `the app did not accept a WebDriver session within ${launchTimeout} ms: it exited early or does not allow automation (a Tauri app allows it when started with TAURI_WEBVIEW_AUTOMATION=true, which Conform sets)`
-          : `WebKitWebDriver could not start the app: ${(err as Error).message}`;
-        throw new TauriLaunchError(`${opts.binary}: ${why}`, output);
+        const code = (err as WebDriverError).code;
+        const why = code === 'timeout'
+          ? `the app did not accept a WebDriver session within ${launchTimeout} ms: it does not allow automation (a Tauri app allows it when started with TAURI_WEBVIEW_AUTOMATION=true, which Conform sets) or hangs at start-up`
+          : code === 'app-exited'
+            ? 'the app exited before it accepted a WebDriver session'
+            : `WebKitWebDriver could not start the app: ${(err as Error).message}`;
+        throw new TauriLaunchError(`${opts.binary}: ${why}`, driver.output());
+      } finally {
+        early.stop();
       }
       const session = new TauriSession(launchIndex, client, driver, xvfb, home, shimConfig(pack));
       session.watchApp();
@@ -243,6 +249,26 @@ export class TauriSession {
     await this.xvfb?.stop();
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/** Rejects (code 'app-exited') once the app the driver started has been seen and is gone again. */
+function watchEarlyExit(driver: GroupProcess): { exited: Promise<never>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const exited = new Promise<never>((_, reject) => {
+    let seen: number | null = null;
+    const since = Date.now();
+    timer = setInterval(() => {
+      const pid = driver.proc.pid;
+      if (pid === undefined) return;
+      if (seen === null) seen = childPids(pid, true)[0] ?? null;
+      // The driver forks the app as soon as the session is requested: none after 2 s means it is gone.
+      if ((seen !== null && !pidAlive(seen)) || (seen === null && Date.now() - since > 2_000)) {
+        reject(new WebDriverError('the app exited', 'app-exited'));
+      }
+    }, 50);
+  });
+  exited.catch(() => undefined);
+  return { exited, stop: () => clearInterval(timer) };
 }
 
 async function waitReady(client: WebDriverClient, driver: GroupProcess, timeoutMs: number): Promise<void> {

@@ -237,8 +237,8 @@ export class WebDriverClient {
   }
 }
 
-/** Direct children of `pid` (Linux /proc): the app the driver started. */
-export function childPids(pid: number): number[] {
+/** Direct children of `pid` (Linux /proc): the app the driver started; zombies only with `withZombies`. */
+export function childPids(pid: number, withZombies = false): number[] {
   const out: number[] = [];
   let entries: string[] = [];
   try {
@@ -252,7 +252,7 @@ export function childPids(pid: number): number[] {
       const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
       // Fields after the command name (which may hold spaces) start after the last ')'.
       const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(rest[1]) === pid && rest[0] !== 'Z') out.push(Number(e));
+      if (Number(rest[1]) === pid && (withZombies || rest[0] !== 'Z')) out.push(Number(e));
     } catch {
       // The process went away while we looked.
     }
