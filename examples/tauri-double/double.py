@@ -307,6 +307,13 @@ def delete_session(app, args, _resolve):
     return None
 
 
+def take_message(cmd, app, args):
+    """The (sessionId, content) args of a message command, and the reply, stored in the session."""
+    sid = session_arg(cmd, app, args)
+    content = arg(cmd, args, 'content', 'string')
+    return sid, content, reply_to(app, sid, content)
+
+
 def reply_to(app, sid, content):
     app.sessions[sid]['messageCount'] += 2
     app.sessions[sid]['lastActive'] = now_iso()
@@ -317,9 +324,7 @@ def reply_to(app, sid, content):
 
 @command('send_message')
 def send_message(app, args, _resolve):
-    sid = session_arg('send_message', app, args)
-    content = arg('send_message', args, 'content', 'string')
-    text = reply_to(app, sid, content)
+    _sid, content, text = take_message('send_message', app, args)
     return {'id': f'msg_{uuid.uuid4().hex[:8]}', 'role': 'assistant', 'content': text, 'model': 'claude-sonnet-4-20250514',
             'usage': {'inputTokens': len(content.split()), 'outputTokens': len(text.split())}, 'timestamp': now_iso()}
 
@@ -336,9 +341,7 @@ def cancel(app, sid):
 
 @command('send_message_streaming')
 def send_message_streaming(app, args, _resolve):
-    sid = session_arg('send_message_streaming', app, args)
-    content = arg('send_message_streaming', args, 'content', 'string')
-    text = reply_to(app, sid, content)
+    sid, content, text = take_message('send_message_streaming', app, args)
     mid = f'msg_{uuid.uuid4().hex[:8]}'
     words = text.split(' ')
     chunks = [' '.join(words[i:i + 2]) for i in range(0, len(words), 2)][:3]

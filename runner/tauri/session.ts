@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pack } from '../../specs/model.ts';
 import { codec } from '../checks/values.ts';
+import { UsageError } from '../cli/errors.ts';
+import { tauriRuntimeMissing } from './prerequisites.ts';
 import type { MainObservation, WindowObservation } from '../checks/observations.ts';
 import { AppGone, type AppSession } from '../run/session.ts';
 import {
@@ -73,7 +75,10 @@ export class TauriSession {
 
   static async start(pack: Pack, opts: TauriSessionOptions, launchIndex: number): Promise<TauriSession> {
     const found = findWebKitDriver();
-    if ('missing' in found) throw new TauriLaunchError(`cannot drive a Tauri app: ${found.missing}`, []);
+    // A machine without the tools is a set-up problem (exit 2), not a finding about the app.
+    if ('missing' in found) throw new UsageError(`cannot drive a Tauri app: ${found.missing}`);
+    const noXvfb = tauriRuntimeMissing({ ...process.env, ...opts.env });
+    if (noXvfb) throw new UsageError(`cannot drive a Tauri app: ${noXvfb}`);
     // WebKitGTK writes caches and data under XDG folders: a run keeps them in its own folder.
     const home = mkdtempSync(join(tmpdir(), 'conform-tauri-'));
     const env: NodeJS.ProcessEnv = {

@@ -3,21 +3,13 @@
 // detached in its own process group and is stopped as a group: the driver starts the app in the
 // driver's group, and the app starts WebKit's web and network processes in it too.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { redactText } from '../../specs/redact.ts';
+import { isExecutable } from '../runtime.ts';
 
 const TAIL_LINES = 30;
-
-function isExecutable(p: string): boolean {
-  try {
-    accessSync(p, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export function onPath(name: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
