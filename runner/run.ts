@@ -425,9 +425,9 @@ class Runner {
           if (!startObs && (o.kind === 'handler-call' || o.kind === 'listener-call') && o.channel === stream.start) startObs = o;
           else if (startObs && !settleObs && o.kind === 'handler-settle' && o.callId === startObs.callId) settleObs = o;
           else if (startObs && endSeq !== undefined && o.seq > endSeq && o.kind === 'send' && o.channel && eventSet.has(o.channel)) {
-            lateEvents.push({ channel: o.channel, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs.t });
+            lateEvents.push(streamEvent(o, startObs.t));
           } else if (startObs && endSeq === undefined && o.kind === 'send' && o.channel && eventSet.has(o.channel)) {
-            const ev: StreamEvent = { channel: o.channel, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs.t, ...(typeof o.index === 'number' ? { index: o.index } : {}) };
+            const ev = streamEvent(o, startObs.t);
             events.push(ev);
             lastEventWall = Date.now();
             matcher?.feed(streamSymbol(stream, ev));
@@ -494,7 +494,7 @@ class Runner {
         const late = await this.collect();
         afterEnd = lateEvents.concat(late
           .filter((o) => o.kind === 'send' && o.channel && eventSet.has(o.channel))
-          .map((o) => ({ channel: o.channel!, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs!.t })));
+          .map((o) => streamEvent(o, startObs!.t)));
         obs.push(...late);
       }
       const pending = await s.harness<{ call: HarnessCall | null }>({ kind: 'pending', waitMs: 1_000 }, 5_000);
@@ -525,6 +525,11 @@ class Runner {
       if (!this.windows.some((x) => x.webContentsId === w.webContentsId && sameEncoded(x.effective, w.effective))) this.windows.push(w);
     }
   }
+}
+
+/** A stream event from a 'send' observation; a Tauri Channel message keeps its index. */
+function streamEvent(o: MainObservation, startT: number): StreamEvent {
+  return { channel: o.channel!, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startT, ...(typeof o.index === 'number' ? { index: o.index } : {}) };
 }
 
 function toTimeline(run: StreamRun, stream: Stream): StreamTimeline {
