@@ -108,7 +108,10 @@ class Double:
         self.window.add(self.view)
         self.window.show_all()
         with open(os.path.join(HERE, 'page.html'), encoding='utf-8') as fh:
-            self.view.load_html(fh.read(), 'http://tauri.localhost/')
+            page = fh.read()
+        if fault('no-tauri-internals'):
+            page = page[:page.index('<script>')] + page[page.index('</script>') + len('</script>'):]
+        self.view.load_html(page, 'http://tauri.localhost/')
         self.listeners = {}  # event -> {eventId: handler callback id}
         self.next_event_id = 1
         self.sessions = {}

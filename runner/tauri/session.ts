@@ -130,7 +130,10 @@ export class TauriSession {
       const session = new TauriSession(launchIndex, client, driver, xvfb, home, shimConfig(pack));
       session.watchApp();
       await client.setScriptTimeout(24 * 3600 * 1000); // our own timeouts apply (guard)
-      await session.install(10_000);
+      await session.install(10_000).catch(async (err: Error) => {
+        await session.close();
+        throw new TauriLaunchError(`${opts.binary}: ${err.message}`, err instanceof TauriLaunchError ? err.output : session.stderrTail());
+      });
       return session;
     } catch (err) {
       await cleanup();

@@ -112,6 +112,12 @@ describe.skipIf(!!missing)('conform run on a Tauri app through WebKitWebDriver (
     expect((err as AppUnusable).stderrTail.join('\n')).toContain('cannot open the app database: disk I/O error');
   });
 
+  it('a page without __TAURI_INTERNALS__ is refused with one line, not judged', async () => {
+    const err = await run('clawdesk', ['no-tauri-internals']).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(AppUnusable);
+    expect((err as AppUnusable).message).toMatch(/__TAURI_INTERNALS__ .* is missing: the page is not a Tauri v2 page/);
+  });
+
   it('Ctrl-C to the CLI stops the driver, Xvfb and the app', async () => {
     const cli = spawn(process.execPath, [`${root}bin/conform.js`, 'run', 'clawdesk', '--app', DOUBLE, '--reporter', 'list'], {
       cwd: root, env: { ...process.env, CONFORM_TEST_MARK: MARK, DISPLAY: '' }, stdio: ['ignore', 'pipe', 'pipe'],
