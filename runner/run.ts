@@ -156,10 +156,11 @@ class Runner {
     let s: AppSession;
     try {
       s = this.pack.transport === 'tauri'
-        ? await startTauriSession(this.pack, { binary: this.opts.app, args: this.opts.args, env: this.opts.env }, ++this.launches)
+        ? await startTauriSession(this.pack, { binary: this.opts.app, args: this.opts.args, env: this.opts.env, signal: this.opts.signal }, ++this.launches)
         : await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, roots: this.pack.roots }, ++this.launches);
     } catch (err) {
       if (err instanceof UsageError) throw err;
+      if (this.opts.signal?.aborted) throw new RunInterrupted();
       throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`, err instanceof TauriLaunchError ? err.output : []);
     }
     this.session = s;

@@ -92,7 +92,8 @@ def now_iso():
 
 class Double:
     def __init__(self):
-        self.automation = os.environ.get('TAURI_WEBVIEW_AUTOMATION') == 'true'
+        # Like a Tauri app built without automation support: never accepts a WebDriver session.
+        self.automation = os.environ.get('TAURI_WEBVIEW_AUTOMATION') == 'true' and not fault('no-automation')
         self.context = WebKit2.WebContext.new()
         self.context.set_automation_allowed(self.automation)
         self.ucm = WebKit2.UserContentManager()

@@ -26,6 +26,8 @@ export interface TauriSessionOptions {
   env?: Record<string, string>;
   /** Longest wait for the driver to open a session on the app (POST /session can hang forever). */
   launchTimeoutMs?: number;
+  /** Aborting (Ctrl-C) ends a launch in progress at once: everything started so far is stopped. */
+  signal?: AbortSignal;
 }
 
 /** The app could not be started or reached: the message says why, `output` has the app's own lines. */
@@ -114,14 +116,22 @@ export class TauriSession {
       });
       // POST /session never answers when the app exits before it allows automation: watch for that.
       const early = watchEarlyExit(driver);
+      const interrupted = new Promise<never>((_, reject) => {
+        const stop = () => reject(new WebDriverError('the launch was interrupted', 'interrupted'));
+        if (opts.signal?.aborted) stop();
+        opts.signal?.addEventListener('abort', stop, { once: true });
+      });
+      interrupted.catch(() => undefined);
       try {
-        await Promise.race([client.newSession(opts.binary, opts.args ?? [], launchTimeout), driverGone, early.exited]);
+        await Promise.race([client.newSession(opts.binary, opts.args ?? [], launchTimeout), driverGone, early.exited, interrupted]);
       } catch (err) {
         const code = (err as WebDriverError).code;
         const why = code === 'timeout'
           ? `the app did not accept a WebDriver session within ${launchTimeout} ms: it does not allow automation (a Tauri app allows it when started with TAURI_WEBVIEW_AUTOMATION=true, which Conform sets) or hangs at start-up`
           : code === 'app-exited'
             ? 'the app exited before it accepted a WebDriver session'
+            : code === 'interrupted'
+              ? 'the launch was interrupted'
             : `WebKitWebDriver could not start the app: ${(err as Error).message}`;
         throw new TauriLaunchError(`${opts.binary}: ${why}`, driver.output());
       } finally {

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CATEGORY_CHECKS } from '../../runner/faults.ts';
-import { AppUnusable, runConformance, type RunOptions } from '../../runner/run.ts';
+import { AppUnusable, RunInterrupted, runConformance, type RunOptions } from '../../runner/run.ts';
 import { tauriDoubleMissing, tauriRuntimeMissing } from '../../runner/tauri/prerequisites.ts';
 import type { CheckResult } from '../../runner/checks/types.ts';
 import { loadPack } from '../../specs/loader.ts';
@@ -116,6 +116,22 @@ describe.skipIf(!!missing)('conform run on a Tauri app through WebKitWebDriver (
     const err = await run('clawdesk', ['no-tauri-internals']).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(AppUnusable);
     expect((err as AppUnusable).message).toMatch(/__TAURI_INTERNALS__ .* is missing: the page is not a Tauri v2 page/);
+  });
+
+  it('an app that never allows automation: aborting ends the hanging launch at once and stops everything', async () => {
+    const controller = new AbortController();
+    const pending = runConformance({ pack: 'clawdesk', app: DOUBLE, signal: controller.signal, env: { CONFORM_FAULTS: 'no-automation', CONFORM_TEST_MARK: MARK } })
+      .then(() => null, (e: unknown) => e);
+    // Wait until the double's page is up (its WebKitWebProcess exists): the session request now hangs.
+    const until = Date.now() + 60_000;
+    while (!markedProcesses().some((p) => p.cmd.includes('WebKitWebProcess'))) {
+      if (Date.now() > until) throw new Error('the double never started');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const t0 = Date.now();
+    controller.abort();
+    expect(await pending).toBeInstanceOf(RunInterrupted);
+    expect(Date.now() - t0).toBeLessThan(10_000); // not the 30 s launch timeout
   });
 
   it('Ctrl-C to the CLI stops the driver, Xvfb and the app', async () => {
