@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CATEGORY_CHECKS } from '../../runner/faults.ts';
 import { AppUnusable, RunInterrupted, runConformance, type RunOptions } from '../../runner/run.ts';
 import { tauriDoubleMissing, tauriRuntimeMissing } from '../../runner/tauri/prerequisites.ts';
+import { TauriLaunchError, TauriSession } from '../../runner/tauri/session.ts';
 import type { CheckResult } from '../../runner/checks/types.ts';
 import { loadPack } from '../../specs/loader.ts';
 
@@ -132,6 +133,15 @@ describe.skipIf(!!missing)('conform run on a Tauri app through WebKitWebDriver (
     controller.abort();
     expect(await pending).toBeInstanceOf(RunInterrupted);
     expect(Date.now() - t0).toBeLessThan(10_000); // not the 30 s launch timeout
+  });
+
+  it('an app that never allows automation: the launch times out with a message saying why', async () => {
+    const clawdesk = await loadPack('clawdesk');
+    const err = await TauriSession.start(clawdesk, { binary: DOUBLE, launchTimeoutMs: 3_000, env: { CONFORM_FAULTS: 'no-automation', CONFORM_TEST_MARK: MARK } }, 1)
+      .then(async (s) => { await s.close(); return null; }, (e: unknown) => e);
+    expect(err).toBeInstanceOf(TauriLaunchError);
+    expect((err as TauriLaunchError).message).toMatch(/did not accept a WebDriver session within 3000 ms: it does not allow automation .*TAURI_WEBVIEW_AUTOMATION=true/);
+    expect((err as TauriLaunchError).output.join('\n')).toContain('automation not allowed');
   });
 
   it('Ctrl-C to the CLI stops the driver, Xvfb and the app', async () => {
