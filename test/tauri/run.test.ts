@@ -40,6 +40,16 @@ function markedProcesses(): { pid: number; cmd: string }[] {
   return out;
 }
 
+/** Wait (polling /proc: no event to await) until a marked process whose command line has `what` runs. */
+async function waitForMarked(what: string, stillWaiting: () => string | null): Promise<void> {
+  const until = Date.now() + 60_000;
+  while (!markedProcesses().some((p) => p.cmd.includes(what))) {
+    const gone = stillWaiting();
+    if (gone !== null || Date.now() > until) throw new Error(`no ${what} appeared: ${gone ?? 'timed out'}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 function run(pack: string, faults: string[], only?: string[]) {
   const opts: RunOptions = {
     pack, app: DOUBLE, only, callTimeoutMs: 1_500, streamTimeoutMs: 3_000,
@@ -123,12 +133,8 @@ describe.skipIf(!!missing)('conform run on a Tauri app through WebKitWebDriver (
     const controller = new AbortController();
     const pending = runConformance({ pack: 'clawdesk', app: DOUBLE, signal: controller.signal, env: { CONFORM_FAULTS: 'no-automation', CONFORM_TEST_MARK: MARK } })
       .then(() => null, (e: unknown) => e);
-    // Wait until the double's page is up (its WebKitWebProcess exists): the session request now hangs.
-    const until = Date.now() + 60_000;
-    while (!markedProcesses().some((p) => p.cmd.includes('WebKitWebProcess'))) {
-      if (Date.now() > until) throw new Error('the double never started');
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    // Once the double's page is up (its WebKitWebProcess exists), the session request hangs.
+    await waitForMarked('WebKitWebProcess', () => null);
     const t0 = Date.now();
     controller.abort();
     expect(await pending).toBeInstanceOf(RunInterrupted);
@@ -154,11 +160,7 @@ describe.skipIf(!!missing)('conform run on a Tauri app through WebKitWebDriver (
       // the CLI prints no progress when stdout is not a terminal).
       let stderr = '';
       cli.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      const until = Date.now() + 60_000;
-      while (!markedProcesses().some((p) => p.cmd.includes('WebKitWebProcess'))) {
-        if (cli.exitCode !== null || Date.now() > until) throw new Error(`the run never started the app: ${stderr}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await waitForMarked('WebKitWebProcess', () => (cli.exitCode !== null ? `the CLI exited: ${stderr}` : null));
       expect(markedProcesses().some((p) => p.cmd.includes('double.py'))).toBe(true);
       cli.kill('SIGINT');
       expect(await exited).toBe(130);
