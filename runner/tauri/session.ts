@@ -125,15 +125,13 @@ export class TauriSession {
       try {
         await Promise.race([client.newSession(opts.binary, opts.args ?? [], launchTimeout), driverGone, early.exited, interrupted]);
       } catch (err) {
-        const code = (err as WebDriverError).code;
-        const why = code === 'timeout'
-          ? `the app did not accept a WebDriver session within ${launchTimeout} ms: it does not allow automation (a Tauri app allows it when started with TAURI_WEBVIEW_AUTOMATION=true, which Conform sets) or hangs at start-up`
-          : code === 'app-exited'
-            ? 'the app exited before it accepted a WebDriver session'
-            : code === 'interrupted'
-              ? 'the launch was interrupted'
-            : `WebKitWebDriver could not start the app: ${(err as Error).message}`;
-        throw new TauriLaunchError(`${opts.binary}: ${why}`, driver.output());
+        const why: Record<string, string> = {
+          timeout: `the app did not accept a WebDriver session within ${launchTimeout} ms: it does not allow automation (a Tauri app allows it when started with TAURI_WEBVIEW_AUTOMATION=true, which Conform sets) or hangs at start-up`,
+          'app-exited': 'the app exited before it accepted a WebDriver session',
+          interrupted: 'the launch was interrupted',
+        };
+        const reason = why[(err as WebDriverError).code] ?? `WebKitWebDriver could not start the app: ${(err as Error).message}`;
+        throw new TauriLaunchError(`${opts.binary}: ${reason}`, driver.output());
       } finally {
         early.stop();
       }
