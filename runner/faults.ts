@@ -14,6 +14,7 @@ import type { Pack } from '../specs/model.ts';
 import { loadPack } from '../specs/loader.ts';
 import type { ReportCheck } from '../reports/run/model.ts';
 import { RunInterrupted, runConformance } from './run.ts';
+import { tauriDoubleMissing, tauriRuntimeMissing } from './tauri/prerequisites.ts';
 
 /** Fault category -> the check ids that must fail for it. The README's check table mirrors this. */
 export const CATEGORY_CHECKS: Record<string, string[]> = {
@@ -24,13 +25,14 @@ export const CATEGORY_CHECKS: Record<string, string[]> = {
   'handler-missing': ['handler.registered'],
   'undocumented-channel': ['drift.undocumented-channel'],
   'event-payload-invalid': ['event.payload-schema', 'stream.payload-schema'],
-  'events-out-of-order': ['stream.ordering'],
+  'events-out-of-order': ['stream.ordering', 'stream.channel-order'],
   'terminal-event-missing': ['stream.terminates', 'stream.ordering'],
   'events-after-terminal': ['stream.no-event-after-terminal', 'stream.ordering'],
   'rejection-instead-of-union': ['errors.documented-shape', 'errors.invalid-params-shape'],
   'union-instead-of-rejection': ['errors.invalid-params-shape', 'returns.schema'],
   'error-message-format': ['errors.documented-shape'],
   'handler-crash': ['app.survives', 'call.valid-resolves', 'fixture.prerequisite'],
+  'error-instead-of-value': ['call.valid-resolves'],
   'handler-hang': ['call.settles'],
   'slow-response': ['latency.budget'],
   'bridge-method-missing': ['bridge.exists'],
@@ -50,20 +52,27 @@ export interface Fault {
   channel: string;
   category: string;
   description?: string;
+  /** The pack that catches it, when not named after the app (the Tauri double serves two packs). */
+  pack?: string;
+  /** The program to run inside examples/<app>, when the app is not an Electron app folder. */
+  entry?: string;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Pack and app folder of a reference app (the pack is named after the app). */
+/** Pack and app of a reference app (the pack is named after the app unless the fault names one). */
 export function targetOf(fault: Fault): { pack: string; app: string } {
-  return { pack: fault.app, app: `${root}examples/${fault.app}` };
+  return { pack: fault.pack ?? fault.app, app: `${root}examples/${fault.app}${fault.entry ? `/${fault.entry}` : ''}` };
 }
+
+/** The Tauri double's faults (examples/tauri-double), when this machine can run them. */
+export const TAURI_DOUBLE_FAULTS = `${root}examples/tauri-double/faults.json`;
 
 /** Channels a focused run needs to show a fault on `channel`. */
 export function focusChannels(pack: Pack, channel: string): string[] {
   const out = new Set<string>();
   const ch = pack.byName.get(channel);
-  if (ch && (ch.kind === 'invoke' || ch.kind === 'send')) out.add(channel);
+  if (ch && ch.kind !== 'event') out.add(channel);
   for (const s of pack.streams) {
     if (s.start === channel || s.events.includes(channel) || s.abort?.call === channel) out.add(s.start);
   }
@@ -175,7 +184,11 @@ export function loadFaults(file = `${root}examples/faults.json`): Fault[] {
 async function main(argv: string[]): Promise<number> {
   const full = argv.includes('--full');
   const filters = argv.filter((a) => !a.startsWith('--'));
-  const faults = loadFaults().filter((f) => filters.length === 0 || filters.some((x) => f.id.includes(x) || f.app === x));
+  const tauriMissing = tauriRuntimeMissing() ?? tauriDoubleMissing();
+  if (tauriMissing) process.stderr.write(`faults: the Tauri double's faults are not run: ${tauriMissing}\n`);
+  // A launch failure is no check's finding (test/tauri covers it): only faults a check can catch.
+  const tauriFaults = tauriMissing ? [] : loadFaults(TAURI_DOUBLE_FAULTS).filter((f) => f.category !== 'launch-failure');
+  const faults = [...loadFaults(), ...tauriFaults].filter((f) => filters.length === 0 || filters.some((x) => f.id.includes(x) || f.app === x));
   let detected = 0;
   const missed: string[] = [];
   // Ctrl-C stops the app under test before exiting.

@@ -31,6 +31,7 @@ import { AppGone, AppSession, LaunchFailed } from './run/session.ts';
 import { LaunchLedger } from './run/launches.ts';
 import { createRunFolder, diffHost, removeRunFolder, snapshotHost } from './run/host.ts';
 import { schemaCoverage } from './checks/coverage.ts';
+import { startTauriSession, TauriLaunchError } from './tauri/session.ts';
 import { summarize, type ReportCheck, type RunReport, type StreamTimeline } from '../reports/run/model.ts';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -189,9 +190,13 @@ class Runner {
       if (this.ledger.gaveUp) throw new AppUnusable(this.ledger.gaveUp, this.ledger.failures.at(-1)?.output ?? []);
       this.checkInterrupted();
       try {
-        s = await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, cwd: this.opts.cwd, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs, runDir: this.opts.runDir }, ++this.launches);
+        s = this.pack.transport === 'tauri'
+          ? await startTauriSession(this.pack, { binary: this.opts.app, args: this.opts.args, env: this.opts.env, signal: this.opts.signal }, ++this.launches)
+          : await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, cwd: this.opts.cwd, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs, runDir: this.opts.runDir }, ++this.launches);
       } catch (err) {
         if (err instanceof UsageError) throw err;
+        if (this.opts.signal?.aborted) throw new RunInterrupted();
+        if (err instanceof TauriLaunchError) throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${err.message.split('\n')[0]}`, err.output);
         if (!(err instanceof LaunchFailed)) throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
         this.ledger.launchFailed(this.launches, err);
         this.incidents.push({ channel: '(launch)', reason: `launch ${this.launches}: ${err.message}`, stderrTail: err.output });
@@ -485,7 +490,8 @@ class Runner {
     base.timeoutMs = timeoutMs;
     const grammar = stream.grammar ? compileGrammar(stream.grammar) : null;
     const hasTerminal = !!grammar && grammar.alphabet.some((e) => grammar.isTerminal(e));
-    const eventSet = new Set(stream.events);
+    // A Tauri Channel's messages are recorded under the channel-stream's own name.
+    const eventSet = new Set(this.pack.byName.get(stream.start)?.kind === 'channel-stream' ? [...stream.events, stream.start] : stream.events);
     try {
       const s = await this.ensureSession();
       await this.collect();
@@ -522,9 +528,9 @@ class Runner {
           if (!startObs && (o.kind === 'handler-call' || o.kind === 'listener-call') && o.channel === stream.start) startObs = o;
           else if (startObs && !settleObs && o.kind === 'handler-settle' && o.callId === startObs.callId) settleObs = o;
           else if (startObs && endSeq !== undefined && o.seq > endSeq && o.kind === 'send' && o.channel && eventSet.has(o.channel)) {
-            lateEvents.push({ channel: o.channel, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs.t });
+            lateEvents.push(streamEvent(o, startObs.t));
           } else if (startObs && endSeq === undefined && o.kind === 'send' && o.channel && eventSet.has(o.channel)) {
-            const ev: StreamEvent = { channel: o.channel, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs.t };
+            const ev = streamEvent(o, startObs.t);
             events.push(ev);
             lastEventWall = Date.now();
             matcher?.feed(streamSymbol(stream, ev));
@@ -591,7 +597,7 @@ class Runner {
         const late = await this.collect();
         afterEnd = lateEvents.concat(late
           .filter((o) => o.kind === 'send' && o.channel && eventSet.has(o.channel))
-          .map((o) => ({ channel: o.channel!, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startObs!.t })));
+          .map((o) => streamEvent(o, startObs!.t)));
         obs.push(...late);
       }
       const pending = await s.harness<{ call: HarnessCall | null }>({ kind: 'pending', waitMs: 1_000 }, 5_000);
@@ -623,6 +629,11 @@ class Runner {
       if (!this.windows.some((x) => x.webContentsId === w.webContentsId && sameEncoded(x.effective, w.effective))) this.windows.push(w);
     }
   }
+}
+
+/** A stream event from a 'send' observation; a Tauri Channel message keeps its index. */
+function streamEvent(o: MainObservation, startT: number): StreamEvent {
+  return { channel: o.channel!, payload: (o.args ?? [])[0], seq: o.seq, atMs: o.t - startT, ...(typeof o.index === 'number' ? { index: o.index } : {}) };
 }
 
 function toTimeline(run: StreamRun, stream: Stream): StreamTimeline {
@@ -657,9 +668,6 @@ export function redactCheck(pack: Pack, c: CheckResult): ReportCheck {
 export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const startedAt = Date.now();
   const pack = await loadPack(options.pack);
-  if (pack.transport !== 'electron') {
-    throw new UsageError(`pack ${pack.name} is a ${pack.transport} contract; conform run drives Electron apps only`);
-  }
   const opts = { seed: 1, callTimeoutMs: 3_000, streamTimeoutMs: 15_000, ...options };
   if (!Number.isInteger(opts.seed) || opts.seed < 0) throw new UsageError(`--seed must be a non-negative integer, got ${opts.seed}`);
   const grepMatch = channelMatcher(opts.grep);
@@ -682,7 +690,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const onAbort = () => void runner.close();
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const obs: RunObservations = { bridges: {}, groups: [], streams: [], main: runner.main, windows: runner.windows, notRun: [] };
-  let runtime: 'electron' | 'standin' = 'standin';
+  let runtime: RunReport['runtime'] = pack.transport === 'tauri' ? 'tauri-webdriver' : 'standin';
   const timing: RunOutcome['timing'] = { launchMs: 0, groups: {}, streams: {}, judgeMs: 0, closeMs: 0, groupBatches: 0 };
   let lap = Date.now();
   const took = () => {
@@ -712,8 +720,9 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     await survive('reading window settings', () => runner.twice('reading window settings', () => runner.readWindows()));
     // The app's source (preload, main) names channels that may never fire during the run, and the
     // bridge methods of channels whose pack gives no path (the document names none).
-    obs.source = readSourceChannels(opts.app, runner.windows.map((w) => w.declared.preload).filter((p): p is string => typeof p === 'string'));
-    obs.foundBridges = bridgesFromSource(pack, obs.source);
+    // (A Tauri app is a built binary: it has no preload or main source to read.)
+    obs.source = pack.transport === 'tauri' ? undefined : readSourceChannels(opts.app, runner.windows.map((w) => w.declared.preload).filter((p): p is string => typeof p === 'string'));
+    obs.foundBridges = pack.transport === 'tauri' ? {} : bridgesFromSource(pack, obs.source);
     if (Object.keys(obs.foundBridges).length) {
       runner.usePack(withBridges(pack, obs.foundBridges));
       selected = selected.map((c) => runner.pack.byName.get(c.name)!);
@@ -746,7 +755,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     // Security probes (runner/security/driver.ts): one batch per guarded channel, then bridge, CSP,
     // window.open and navigation. Before the channel groups: the app is still up (a group may quit
     // it); an app whose page was navigated away is closed and relaunched for the groups.
-    if (opts.security !== false && !dead) {
+    // The probes need main-process hooks (runner/security/driver.ts): not run for Tauri (the catalog says so).
+    if (opts.security !== false && !dead && pack.transport !== 'tauri') {
       runner.checkInterrupted();
       opts.progress?.channelStarted?.('(security probes)');
       took();
@@ -766,11 +776,12 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       timing.groups['(security probes)'] = took();
     }
     // Neighbouring groups that need no quiet window share one renderer batch (runGroups).
-    const called = selected.filter((ch) => ch.kind === 'invoke' || ch.kind === 'send');
+    // Event channels are listened to, not called; Tauri commands and channel-streams are called like invokes.
+    const called = selected.filter((ch) => ch.kind !== 'event');
     for (let i = 0; i < called.length;) {
       runner.checkInterrupted();
       const batch = [called[i]!];
-      while (opts.batchGroups !== false && runner.batchable(batch[0]!) && i + batch.length < called.length && batch.length < MAX_BATCH_GROUPS && runner.batchable(called[i + batch.length]!)) batch.push(called[i + batch.length]!);
+      while (opts.batchGroups !== false && pack.transport !== 'tauri' && runner.batchable(batch[0]!) && i + batch.length < called.length && batch.length < MAX_BATCH_GROUPS && runner.batchable(called[i + batch.length]!)) batch.push(called[i + batch.length]!);
       i += batch.length;
       for (const ch of batch) opts.progress?.channelStarted?.(ch.name);
       took();

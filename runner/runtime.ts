@@ -30,7 +30,7 @@ export interface ResolveRuntimeOptions {
 const conformRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const standinExecutable = join(conformRoot, 'runner', 'standin', 'electron');
 
-function isExecutable(p: string): boolean {
+export function isExecutable(p: string): boolean {
   try {
     accessSync(p, constants.X_OK);
     return true;

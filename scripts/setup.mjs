@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Installs what is missing before `npm start` / `npm test`: npm dependencies (when node_modules
-// is absent or older than package-lock.json) and Debian's Chromium (when no browser is found).
+// is absent or older than package-lock.json), Debian's Chromium (when no browser is found), and
+// what Tauri runs need (WebKitWebDriver, Xvfb, WebKit2GTK for Python: optional, one line if absent).
 // Plain Node with no dependencies, because it runs before anything is installed.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,14 +28,46 @@ function chromiumPath() {
   return null;
 }
 
+// Tauri runs (runner/tauri) and their test double (examples/tauri-double).
+const TAURI_PACKAGES = ['webkit2gtk-driver', 'gir1.2-webkit2-4.1', 'python3-gi', 'xvfb'];
+function tauriToolsMissing() {
+  const onPath = (name) => (process.env.PATH ?? '').split(':').some((d) => d && existsSync(join(d, name)));
+  const missing = [];
+  if (!process.env.CONFORM_WEBKIT_DRIVER && !onPath('WebKitWebDriver')) missing.push('WebKitWebDriver');
+  if (!onPath('Xvfb')) missing.push('Xvfb');
+  const gi = spawnSync('/usr/bin/python3', ['-c', "import gi; gi.require_version('WebKit2', '4.1')"], { stdio: 'ignore' });
+  if (gi.status !== 0) missing.push('WebKit2GTK 4.1 for /usr/bin/python3');
+  return missing;
+}
+
+function setUpTauri(isRoot) {
+  if (tauriToolsMissing().length === 0) return;
+  if (isRoot && existsSync('/usr/bin/apt-get')) {
+    say(`installing what Tauri runs need (${TAURI_PACKAGES.join(' ')}) ...`);
+    try {
+      const lock = ['-o', 'DPkg::Lock::Timeout=900'];
+      try {
+        run('apt-get', [...lock, 'install', '-y', '-qq', ...TAURI_PACKAGES], { DEBIAN_FRONTEND: 'noninteractive' });
+      } catch {
+        run('apt-get', ['update', '-qq']);
+        run('apt-get', [...lock, 'install', '-y', '-qq', ...TAURI_PACKAGES], { DEBIAN_FRONTEND: 'noninteractive' });
+      }
+    } catch {
+      // Reported below in one line: the rest of Conform works without them.
+    }
+  }
+  const missing = tauriToolsMissing();
+  if (missing.length) say(`no Tauri runs here: ${missing.join(', ')} missing (Debian: sudo apt-get install -y ${TAURI_PACKAGES.join(' ')}); everything else works.`);
+}
+
 try {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!depsAreCurrent()) {
     say('installing npm dependencies (npm ci) ...');
     // The Electron binary cannot be downloaded here; its types are all we need from the package.
     run('npm', ['ci', '--no-audit', '--no-fund'], { ELECTRON_SKIP_BINARY_DOWNLOAD: '1' });
   }
   if (!chromiumPath()) {
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
     if (isRoot && existsSync('/usr/bin/apt-get')) {
       say('installing Debian chromium (apt-get) ...');
       run('apt-get', ['update', '-qq']);
@@ -44,6 +77,7 @@ try {
       process.exit(2);
     }
   }
+  setUpTauri(isRoot);
 } catch (err) {
   say(`set-up failed: ${err.message.split('\n')[0]}. Fix the cause above and run the command again.`);
   process.exit(2);

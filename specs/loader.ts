@@ -1067,7 +1067,7 @@ class PackBuilder {
           break;
         case 'tauri-string':
           if (transport !== 'tauri' || !callable) fail(at('errors', 'style'), `style tauri-string is a Tauri command error contract (this is a ${transport} ${kind})`);
-          errors = { style: 'tauri-string', note };
+          errors = { style: 'tauri-string', note, ...(rawErr.when ? { when: rawErr.when as string } : {}) };
           break;
         case 'none':
           errors = { style: 'none', note };
@@ -1079,7 +1079,8 @@ class PackBuilder {
 
     // What invalid params get: the channel's statement, else the pack's default; it must fit the error style.
     const invalidParams = ((raw.invalidParams ?? (f.data as Record<string, unknown>).invalidParams ?? 'unspecified') as InvalidParamsAnswer);
-    const needs: Partial<Record<InvalidParamsAnswer, ErrorContract['style']>> = { rejected: 'rejection', 'error-branch': 'result-union' };
+    // A Tauri command's rejection is its `tauri-string` error.
+    const needs: Partial<Record<InvalidParamsAnswer, ErrorContract['style']>> = { rejected: transport === 'tauri' ? 'tauri-string' : 'rejection', 'error-branch': 'result-union' };
     if (callable && needs[invalidParams] && needs[invalidParams] !== errors.style) {
       fail(raw.invalidParams !== undefined ? at('invalidParams') : ['invalidParams'],
         `invalidParams: ${invalidParams} needs errors style ${needs[invalidParams]}, but channel ${name} has style ${errors.style}`);

@@ -82,7 +82,7 @@ export type Params =
 export type ErrorContract =
   | { style: 'rejection'; message?: string; note?: string; when?: string }
   | { style: 'result-union'; error: SchemaNode; discriminator?: Record<string, unknown>; note?: string; when?: string }
-  | { style: 'tauri-string'; note?: string }
+  | { style: 'tauri-string'; note?: string; when?: string }
   | { style: 'none'; note?: string }
   | { style: 'unspecified'; note: string };
 
@@ -289,4 +289,18 @@ export class ContractError extends Error {
 /** Channels that are called (as opposed to listened to). */
 export function isCallable(ch: Channel): boolean {
   return ch.kind === 'invoke' || ch.kind === 'send' || ch.kind === 'command' || ch.kind === 'channel-stream';
+}
+
+/** A call that settles with a result or an error: Electron invoke, Tauri command and channel-stream. */
+export function isRequestChannel(ch: Channel): boolean {
+  return ch.kind === 'invoke' || ch.kind === 'command' || ch.kind === 'channel-stream';
+}
+
+/** A channel called with nothing: no params, or a Tauri args object with no properties. */
+export function takesNoParams(ch: Channel): boolean {
+  if (ch.params.style === 'none') return true;
+  if (ch.params.style === 'positional') return ch.params.list.length === 0;
+  const schema = ch.params.schema.schema;
+  const props = schema && typeof schema === 'object' ? (schema as { properties?: object }).properties : undefined;
+  return !props || Object.keys(props).length === 0;
 }

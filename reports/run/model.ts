@@ -34,7 +34,7 @@ export interface RunReport {
   version: string;
   pack: string;
   app: string;
-  runtime: 'electron' | 'standin';
+  runtime: 'electron' | 'standin' | 'tauri-webdriver';
   seed: number;
   durationMs: number;
   summary: RunSummary;

@@ -1,7 +1,7 @@
 // THE catalog of checks. Each check is a small pure function over the run's observations and the
 // contract model; it never talks to the app. Ids are stable: reports, the fault table
 // (runner/faults.ts) and the README table refer to them.
-import type { Channel, Pack, SchemaNode, Stream } from '../../specs/model.ts';
+import { isRequestChannel, type Channel, type Pack, type SchemaNode, type Stream } from '../../specs/model.ts';
 import { compileGrammar, type CompiledGrammar } from '../../specs/grammar.ts';
 import { isConformChannel, type CallObservation, type GroupObservation, type MainObservation, type StreamRun } from './observations.ts';
 import type { CheckContext, CheckDefinition, CheckResult, Severity } from './types.ts';
@@ -185,6 +185,16 @@ function correlationExpected(stream: Stream, ctx: CheckContext, run: StreamRun, 
   return { found: false };
 }
 
+/** Electron resolves a void call with undefined; Tauri serializes Rust's `()` as null. */
+const isVoidValue = (pack: Pack, v: unknown) => v === undefined || (pack.transport === 'tauri' && v === null);
+
+/** Tauri `Result<T, String>`: the call rejects with a bare string; why a rejection is not that. */
+function tauriStringProblem(call: CallObservation): string | null {
+  const err = call.error;
+  if (!err) return 'no error value';
+  return err.isError === false && err.name === 'string' ? null : `rejected with ${err.isError ? `an ${err.name} object` : `a ${err.name}`} (${brief(err.string, 120)}), not a bare string`;
+}
+
 /** A result-union answer on its error branch (the discriminator says so, or only the error schema fits). */
 function isErrorBranch(ctx: CheckContext, ch: Channel, encoded: unknown): boolean {
   if (ch.errors.style !== 'result-union') return false;
@@ -200,7 +210,7 @@ function isErrorBranch(ctx: CheckContext, ch: Channel, encoded: unknown): boolea
  */
 function answerFit(ctx: CheckContext, ch: Channel, encoded: unknown): 'fits' | 'shape' | 'deep' {
   if (ch.errors.style === 'result-union' && validate(ctx.pack, ch.errors.error, encoded).valid) return 'fits';
-  if (ch.returnsVoid) return decode(encoded) === undefined ? 'fits' : 'shape';
+  if (ch.returnsVoid) return isVoidValue(ctx.pack, decode(encoded)) ? 'fits' : 'shape';
   if (!ch.returns) return 'fits';
   const hard = judgeValue(ctx.pack, ch.returns, encoded).hard;
   if (hard.length === 0) return 'fits';
@@ -409,7 +419,7 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke') continue;
+        if (!isRequestChannel(ch)) continue;
         if (!ch.returns && !ch.returnsVoid) continue;
         const calls = callsOf(ctx, ch, ['valid']);
         const resolved = calls.filter((c) => c.outcome === 'resolved');
@@ -428,7 +438,7 @@ export const CHECKS: CheckDefinition[] = [
         let warned: CheckResult | null = null;
         for (const call of success) {
           if (ch.returnsVoid) {
-            if (decode(call.value) !== undefined) {
+            if (!isVoidValue(ctx.pack, decode(call.value))) {
               failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: resolved to a value but the channel returns void`, {
                 expected: undefined, actual: call.value, input: call.args,
               });
@@ -467,7 +477,10 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke') continue;
+        // Electron invokes, Tauri commands and channel-stream start calls alike. A valid call that
+        // fails is a failure unless the contract documents when a valid input may fail (`errors.when`);
+        // a missing prerequisite blocks this check (blockDependents) instead of failing it.
+        if (!isRequestChannel(ch)) continue;
         const calls = callsOf(ctx, ch, ['valid']).filter((c) => c.outcome === 'resolved' || c.outcome === 'rejected');
         if (calls.length === 0) continue;
         const bad = calls.find((c) => c.outcome === 'rejected' || isErrorBranch(ctx, ch, c.value));
@@ -553,7 +566,7 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke') continue;
+        if (!isRequestChannel(ch)) continue;
         const made = callsOf(ctx, ch, ['invalid']);
         const calls = made.filter((c) => c.outcome === 'resolved' || c.outcome === 'rejected');
         if (calls.length === 0) {
@@ -582,10 +595,16 @@ export const CHECKS: CheckDefinition[] = [
         const accepted = calls.filter((c) => answerOf(c) === 'accepted');
         if (want) {
           const wrong = calls.find((c) => answerOf(c) !== want);
-          if (wrong) {
+          // Tauri `Result<T, String>`: the stated rejection is a bare string, not an Error object.
+          const notString = !wrong && ch.errors.style === 'tauri-string' ? calls.find((c) => tauriStringProblem(c)) : undefined;
+          if (notString) {
+            out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(notString)}: ${tauriStringProblem(notString)}`, {
+              expected: 'rejection with a string (Result<T, String>)', actual: { rejected: notString.error }, input: notString.args, durationMs,
+            }));
+          } else if (wrong) {
             const got = answerOf(wrong);
             out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(wrong)}: ${got === 'rejected' ? 'rejected' : got === 'error-branch' ? 'resolved to the error branch' : `accepted (resolved ${brief(wrong.value, 80)})`}, but the contract says invalid params are ${want === 'rejected' ? 'rejected' : 'answered with the error branch'}`, {
-              expected: want === 'rejected' ? `rejection "${ELECTRON_PREFIX(ch.name)}…"` : schemaShown((ch.errors as { error: SchemaNode }).error),
+              expected: want === 'rejected' ? (ch.errors.style === 'tauri-string' ? 'rejection with a string (Result<T, String>)' : `rejection "${ELECTRON_PREFIX(ch.name)}…"`) : schemaShown((ch.errors as { error: SchemaNode }).error),
               actual: got === 'rejected' ? { rejected: wrong.error?.message } : { resolved: wrong.value }, input: wrong.args, durationMs,
             }));
           } else {
@@ -614,9 +633,9 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke') continue;
+        if (!isRequestChannel(ch)) continue;
         const style = ch.errors.style;
-        if (style !== 'rejection' && style !== 'result-union') continue;
+        if (style !== 'rejection' && style !== 'result-union' && style !== 'tauri-string') continue;
         const calls = callsOf(ctx, ch, ['valid', 'invalid']);
         const rejected = calls.filter((c) => c.outcome === 'rejected');
         if (rejected.length === 0) {
@@ -626,6 +645,12 @@ export const CHECKS: CheckDefinition[] = [
         let failed: CheckResult | null = null;
         for (const call of rejected) {
           const label = `${call.role} input #${call.index}`;
+          if (style === 'tauri-string') {
+            const problem = tauriStringProblem(call);
+            if (!problem) continue;
+            failed = result('errors.documented-shape', ch.name, 'failed', `${label}: ${problem}`, { expected: 'a bare string (Result<T, String>)', actual: call.error });
+            break;
+          }
           if (style === 'result-union') {
             failed = result('errors.documented-shape', ch.name, 'failed', `${label}: the call rejected, but the contract documents a result union (failures resolve)`, {
               expected: 'resolved value (success or error branch)', actual: { rejected: call.error?.message }, input: call.args,
@@ -654,7 +679,7 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke') continue;
+        if (!isRequestChannel(ch)) continue;
         const g = groupOf(ctx, ch.name);
         if (!g) continue;
         const calls = g.calls.filter((c) => c.channel === ch.name && (c.role === 'valid' || c.role === 'invalid'));
@@ -752,7 +777,7 @@ export const CHECKS: CheckDefinition[] = [
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
-        if (ch.kind !== 'invoke' || ch.budgetMs === undefined) continue;
+        if (!isRequestChannel(ch) || ch.budgetMs === undefined) continue;
         const calls = callsOf(ctx, ch, ['valid']).filter((c) => c.outcome === 'resolved' || c.outcome === 'rejected' || c.outcome === 'timeout');
         if (calls.length === 0) continue;
         const slowest = calls.reduce((a, b) => (b.durationMs > a.durationMs ? b : a));
@@ -890,6 +915,28 @@ export const CHECKS: CheckDefinition[] = [
           }
         }
         return streamResult('stream.ordering', stream, 'passed', `${runLabel(run)}: ${names.length} event(s) follow "${g.source}"`);
+      }
+    },
+  },
+  {
+    id: 'stream.channel-order',
+    title: 'Tauri Channel messages (channel-stream) arrive numbered 0, 1, 2, ... in arrival order, with no gap or repeat: the frontend\'s Channel hands them to the app by index, so any other numbering reorders or stalls what the app sees.',
+    scope: 'stream',
+    severity: { default: 'error', rule: 'error' },
+    run(ctx) {
+      return [...eachRun(ctx, 'stream.channel-order', 'run', check), ...eachRun(ctx, 'stream.channel-order', 'abort', check)];
+      function check(run: StreamRun, stream: Stream): CheckResult | null {
+        if (ctx.pack.byName.get(stream.start)?.kind !== 'channel-stream') return null;
+        const msgs = [...run.events, ...run.afterEnd].filter((e) => e.channel === stream.start);
+        if (msgs.length === 0) return null;
+        const indexes = msgs.map((e) => e.index);
+        const at = indexes.findIndex((i, k) => i !== k);
+        if (at >= 0) {
+          return streamResult('stream.channel-order', stream, 'failed', `${runLabel(run)}: Channel message #${at} arrived with index ${indexes[at] ?? '(none)'}; the app's Channel delivers by index, so it saw the messages in another order than they were sent`, {
+            expected: indexes.map((_, k) => k), actual: indexes,
+          });
+        }
+        return streamResult('stream.channel-order', stream, 'passed', `${runLabel(run)}: ${msgs.length} Channel message(s) arrived in index order`);
       }
     },
   },
@@ -1068,6 +1115,20 @@ export const CHECKS: CheckDefinition[] = [
 
 export const CHECK_IDS = CHECKS.map((c) => c.id);
 
+/**
+ * Checks that need a hook in the app's main process. A Tauri app is driven from its page only
+ * (runner/tauri): its Rust side cannot be observed, so these are skipped with the reason, once per run.
+ */
+const MAIN_HOOK = 'Tauri apps are driven from their page only (runner/tauri) and the Rust side has no hook Conform can load';
+export const TAURI_NOT_APPLICABLE: Record<string, string> = {
+  'handler.registered': `not applicable for Tauri: which commands the app registered is not observable: ${MAIN_HOOK}`,
+  'params.reach-handler': `not applicable for Tauri: what a command handler received is not observable: ${MAIN_HOOK}`,
+  'drift.undocumented-channel': `not applicable for Tauri: commands the pack does not name cannot be listed: ${MAIN_HOOK}`,
+  // Some probes (secret echo in results and events) could run from the page; none does yet.
+  ...Object.fromEntries(SECURITY_CHECKS.map((c) => [c.id, 'not run for Tauri: the security probes are built on main-process hooks (runner/security); there is no page-side version yet'])),
+};
+
+
 /** Checks of a channel that need its prerequisites in place: blocked when one failed. */
 const NEEDS_FIXTURE = new Set(['params.reach-handler', 'returns.schema', 'call.valid-resolves', 'returns.union-branch', 'errors.invalid-params-shape',
   'latency.budget', 'drift.undocumented-field', 'stream.quiet-after-cleanup']);
@@ -1126,7 +1187,7 @@ function blockDependents(ctx: CheckContext, results: CheckResult[]): CheckResult
   // Checks that produced nothing because no valid call was made are blocked too.
   for (const [channel, pre] of failedPre) {
     const ch = ctx.pack.byName.get(channel);
-    if (ch?.kind !== 'invoke') continue;
+    if (!ch || !isRequestChannel(ch)) continue;
     for (const id of ['returns.schema', 'call.valid-resolves']) if (!blocked.has(`${id} ${channel}`)) out.push(blockedResult(id, pre));
   }
   return out;
@@ -1145,6 +1206,11 @@ export function runChecks(ctx: CheckContext, filter?: (id: string) => boolean): 
   const out: CheckResult[] = [];
   for (const check of CHECKS) {
     if (filter && !filter(check.id)) continue;
+    const notApplicable = ctx.pack.transport === 'tauri' ? TAURI_NOT_APPLICABLE[check.id] : undefined;
+    if (notApplicable) {
+      out.push(result(check.id, null, 'skipped', notApplicable, { severity: 'info' }));
+      continue;
+    }
     try {
       out.push(...check.run(ctx).map((r) => withSeverity(ctx, check, r)));
     } catch (err) {

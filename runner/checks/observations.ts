@@ -88,6 +88,8 @@ export interface StreamEvent {
   seq: number;
   /** ms since the stream's start call was made (main clock). */
   atMs: number;
+  /** Tauri Channel messages: the index the backend gave the message (the frontend delivers by index). */
+  index?: number;
 }
 
 /** One run of a stream: the start call, the events that belong to it and how it ended. */

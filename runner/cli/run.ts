@@ -64,10 +64,10 @@ function intOption(name: string, raw: string, min: number): number {
 export function register(program: Command): void {
   program
     .command('run')
-    .description('Launch an app (real Electron or the stand-in) and check every channel of a pack through its bridge')
+    .description('Launch an app (Electron: real Electron or the stand-in; Tauri: the built binary through WebKitWebDriver) and check every channel of a pack')
     .argument('[pack]', 'pack name (specs/packs/<name>) or pack folder (default: "pack" of conform.config.*)')
     .option('--config <file>', 'config file (default: conform.config.{ts,mts,js,mjs,cjs,json} in this folder); flags override it')
-    .option('--app <path>', "the app's main script or its folder (default: \"app\" of the config)")
+    .option('--app <path>', "the app's main script or its folder; for a Tauri pack, the built app binary (default: \"app\" of the config)")
     .option('--electron <path>', 'Electron binary to use (default: installed Electron, else the stand-in)')
     .option('--seed <n>', 'seed for generated inputs (same seed, same inputs)', '1')
     .option('--grep <pattern>', 'only channels matching: substring, glob with *, or /regex/')

@@ -1,8 +1,9 @@
 // Planning a channel group: which calls the renderer makes, in which order, with which inputs.
 // Pure and deterministic per seed: the same pack and seed give the same plan.
-import type { Channel, Pack, Prerequisite, Stream } from '../../specs/model.ts';
+import { takesNoParams, type Channel, type Pack, type Prerequisite, type Stream } from '../../specs/model.ts';
 import { generateInvalid, generateValid } from '../../specs/generate.ts';
 import type { CallRole } from '../checks/observations.ts';
+import { bridgeOf } from '../tauri/bridge.ts';
 
 export interface Step {
   id: number;
@@ -54,7 +55,7 @@ export function subSeed(seed: number, key: string): number {
 const ref = (path: string, alt?: string[]) => ({ $conform: 'ref', path, ...(alt?.length ? { alt } : {}) });
 
 /** `"${a.b}"` -> ref marker; `"x-${a.b}"` -> template marker; `param:<name>` -> the stream start's arg index. */
-export function literalArgs(value: unknown, paramIndex?: (name: string) => number): unknown {
+export function literalArgs(value: unknown, paramIndex?: (name: string) => number | string): unknown {
   const fix = (path: string) => {
     if (path.startsWith('param:')) {
       const [name, ...rest] = path.slice('param:'.length).split('.');
@@ -84,7 +85,9 @@ export function literalArgs(value: unknown, paramIndex?: (name: string) => numbe
   return value;
 }
 
-function paramIndexOf(ch: Channel): (name: string) => number {
+/** Where a named param sits in the start call's args: its index, or `0.<name>` in a Tauri args object. */
+function paramIndexOf(ch: Channel): (name: string) => number | string {
+  if (ch.params.style === 'named') return (name) => `0.${name}`;
   return (name) => (ch.params.style === 'positional' ? ch.params.list.findIndex((p) => p.name === name) : -1);
 }
 
@@ -93,7 +96,7 @@ export function fixtureIndexes(ch: Channel): Map<number, string> {
   const out = new Map<number, string>();
   for (const [param, path] of Object.entries(ch.fixtures)) {
     const i = /^\d+$/.test(param) ? Number(param) : paramIndexOf(ch)(param);
-    if (i >= 0) out.set(i, path);
+    if (typeof i === 'number' && i >= 0) out.set(i, path);
   }
   return out;
 }
@@ -110,16 +113,16 @@ export class Planner {
   ) {}
 
   private step(ch: Channel, role: CallRole, args: unknown[], index: number, extra: Partial<Step> = {}): Step {
-    return { id: this.nextId++, role, channel: ch.name, bridge: ch.bridge!, args, timeoutMs: callTimeout(ch, this.opts), index, ...extra };
+    return { id: this.nextId++, role, channel: ch.name, bridge: bridgeOf(this.pack, ch)!, args, timeoutMs: callTimeout(ch, this.opts), index, ...extra };
   }
 
   /** Steps for prerequisite or cleanup calls; null (with a reason) when one cannot be made. */
-  private fixtureSteps(list: Prerequisite[], role: CallRole, paramIndex?: (n: string) => number): Step[] | string {
+  private fixtureSteps(list: Prerequisite[], role: CallRole, paramIndex?: (n: string) => number | string): Step[] | string {
     const out: Step[] = [];
     for (const p of list) {
       const ch = this.pack.byName.get(p.call);
       if (!ch) return `${role} call ${p.call} is not a channel of the pack`;
-      if (!ch.bridge) return `${role} call ${p.call} has no bridge method`;
+      if (!bridgeOf(this.pack, ch)) return `${role} call ${p.call} has no bridge method`;
       const args = literalArgs(p.args ?? [], paramIndex);
       const errorWhen = ch.errors.style === 'result-union' ? ch.errors.discriminator : undefined;
       out.push(this.step(ch, role, Array.isArray(args) ? args : [args], 0, { ...(p.as ? { bind: p.as } : {}), ...(errorWhen ? { errorWhen } : {}) }));
@@ -129,6 +132,7 @@ export class Planner {
 
   /** Valid generated args for a channel, fixture-bound params replaced by refs; deduplicated. */
   validArgs(ch: Channel, count = this.opts.validCount, exact = false): unknown[][] {
+    if (ch.params.style === 'named') return this.validNamedArgs(ch, count, exact);
     if (ch.params.style !== 'positional' && ch.params.style !== 'none') return [];
     const fixtures = fixtureIndexes(ch);
     // Stateful channels (with prerequisites) take one input: the first, which is the schema's
@@ -164,8 +168,45 @@ export class Planner {
     return out;
   }
 
+  /**
+   * Tauri: one camelCase args object, generated from the whole named schema (its examples first);
+   * fixture-bound keys become refs. Same dedup and stateful-channel rule as positional params.
+   */
+  private validNamedArgs(ch: Channel, count: number, exact: boolean): unknown[][] {
+    const n = takesNoParams(ch) || (ch.prerequisites.length > 0 && !exact) ? 1 : count;
+    const values = generateValid(ch.args, this.pack.schemas, { seed: subSeed(this.opts.seed, `valid:${ch.name}`), count: n });
+    const seen = new Set<string>();
+    const out: unknown[][] = [];
+    for (const v of values.length ? values : [{}]) {
+      const obj: Record<string, unknown> = v && typeof v === 'object' && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
+      for (const [key, path] of Object.entries(ch.fixtures)) obj[key] = ref(path);
+      const key = JSON.stringify(obj);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push([obj]);
+    }
+    return out;
+  }
+
+  /** Tauri: invalid args objects (a non-object cannot be a command's arguments); other fixture keys stay bound. */
+  private invalidNamedArgs(ch: Channel): { args: unknown[]; rule: string; brokenIndex: number }[] {
+    const out: { args: unknown[]; rule: string; brokenIndex: number }[] = [];
+    for (const inv of generateInvalid(ch.args, this.pack.schemas, { seed: subSeed(this.opts.seed, `invalid:${ch.name}`) })) {
+      if (!inv.value || typeof inv.value !== 'object' || Array.isArray(inv.value)) continue;
+      const broken = /^\/([^/]+)/.exec(inv.path)?.[1];
+      // Tauri ignores keys no command argument asks for: an extra key is not invalid input.
+      if (!broken || inv.rule === 'extra-property') continue;
+      const obj: Record<string, unknown> = { ...(inv.value as Record<string, unknown>) };
+      for (const [key, path] of Object.entries(ch.fixtures)) if (key !== broken && key in obj) obj[key] = ref(path);
+      out.push({ args: [obj], rule: `${inv.rule} at ${inv.path}`, brokenIndex: 0 });
+      if (out.length >= this.opts.invalidMax) break;
+    }
+    return out;
+  }
+
   /** Invalid generated args: only variants a bridge method can pass (positional arrays, not extra args). */
   invalidArgs(ch: Channel): { args: unknown[]; rule: string; brokenIndex: number }[] {
+    if (ch.params.style === 'named') return this.invalidNamedArgs(ch);
     if (ch.params.style !== 'positional' || ch.params.list.length === 0) return [];
     const total = ch.params.list.length;
     const seed = subSeed(this.opts.seed, `invalid:${ch.name}`);
@@ -211,7 +252,7 @@ export class Planner {
 
   /** One channel group: per valid input prerequisites -> call -> cleanup; then the invalid inputs. */
   group(ch: Channel): GroupPlan {
-    if (!ch.bridge) return { channel: ch.name, steps: [], fixturePaths: [], skip: `${ch.name} has no bridge method to call` };
+    if (!bridgeOf(this.pack, ch)) return { channel: ch.name, steps: [], fixturePaths: [], skip: `${ch.name} has no bridge method to call` };
     // The contract says generated calls must not exercise it (quits the app, wipes data...).
     if (ch.destructive) return { channel: ch.name, steps: [], fixturePaths: [], skip: `destructive, not called by generated checks: ${ch.destructive}` };
     const steps: Step[] = [];
@@ -231,7 +272,9 @@ export class Planner {
     });
     const invalid = this.invalidArgs(ch);
     const fixtures = fixtureIndexes(ch);
-    const needFixtures = invalid.some((inv) => [...fixtures.keys()].some((i) => i !== inv.brokenIndex));
+    const needFixtures = ch.params.style === 'named'
+      ? Object.keys(ch.fixtures).length > 0
+      : invalid.some((inv) => [...fixtures.keys()].some((i) => i !== inv.brokenIndex));
     if (invalid.length) {
       const p = needFixtures ? clone(pre) : [];
       steps.push(...p);
@@ -242,7 +285,7 @@ export class Planner {
       // Cleanup that refers to a valid call's result would act on a stale binding here: skip it.
       if (needFixtures) steps.push(...clone(post).filter((s) => !JSON.stringify(s.args).includes('"result')));
     }
-    return { channel: ch.name, steps, fixturePaths: [...fixtures.values()] };
+    return { channel: ch.name, steps, fixturePaths: ch.params.style === 'named' ? Object.values(ch.fixtures) : [...fixtures.values()] };
   }
 
   /** Steps that start a stream (prerequisites, then the detached start call) and its abort and cleanup. */
@@ -254,7 +297,7 @@ export class Planner {
 
   stream(stream: Stream, input = 0): { start: Step[]; abort?: Step; cleanup: Step[]; skip?: string } {
     const ch = this.pack.byName.get(stream.start);
-    if (!ch || !ch.bridge) return { start: [], cleanup: [], skip: `start channel ${stream.start} has no bridge method` };
+    if (!ch || !bridgeOf(this.pack, ch)) return { start: [], cleanup: [], skip: `start channel ${stream.start} has no bridge method` };
     if (ch.destructive) return { start: [], cleanup: [], skip: `start channel ${stream.start} is destructive: ${ch.destructive}` };
     const pre = this.fixtureSteps(ch.prerequisites, 'prerequisite');
     const post = this.fixtureSteps(ch.cleanup, 'cleanup', paramIndexOf(ch));
@@ -265,7 +308,7 @@ export class Planner {
     let abort: Step | undefined;
     if (stream.abort) {
       const a = this.pack.byName.get(stream.abort.call);
-      if (!a || !a.bridge) return { start: [], cleanup: [], skip: `abort call ${stream.abort.call} has no bridge method` };
+      if (!a || !bridgeOf(this.pack, a)) return { start: [], cleanup: [], skip: `abort call ${stream.abort.call} has no bridge method` };
       // Without args, the abort call gets the start call's leading args (e.g. the same id), as
       // many as it takes: `stop(id)` for `start(id)`, nothing for `stop()`.
       const takes = a.params.style === 'positional' ? a.params.list.length : 0;
