@@ -191,12 +191,22 @@ class Runner {
       this.checkInterrupted();
       try {
         s = this.pack.transport === 'tauri'
-          ? await startTauriSession(this.pack, { binary: this.opts.app, args: this.opts.args, env: this.opts.env, signal: this.opts.signal }, ++this.launches)
+          ? await startTauriSession(this.pack, { binary: this.opts.app, args: this.opts.args, env: this.opts.env, signal: this.opts.signal, launchTimeoutMs: this.opts.launchTimeoutMs }, ++this.launches)
           : await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, cwd: this.opts.cwd, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs, runDir: this.opts.runDir }, ++this.launches);
       } catch (err) {
         if (err instanceof UsageError) throw err;
         if (this.opts.signal?.aborted) throw new RunInterrupted();
-        if (err instanceof TauriLaunchError) throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${err.message.split('\n')[0]}`, err.output);
+        if (err instanceof TauriLaunchError) {
+          // Recorded like any failed launch (app.launch reports it with the app's output), but not
+          // retried: a Tauri launch failure (no session, no __TAURI_INTERNALS__, exit at start-up)
+          // does not go away on a relaunch, and each attempt costs a driver and a display.
+          const failed = new LaunchFailed('process-start', err.message.split('\n')[0]!, null, null, err.output);
+          this.ledger.launchFailed(this.launches, failed);
+          this.ledger.gaveUp ??= `${this.launches > 1 ? 'relaunch failed' : 'the Tauri app could not be driven'} (not retried): ${err.message.split('\n')[0]}`;
+          this.incidents.push({ channel: '(launch)', reason: `launch ${this.launches}: ${failed.message}`, stderrTail: err.output });
+          this.opts.progress?.note?.(`launch ${this.launches}: ${failed.message}`);
+          continue;
+        }
         if (!(err instanceof LaunchFailed)) throw new AppUnusable(`${this.launches > 1 ? 'relaunch failed: ' : ''}${(err as Error).message.split('\n')[0]}`);
         this.ledger.launchFailed(this.launches, err);
         this.incidents.push({ channel: '(launch)', reason: `launch ${this.launches}: ${err.message}`, stderrTail: err.output });
