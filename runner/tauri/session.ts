@@ -116,8 +116,9 @@ export class TauriSession {
       });
       // POST /session never answers when the app exits before it allows automation: watch for that.
       const early = watchEarlyExit(driver);
+      let stop = () => {};
       const interrupted = new Promise<never>((_, reject) => {
-        const stop = () => reject(new WebDriverError('the launch was interrupted', 'interrupted'));
+        stop = () => reject(new WebDriverError('the launch was interrupted', 'interrupted'));
         if (opts.signal?.aborted) stop();
         opts.signal?.addEventListener('abort', stop, { once: true });
       });
@@ -134,6 +135,8 @@ export class TauriSession {
         throw new TauriLaunchError(`${opts.binary}: ${reason}`, driver.output());
       } finally {
         early.stop();
+        // One signal serves many launches (relaunches, npm run faults): drop this launch's listener.
+        opts.signal?.removeEventListener('abort', stop);
       }
       const session = new TauriSession(launchIndex, client, driver, xvfb, home, shimConfig(pack));
       session.watchApp();

@@ -34,6 +34,35 @@ describe('catalog rules for Tauri packs', () => {
     expect(one(clawdesk, 'errors.invalid-params-shape', resolved, 'get_session').status).toBe('failed');
   });
 
+  it('errors.invalid-params-shape follows the invalidParams statement; a stated rejection of a Tauri command is a bare string', async () => {
+    const invalid = (over: Partial<CallObservation>) => call('get_session', { role: 'invalid', rule: 'min-length at /sessionId', ...over });
+    const accepted = obs({ groups: [group('get_session', [invalid({ outcome: 'resolved', value: { id: 's1', channelId: 'desktop', createdAt: '2024-01-01T00:00:00Z', lastActive: '2024-01-01T00:00:00Z', messageCount: 0 } })])] });
+    // unspecified (the pack's default): what the app did, never more than info.
+    expect(one(clawdesk, 'errors.invalid-params-shape', accepted, 'get_session')).toMatchObject({ status: 'failed', severity: 'info', message: expect.stringMatching(/1 accepted.*unspecified/) });
+    const strict = await loadPack('clawdesk');
+    (strict.byName.get('get_session') as { invalidParams: string }).invalidParams = 'rejected';
+    expect(one(strict, 'errors.invalid-params-shape', accepted, 'get_session')).toMatchObject({ status: 'failed', severity: 'error' });
+    const errObj = obs({ groups: [group('get_session', [invalid({ outcome: 'rejected', error: { name: 'Error', message: 'x', string: 'Error: x', isError: true } })])] });
+    expect(one(strict, 'errors.invalid-params-shape', errObj, 'get_session')).toMatchObject({ status: 'failed', severity: 'error', message: expect.stringMatching(/not a bare string/) });
+    const ok = obs({ groups: [group('get_session', [invalid({ outcome: 'rejected', error: stringError('session not found: ') })])] });
+    expect(one(strict, 'errors.invalid-params-shape', ok, 'get_session').status).toBe('passed');
+  });
+
+  it('call.valid-resolves: a valid command that fails is an error unless the contract says when it may (then info)', () => {
+    const rejected = obs({ groups: [group('update_config', [call('update_config', { args: [{ key: 'absque', value: 1 }], outcome: 'rejected', error: stringError('unknown config key: absque') })])] });
+    expect(one(clawdesk, 'call.valid-resolves', rejected, 'update_config')).toMatchObject({ status: 'failed', severity: 'info', message: expect.stringMatching(/the contract allows it: the key names no configuration setting/) });
+    const session = obs({ groups: [group('get_session', [call('get_session', { args: [{ sessionId: 's1' }], outcome: 'rejected', error: stringError('session not found: s1') })])] });
+    expect(one(clawdesk, 'call.valid-resolves', session, 'get_session')).toMatchObject({ status: 'failed', severity: 'error' });
+  });
+
+  it('a failed prerequisite blocks the command checks that needed it', () => {
+    const o = obs({ groups: [group('get_session', [call('create_session', { role: 'prerequisite', outcome: 'rejected', error: stringError('db locked') })])] });
+    const results = runChecks({ pack: clawdesk, obs: o }).filter((r) => r.channel === 'get_session');
+    expect(results.find((r) => r.id === 'fixture.prerequisite')).toMatchObject({ status: 'failed', severity: 'error' });
+    expect(results.find((r) => r.id === 'call.valid-resolves')).toMatchObject({ status: 'blocked', blockedBy: { id: 'fixture.prerequisite' } });
+    expect(results.find((r) => r.id === 'returns.schema')?.status).toBe('blocked');
+  });
+
   it('returns.schema: a void command resolves to null (Rust `()`), not to a value', () => {
     expect(one(clawdesk, 'returns.schema', obs({ groups: [group('delete_session', [call('delete_session')])] }), 'delete_session').status).toBe('passed');
     expect(one(clawdesk, 'returns.schema', obs({ groups: [group('delete_session', [call('delete_session', { value: true })])] }), 'delete_session').status).toBe('failed');
@@ -59,6 +88,7 @@ describe('catalog rules for Tauri packs', () => {
     for (const id of ['handler.registered', 'params.reach-handler', 'drift.undocumented-channel', 'security.csp']) {
       const mine = results.filter((r) => r.id === id);
       expect(mine.map((r) => r.status), id).toEqual(['skipped']);
+      expect(mine[0]!.severity, id).toBe('info');
       expect(mine[0]!.message).toMatch(id.startsWith('security.') ? /^not run for Tauri: .*main-process hooks/ : /^not applicable for Tauri: .*no hook/);
     }
   });
