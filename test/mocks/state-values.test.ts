@@ -31,6 +31,20 @@ describe('values a UI can render', () => {
     expect(warnings[0]).toMatch(/leaves its value open .*guessed list.*--cassette/);
   });
 
+  it("with --types an open return is generated from the app's own declared type (the analysis of conform extract)", async () => {
+    const dir = fileURLToPath(new URL('./fixtures/typed-preload', import.meta.url));
+    const logs: string[] = [];
+    const { engine } = await createEngine({ pack: 'ollama-desktop', seed: 1, preload: join(dir, 'preload.ts'), types: [join(dir, 'types.ts')] }, (l) => logs.push(l));
+    const out = (await engine.call('ollama:list', [])) as { ok: true; value: Record<string, unknown>[] };
+    expect(out.value.length).toBeGreaterThan(0);
+    for (const m of out.value) {
+      expect(Object.keys(m).sort()).toEqual(['details', 'modified_at', 'name', 'size']);
+      expect(typeof m.size).toBe('number');
+      expect(typeof (m.details as Record<string, unknown>).family).toBe('string');
+    }
+    expect(logs).toEqual(["conform mock: ollama:list: the contract leaves the return open; answering from the app's types (--types)"]);
+  });
+
   it('open item types of a typed list are objects, never null or bare scalars', async () => {
     const { engine } = await createEngine({ pack: 'clawdesk', seed: 2 });
     for (let i = 0; i < 5; i++) {
