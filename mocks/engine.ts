@@ -13,7 +13,7 @@ import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cas
 import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
 import { seededRandom } from '../specs/random.ts';
-import { fakeLogLine, RenderableValues } from './values.ts';
+import { examplesOf, fakeLogLine, RenderableValues } from './values.ts';
 import { TauriPlugins } from './tauri-plugins.ts';
 import { loadStreamStates, StreamStates, type StateEvent } from './state.ts';
 
@@ -280,6 +280,8 @@ export class MockEngine {
     const hints = this.typeHints;
     const hint = hints?.pack.byName.get(ch.name)?.returns;
     if (!hints || !hint || inspectSchema(ch.returns!, this.pack.schemas).unspecified === undefined) return undefined;
+    // The pack's own examples come first.
+    if (examplesOf(ch.returns!, this.pack.schemas).length > 0) return undefined;
     if (inspectSchema(hint, hints.pack.schemas).unspecified !== undefined) return undefined;
     try {
       const value = this.generate(hint, `${ch.name}#types`, (v) => this.pack.schemas.validate(ch.returns!, v).valid && !this.isErrorBranch(ch, v), hints);

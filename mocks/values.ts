@@ -109,7 +109,7 @@ function setAt(root: Json, at: Key[], v: Json): Json {
 }
 
 /** The schema's own `examples` (following a top-level $ref), if it has any. */
-function examplesOf(node: SchemaNode, store: SchemaStore): Json[] {
+export function examplesOf(node: SchemaNode, store: SchemaStore): Json[] {
   let s = node.schema as Record<string, unknown> | boolean;
   for (let i = 0; i < 5 && typeof s === 'object' && s && typeof s.$ref === 'string' && !Array.isArray(s.examples); i++) {
     try {
