@@ -780,7 +780,7 @@ export class MockEngine {
     if (!sk) return undefined;
     const n = this.counters.get(`log:${sk.key}`) ?? 0;
     this.counters.set(`log:${sk.key}`, n + sk.def.start.length + (sk.def.log?.lines ?? 0));
-    return this.stateEvents(active, this.states.startEvents(sk.def, sk.key, (i) => fakeLogLine(hash32(`${this.seed}|${sk.key}|${n + i}`))), this.gapMs);
+    return this.stateEvents(active, this.states.startEvents(sk.def, sk.key, (i) => fakeLogLine(hash32(`${this.seed}|${sk.key}|${n + i}`), n + i)), this.gapMs);
   }
 
   private deliverStreamEvent(active: ActiveStream, channel: string | undefined, args: unknown[]): void {

@@ -75,10 +75,10 @@ function numberFor(key: string, integer: boolean): number | undefined {
   return integer ? Math.round(n) : n;
 }
 
-/** A log line that reads like one (deterministic for `seed`). */
-export function fakeLogLine(seed: number): string {
+/** A log line that reads like one (deterministic for `seed`); `n`, the line's number in its log, keeps timestamps in order. */
+export function fakeLogLine(seed: number, n: number): string {
   faker.seed(seed);
-  return stringFor('log')!;
+  return `${new Date(Date.UTC(2026, 0, 1, 12, 0, 0) + n * 1500).toISOString()} ${faker.helpers.arrayElement(['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN'])} ${faker.hacker.phrase()}`;
 }
 
 /** Concrete paths in `value` matching a pointer with `*` wildcards (`/models/*` -> `[['models', 0], ...]`). */
