@@ -4,7 +4,7 @@
 // `conform mock ctl <url> <token> <command>` drives a running mock's control endpoint.
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CassetteError, readCassette } from '../../mocks/cassette.ts';
 import { startControlServer } from '../../mocks/control.ts';
@@ -91,6 +91,18 @@ async function runElectron(cfg: MockConfig, electron: string | undefined, durati
     mock.remove();
     process.off('exit', mock.remove);
   }
+}
+
+/**
+ * The Electron mock loads a file renderer from file://, where `/assets/app.js` means the file
+ * system's root: a Vite build with the default base renders blank. Say so instead of staying silent.
+ */
+function warnAbsoluteAssets(renderer: string | undefined): void {
+  if (!renderer || /^[a-z][a-z0-9+.-]*:/i.test(renderer)) return;
+  const html = statSync(renderer).isDirectory() ? join(renderer, 'index.html') : renderer;
+  if (!existsSync(html)) return;
+  const abs = /\s(?:src|href)=["']\/(?!\/)([^"']+)["']/i.exec(readFileSync(html, 'utf8'));
+  if (abs) process.stderr.write(`conform mock: ${html} loads /${abs[1]} by an absolute path, which file:// resolves from the file system's root; use --browser (served over HTTP from the renderer's folder) or build with base: './'\n`);
 }
 
 /** The renderer's URL, as soon as it is known (the first line a developer needs). */
@@ -272,6 +284,7 @@ async function mockAction(packs: string[], o: MockOptions, served: EarlyServer |
     await runBrowser(cfg, packs, { headed: !!o.headed, open: !!o.open, durationMs, served });
   } else {
     if (o.open || o.headed) throw new UsageError('--open and --headed apply to --browser (the Electron mock shows its own window)');
+    warnAbsoluteAssets(cfg.renderer);
     await runElectron(cfg, o.electron, durationMs);
   }
   if (cfg.verifyOut) process.exitCode = verifyExitCode(cfg.verifyOut);
