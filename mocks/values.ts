@@ -157,7 +157,8 @@ export class RenderableValues {
         this.report({ label: label.replace(/#.*$/, ''), path: pointer, note: traits.unspecified ?? 'x-unspecified', answered: examples.length > 0 ? 'example' : Array.isArray(guess) ? 'list' : typeof guess === 'object' ? 'object' : 'value named after the field' });
       }
     }
-    return this.byFieldName(node, out);
+    // A scalar answer is named by its channel (`sessions:get-path` -> a path).
+    return this.byFieldName(node, out, lastWord(label.replace(/#.*$/, '')));
   }
 
   private report(place: OpenPlace): void {
@@ -182,7 +183,7 @@ export class RenderableValues {
   }
 
   /** Leaves replaced by field name; all at once when the result is valid, else one by one. */
-  private byFieldName(node: SchemaNode, value: Json): Json {
+  private byFieldName(node: SchemaNode, value: Json, topName: string): Json {
     const leaves: { at: Key[]; v: Json }[] = [];
     const walk = (v: Json, at: Key[], key: string | undefined) => {
       if (leaves.length > 200) return;
@@ -193,7 +194,7 @@ export class RenderableValues {
         if (next !== undefined) leaves.push({ at, v: next });
       }
     };
-    walk(value, [], undefined);
+    walk(value, [], topName);
     if (leaves.length === 0) return value;
     let all = structuredClone(value);
     for (const l of leaves) all = setAt(all, l.at, l.v);
