@@ -18,6 +18,8 @@ function lastWord(name: string): string {
   return (words.at(-1) ?? name).toLowerCase();
 }
 
+const TEXT_CHANNEL = /^(token|delta|chunk|text|message|line|log|path|url|output)$/;
+
 const NOT_PLURAL = /(settings|status|details|metrics|stats|options|config|progress|address|news|alias|bytes|ms|always|is|has|analysis|canvas|process|access|success|class)$/;
 
 /** Whether an open place named `name` is probably a list (`models`, `hosts-list`, `get_messages`). */
@@ -41,7 +43,9 @@ function stringFor(key: string): string | undefined {
   if (/(fullname|displayname|person|contact)$/.test(k)) return faker.person.fullName();
   if (/(path|file|filename|dir|directory|folder|cwd|cmdpath)$/.test(k)) return faker.system.filePath();
   if (/(command|cmd|script|exec|executable)$/.test(k)) return `node ${faker.system.commonFileName('js')}`;
-  if (/(log|line|stdout|stderr|output|chunk|token|delta)$/.test(k)) return `${new Date(Date.UTC(2026, 0, 1, 12, 0, faker.number.int(59))).toISOString()} INFO ${faker.hacker.phrase()}`;
+  // A streamed piece of text: a word and its space, so tokens add up to readable text.
+  if (/(token|delta|chunk|piece)$/.test(k)) return `${faker.word.sample()} `;
+  if (/(log|line|stdout|stderr|output)$/.test(k)) return `${new Date(Date.UTC(2026, 0, 1, 12, 0, faker.number.int(59))).toISOString()} INFO ${faker.hacker.phrase()}`;
   if (/(message|text|content|body|prompt|response|reply|answer)$/.test(k)) return faker.lorem.sentence();
   if (/(description|summary|notes?|comment|details?|bio|about)$/.test(k)) return faker.lorem.sentences(2);
   if (/(title|label|caption|heading|subject)$/.test(k)) return faker.lorem.words({ min: 2, max: 4 }).replace(/^\w/, (c) => c.toUpperCase());
@@ -175,8 +179,9 @@ export class RenderableValues {
   private guess(name: string, whole: boolean, item: boolean): Json {
     const one = () => ({ id: faker.string.uuid(), name: `${faker.word.adjective()}-${faker.word.noun()}` });
     if (!item && looksLikeList(name)) return Array.from({ length: 3 }, one);
-    if (!whole && !item) {
-      const byName = stringFor(name) ?? numberFor(name, true);
+    // A field says what it holds; a whole value only when its channel is named like text (a token event, a log line, a path).
+    if (!item && (!whole || TEXT_CHANNEL.test(lastWord(name)))) {
+      const byName = stringFor(whole ? lastWord(name) : name) ?? numberFor(name, true);
       if (byName !== undefined) return byName;
     }
     return one();
