@@ -56,6 +56,24 @@ describe('values a UI can render', () => {
     expect(typeof metrics.value === 'object' && metrics.value !== null).toBe(true);
   });
 
+  it('open token events of a chat stream are text a UI can append (not objects)', async () => {
+    const { engine } = await createEngine({ pack: 'ollama-desktop', seed: 3, speed: 0 });
+    const events: [string, unknown][] = [];
+    let finished!: () => void;
+    const done = new Promise<void>((r) => (finished = r));
+    engine.attach({
+      event: (c, a) => {
+        events.push([c, a[0]]);
+        if (/chat-(done|error|aborted)$/.test(c)) finished();
+      },
+    });
+    engine.send('ollama:chat-stream', ['llama3.2', 'Hello', []]);
+    await done;
+    const tokens = events.filter(([c]) => c === 'ollama:chat-token').map(([, p]) => p);
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const t of tokens) expect(t).toMatch(/^\S+ $/);
+  });
+
   it('fields are faked by name inside their schemas: counters small, log lines read like log lines', async () => {
     const { engine } = await createEngine({ pack: 'script-manager', seed: 11, speed: 0 });
     const status: Record<string, unknown>[] = [];
