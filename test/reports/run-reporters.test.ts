@@ -76,7 +76,8 @@ describe('run reporters', () => {
   it('md: summary by severity, channel table with status and each finding', () => {
     const md = renderMarkdown(report());
     expect(md).toContain('**1 errors**, 1 warnings, 1 infos, 1 blocked, 2 unverified channels · 2 passed, 2 skipped');
-    expect(md).toMatch(/\| `items:get` \| ❌ failed \| 1 \| 1 \| 0 \| 0 \| 0 \| 1 \| `returns.schema` \|/);
+    expect(md).toMatch(/\| `items:get` \| ❌ failed \| 1 \| 1 \| 0 \| 0 \| 0 \| 1 \| invalid \| `returns.schema` \|/);
+    expect(md).toMatch(/\| `chat:start` \| ⛔ blocked \| 0 \| 0 \| 1 \| 0 \| 1 \| 0 \| ❔ unverified \|/);
     expect(md).toMatch(/\| `items:save` \| ❔ unverified \|/);
     expect(md).toContain('**⚠️ warning** **`stream.ordering`** on `chat:start` (stream `chat`)');
     expect(md).toContain('### Blocked');
