@@ -66,6 +66,7 @@ describe('run reporters', () => {
     expect(suites[0]!['@failures']).toBe('1');
     expect(suites[1]!['@errors']).toBe('1');
     expect(JSON.stringify(suites[1]!.properties)).toContain('unverified');
+    expect(xml).toContain('<properties><property name="errors" value="1"/><property name="warnings" value="0"/><property name="infos" value="0"/><property name="blocked" value="0"/></properties>');
     const cases = suites[0]!.testcase as { '@name': string; failure?: { '@message': string }; skipped?: unknown }[];
     expect(cases[1]!.failure!['@message']).toContain('[error] result does not match');
     expect(cases[1]!.failure!['@message']).toContain('<&>');
