@@ -1084,7 +1084,8 @@ const ASSUMPTION_OF: Record<string, (ctx: CheckContext, r: CheckResult) => strin
   'stream.ordering': (ctx, r) => streamAssumed(ctx, r)?.grammar,
   'stream.no-event-after-terminal': (ctx, r) => streamAssumed(ctx, r)?.grammar,
   'stream.first-event': (ctx, r) => streamAssumed(ctx, r)?.budget,
-  'stream.terminates': (ctx, r) => streamAssumed(ctx, r)?.budget,
+  // A stream that never ended misses its terminal event (the grammar); one that ended late, its budget.
+  'stream.terminates': (ctx, r) => (r.message.startsWith('no end after') ? streamAssumed(ctx, r)?.grammar : streamAssumed(ctx, r)?.budget),
   'stream.correlation': (ctx, r) => streamAssumed(ctx, r)?.correlation,
   'stream.abort': (ctx, r) => streamAssumed(ctx, r)?.abort,
 };

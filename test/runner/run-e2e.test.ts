@@ -71,21 +71,24 @@ describe('conform run CLI', () => {
     expect(noApp.err).toContain('examples/nope');
   });
 
-  it('exits 1 on a violation and writes every report format', { timeout: 120_000 }, () => {
-    const out = join(tmp, 'fault');
-    const r = (() => {
+  it('--fail-on: a violated assumption passes the default gate and fails --fail-on warning; every report format is written', { timeout: 180_000 }, () => {
+    // script-manager's bridge paths are the pack's mapping (assumed), so a renamed method is a warning.
+    const exec = (out: string, extra: string[]) => {
       try {
         execFileSync(process.execPath, [cli, 'run', 'script-manager', '--app', 'examples/script-manager', '--grep', 'process:snapshots',
-          '--reporter', 'list,json,junit,md,html', '--out', out], { cwd: root, encoding: 'utf8', env: { ...process.env, CONFORM_FAULTS: 'sm-bridge-snapshots-renamed' } });
+          '--reporter', 'list,json,junit,md,html', '--out', out, ...extra], { cwd: root, encoding: 'utf8', env: { ...process.env, CONFORM_FAULTS: 'sm-bridge-snapshots-renamed' } });
         return 0;
       } catch (e) {
         return (e as { status: number }).status;
       }
-    })();
-    expect(r).toBe(1);
+    };
+    expect(exec(join(tmp, 'default'), [])).toBe(0);
+    const out = join(tmp, 'fault');
+    expect(exec(out, ['--fail-on', 'warning'])).toBe(1);
     const json = JSON.parse(readFileSync(join(out, 'conform-report.json'), 'utf8'));
-    expect(json.checks.some((c: { id: string; status: string }) => c.id === 'bridge.exists' && c.status === 'failed')).toBe(true);
-    expect(readFileSync(join(out, 'conform-junit.xml'), 'utf8')).toContain('<failure message="[error] window.api.process.snapshots is missing"');
+    expect(json.checks.find((c: { id: string; status: string }) => c.id === 'bridge.exists' && c.status === 'failed')).toMatchObject({ severity: 'warning', assumption: expect.stringContaining('window.api') });
+    expect(json.summary.warnings).toBeGreaterThan(0);
+    expect(readFileSync(join(out, 'conform-junit.xml'), 'utf8')).toContain('<failure message="[warning] window.api.process.snapshots is missing');
     expect(readFileSync(join(out, 'conform-report.html'), 'utf8')).toContain('bridge.exists');
     expect(readFileSync(join(out, 'conform-report.md'), 'utf8')).toContain('`bridge.exists`');
   });
