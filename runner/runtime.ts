@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './cli/errors.ts';
+import { hostNodeFlags } from './standin/node-choice.ts';
 
 export type RuntimeKind = 'electron' | 'standin';
 
@@ -299,6 +300,8 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   // The app's HOME, XDG dirs and TMPDIR are its own folder's: what it writes there never reaches the host.
   Object.assign(env, hostSafeEnv(tempDir), { CONFORM_PARENT_PID: String(process.pid), CONFORM_RUN_DIR: opts.runDir ?? tempDir, CONFORM_OUTPUT_LOG: outputLog }, opts.env ?? {});
   if (runtime.chromiumPath) env.CONFORM_CHROMIUM = runtime.chromiumPath;
+  // On the host's Node, main gets the globals Electron's own Node has (a chosen node: as it is).
+  if (runtime.kind === 'standin' && !env.CONFORM_NODE && env.CONFORM_NODE_FLAGS === undefined) env.CONFORM_NODE_FLAGS = hostNodeFlags().join(' ');
   const requireArgs = (opts.require ?? []).flatMap((m) => ['-r', resolve(m)]);
   const args = [...requireArgs, main, ...(opts.args ?? [])];
   let app: ElectronApplication;

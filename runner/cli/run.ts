@@ -11,6 +11,8 @@ import { byChannel } from '../../reports/run/model.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
 import { prepareOutDir } from './out-dir.ts';
+import { resolveRuntime } from '../runtime.ts';
+import { chooseNode } from '../standin/node-choice.ts';
 
 interface RunCliOptions {
   app: string;
@@ -22,6 +24,7 @@ interface RunCliOptions {
   callTimeout: string;
   streamTimeout: string;
   launchTimeout: string;
+  node?: string;
 }
 
 function intOption(name: string, raw: string, min: number): number {
@@ -42,6 +45,7 @@ export function register(program: Command): void {
     .option('--out <dir>', 'folder for report files', 'conform-report')
     .option('--call-timeout <ms>', 'timeout of one call inside the renderer', '3000')
     .option('--stream-timeout <ms>', 'longest wait for a stream to end (caps the contract budgets)', '15000')
+    .option('--node <path|version>', "node for the app's main on the stand-in: a binary, or a version (24, 24.11.1) taken from the npm registry into a cache")
     .option('--launch-timeout <s>', "longest wait for the app's process and first window, per launch (seconds)", '30')
     .action(async (packArg: string, o: RunCliOptions) => {
       const reporters = o.reporter.split(',').map((r) => r.trim()).filter(Boolean);
@@ -58,6 +62,14 @@ export function register(program: Command): void {
       // Before the app launches: a run must never end with nowhere to put its reports.
       const outDir = files.length ? prepareOutDir(o.out) : resolve(o.out);
 
+      // Which Node runs main on the stand-in, said in the header (the app's Electron may ship another).
+      const env: Record<string, string> = {};
+      if (resolveRuntime({ electron: o.electron, appDir: app }).kind === 'standin') {
+        const node = chooseNode({ node: o.node, app });
+        process.stdout.write(`conform: ${node.note}\n`);
+        if (node.warning) process.stderr.write(`conform: warning: ${oneParagraph(node.warning)}\n`);
+        if (node.path) env.CONFORM_NODE = node.path;
+      }
       const list = reporters.includes('list') ? new ListReporter(process.stdout) : null;
       const controller = new AbortController();
       const onSigint = () => {
@@ -69,7 +81,7 @@ export function register(program: Command): void {
       let outcome;
       try {
         outcome = await runConformance({
-          pack: packArg, app, electron: o.electron, seed, grep: o.grep, callTimeoutMs, streamTimeoutMs, launchTimeoutMs, signal: controller.signal,
+          pack: packArg, app, electron: o.electron, seed, grep: o.grep, callTimeoutMs, streamTimeoutMs, launchTimeoutMs, env, signal: controller.signal,
           progress: list ? { channelStarted: (c) => list.channelStarted(c), note: (m) => list.note(m) } : undefined,
         });
       } catch (err) {

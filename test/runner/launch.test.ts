@@ -67,14 +67,30 @@ describe('launch diagnostics', () => {
     expect(err.output).toContain('startup: waiting for a tray click that never comes');
   });
 
-  it('a global WebSocket missing on the host Node is named with the app error', { timeout: 120_000 }, async () => {
-    if (Number(process.versions.node.split('.')[0]) >= 22) {
-      console.log('skipped: the host Node has a global WebSocket, so the fixture starts');
+  it('an app that needs a Node-24-only global (WebSocket) starts: main has the globals Electron ships', { timeout: 120_000 }, async () => {
+    const session = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'node24' } }, 1);
+    try {
+      expect(await session.app.evaluate(() => typeof (globalThis as { startupSocketClass?: unknown }).startupSocketClass)).toBe('function');
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('without those globals the app error is named with its output', { timeout: 120_000 }, async () => {
+    // CONFORM_NODE_FLAGS set empty: main on the plain host Node, as before the globals were given.
+    if (typeof (globalThis as { WebSocket?: unknown }).WebSocket !== 'undefined') {
+      console.log('skipped: the host Node has a global WebSocket without flags, so the fixture starts anyway');
       return;
     }
-    const err = await failedLaunch('node24');
-    expect(err.phase).toBe('main-threw');
-    expect(err.output.join('\n')).toContain('ReferenceError: WebSocket is not defined');
+    let session: AppSession | undefined;
+    const err = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'node24', CONFORM_NODE_FLAGS: '' } }, 1).then((s) => {
+      session = s;
+      return undefined;
+    }, (e: unknown) => e as LaunchFailed);
+    await session?.close();
+    expect(err).toBeInstanceOf(LaunchFailed);
+    expect(err!.phase).toBe('main-threw');
+    expect(err!.output.join('\n')).toContain('ReferenceError: WebSocket is not defined');
   });
 });
 
