@@ -143,12 +143,15 @@ export interface LaunchedApp {
 /** The app could not be started: its own output and how its process ended, when known. */
 export class AppStartError extends Error {
   constructor(
-    message: string,
+    /** Why the launch failed, Playwright's first line (e.g. a timeout). */
+    readonly reason: string,
+    prefix: string,
     readonly output: string[],
     readonly exitCode: number | null,
     readonly signal: string | null,
   ) {
-    super(message);
+    // One line for callers that only print the message: the reason and what the app said.
+    super(`${prefix}: ${reason}${output.length ? ` (app said: ${output.join(' ').slice(-600)})` : ''}`);
     this.name = 'AppStartError';
   }
 }
@@ -313,7 +316,7 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
     const kept = readTail(outputLog);
     liveTempDirs.delete(tempDir);
     rmSync(tempDir, { recursive: true, force: true });
-    throw new AppStartError(`could not start ${main} on ${runtime.reason}: ${(err as Error).message.split('\n')[0]}`,
+    throw new AppStartError((err as Error).message.split('\n')[0]!, `could not start ${main} on ${runtime.reason}`,
       kept ? lastLines(kept, OUTPUT_LINES) : log.output, log.exitCode, log.signal);
   }
   // Kept now: once Playwright saw the app exit, app.process() throws.
@@ -325,7 +328,7 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
     const kept = readTail(outputLog);
     liveTempDirs.delete(tempDir);
     rmSync(tempDir, { recursive: true, force: true });
-    throw new AppStartError(`could not start ${main} on ${runtime.reason}: the app exited during start-up`, lastLines(kept, OUTPUT_LINES), null, null);
+    throw new AppStartError('the app exited during start-up', `could not start ${main} on ${runtime.reason}`, lastLines(kept, OUTPUT_LINES), null, null);
   }
   const pid = proc.pid;
   let stderrTail = '';

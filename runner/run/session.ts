@@ -133,7 +133,7 @@ export class AppSession {
       const held = err.output.map((l) => /main called process\.exit\((-?\d+)\) during start-up/.exec(l)).find(Boolean);
       const exitCode = held ? Number(held[1]) : err.exitCode;
       const phase: LaunchPhase = held || exitCode !== null || err.signal ? 'main-exited' : threw ? 'main-threw' : 'process-start';
-      const detail = held ? `main called process.exit(${held[1]})` : /Timeout \d+ms exceeded/.test(err.message) ? `nothing within ${timeoutMs / 1000} s` : err.message.replace(/^could not start .*?: /, '');
+      const detail = held ? `main called process.exit(${held[1]})` : /Timeout \d+ms exceeded/.test(err.reason) ? `nothing within ${timeoutMs / 1000} s` : err.reason;
       // A held exit was ended by Playwright's kill afterwards: that signal is not the app's.
       throw new LaunchFailed(phase, detail, exitCode, held ? null : err.signal, err.output);
     }
