@@ -52,8 +52,11 @@ export class LaunchFailed extends Error {
 
 /** Main printed an uncaught error (stand-in and Electron both keep running after one). */
 const MAIN_THREW = /^(A JavaScript error occurred in the main process|App threw an error during load)/m;
-/** After main threw, how long a window may still come before the launch is called failed. */
-const THREW_GRACE_MS = 3_000;
+/**
+ * After main threw, how long a window may still come before the launch is called failed: a third
+ * of the launch timeout (at least 3 s), since a loaded machine opens windows slowly.
+ */
+const threwGraceMs = (timeoutMs: number) => Math.max(3_000, timeoutMs / 3);
 
 /** The app died (exit) or stopped answering (hang) while we waited on it. */
 export class AppGone extends Error {
@@ -177,7 +180,7 @@ export class AppSession {
       let seenAt = 0;
       poll = setInterval(() => {
         if (!seenAt && launched.output().some((l) => MAIN_THREW.test(l))) seenAt = Date.now();
-        if (seenAt && Date.now() - seenAt > THREW_GRACE_MS) reject(fail('main-threw', ''));
+        if (seenAt && Date.now() - seenAt > threwGraceMs(timeoutMs)) reject(fail('main-threw', ''));
       }, 250);
     });
     try {

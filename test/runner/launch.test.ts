@@ -40,14 +40,14 @@ function conform(args: string[], env: Record<string, string> = {}): Promise<{ co
 
 describe('launch diagnostics', () => {
   it('main throws at startup: phase main-threw, with the error from the app', { timeout: 120_000 }, async () => {
-    const err = await failedLaunch('throw');
+    const err = await failedLaunch('throw', APP, 12_000);
     expect(err).toBeInstanceOf(LaunchFailed);
     expect(err.phase).toBe('main-threw');
     expect(err.output.join('\n')).toContain('startup: cannot read backend config /etc/startup-backend.json');
   });
 
   it('main has a syntax error: the SyntaxError and the line are shown', { timeout: 120_000 }, async () => {
-    const err = await failedLaunch(undefined, join(APP, 'syntax.cjs'));
+    const err = await failedLaunch(undefined, join(APP, 'syntax.cjs'), 12_000);
     expect(err.phase).toBe('main-threw');
     expect(err.output.join('\n')).toMatch(/SyntaxError: Unexpected token ';'/);
   });
@@ -83,7 +83,7 @@ describe('launch diagnostics', () => {
       return;
     }
     let session: AppSession | undefined;
-    const err = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'node24', CONFORM_NODE_FLAGS: '' } }, 1).then((s) => {
+    const err = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'node24', CONFORM_NODE_FLAGS: '' }, launchTimeoutMs: 12_000 }, 1).then((s) => {
       session = s;
       return undefined;
     }, (e: unknown) => e as LaunchFailed);
