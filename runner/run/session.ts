@@ -185,8 +185,24 @@ export class AppSession {
     });
     try {
       const page = await Promise.race([launched.app.firstWindow({ timeout: 0 }), exited, timedOut, threw]);
-      await page.waitForLoadState('domcontentloaded', { timeout: timeoutMs }).catch(() => undefined);
-      if (page.url().startsWith('chrome-error://')) throw fail('renderer-load', `the page failed to load; ${launched.output().filter((l) => /ERR_[A-Z_]+/.test(l)).slice(-1)[0] ?? 'Chromium showed its error page'}`);
+      let failedRequest = '';
+      page.on('requestfailed', (r) => {
+        if (r.isNavigationRequest() && r.frame() === page.mainFrame()) failedRequest = `${r.url()}: ${r.failure()?.errorText ?? 'failed'}`;
+      });
+      // The window starts on about:blank; its first page (or Chromium's error page) comes after.
+      // Bounded like the bridge wait below: a window may stay blank on purpose.
+      // (Polled: Playwright reports a failed navigation under its target URL before the error page shows.)
+      const firstPage = (async () => {
+        const end = Date.now() + Math.min(timeoutMs, 5_000);
+        while (page.url() === 'about:blank' && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+        await page.waitForLoadState('load', { timeout: Math.max(1, end - Date.now()) }).catch(() => undefined);
+      })();
+      await Promise.race([firstPage, exited, timedOut, threw]);
+      if (page.url().startsWith('chrome-error://')) {
+        // Electron's own words when main logged the loadURL/loadFile rejection, else the failed request.
+        const said = launched.output().map((l) => /(ERR_[A-Z_]+ \(-?\d+\) loading '[^']*')/.exec(l)?.[1]).filter(Boolean).pop();
+        throw fail('renderer-load', said ?? (failedRequest || 'Chromium showed its error page'));
+      }
       return page;
     } catch (err) {
       if (err instanceof LaunchFailed) throw err;

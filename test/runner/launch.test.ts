@@ -67,6 +67,12 @@ describe('launch diagnostics', () => {
     expect(err.output).toContain('startup: waiting for a tray click that never comes');
   });
 
+  it("the page does not load: renderer-load with the URL and Chromium's net error", { timeout: 120_000 }, async () => {
+    const err = await failedLaunch('bad-page', APP, 12_000);
+    expect(err.phase).toBe('renderer-load');
+    expect(err.message).toMatch(/page did not load \(ERR_[A-Z_]+ \(-\d+\) loading 'http:\/\/127\.0\.0\.1:9\/index\.html'\)/);
+  });
+
   it('an app that needs a Node-24-only global (WebSocket) starts: main has the globals Electron ships', { timeout: 120_000 }, async () => {
     const session = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'node24' } }, 1);
     try {
