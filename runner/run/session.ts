@@ -80,6 +80,8 @@ export class AppSession {
   /** Main's monotonic clock (ms, the clock of observation `t`) at the last drain. */
   mainNow = 0;
   private stderr: string[] = [];
+  /** The preload threw while the first page loaded (its console error): a diagnostic, not a launch failure. */
+  preloadError?: string;
   private partial = '';
   private exitInfo: { code: number | null; signal: string | null } | null = null;
   private exited: Promise<void>;
@@ -141,12 +143,13 @@ export class AppSession {
       throw new LaunchFailed(phase, detail, exitCode, held ? null : err.signal, err.output);
     }
     try {
-      const page = await AppSession.firstWindow(launched, timeoutMs);
+      const { page, preloadErrors } = await AppSession.firstWindow(launched, timeoutMs);
       const session = new AppSession(launched, page, launchIndex);
       // Wait for the preload's bridge; a missing root is a finding (bridge.exists), not a launch error.
       await page
         .waitForFunction((roots: string[]) => roots.every((r) => r.split('.').slice(1).reduce<unknown>((o, k) => (o == null ? o : (o as Record<string, unknown>)[k]), window) != null), opts.roots, { timeout: 5_000 })
         .catch(() => undefined);
+      if (preloadErrors.length) session.preloadError = preloadErrors.join(' ').slice(0, 1_000);
       return session;
     } catch (err) {
       await launched.close();
@@ -159,7 +162,7 @@ export class AppSession {
    * signal), main threw and no window came within a grace period, no window within the timeout,
    * or the window's page failed to load (its URL and Chromium's net error).
    */
-  private static async firstWindow(launched: LaunchedApp, timeoutMs: number): Promise<Page> {
+  private static async firstWindow(launched: LaunchedApp, timeoutMs: number): Promise<{ page: Page; preloadErrors: string[] }> {
     const proc = launched.app.process();
     const fail = (phase: LaunchPhase, detail: string) => new LaunchFailed(phase, detail, proc.exitCode, proc.signalCode, launched.output());
     let timer: NodeJS.Timeout | undefined;
@@ -185,6 +188,15 @@ export class AppSession {
     });
     try {
       const page = await Promise.race([launched.app.firstWindow({ timeout: 0 }), exited, timedOut, threw]);
+      // The window is still blank: its preload runs with the first page, and a preload that throws
+      // says so on the renderer console (Electron and the stand-in: "Unable to load preload script").
+      const preloadErrors: string[] = [];
+      let afterPreloadLine = false;
+      page.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        if (/^Unable to load preload script/.test(m.text())) (afterPreloadLine = true), preloadErrors.push(m.text());
+        else if (afterPreloadLine) (afterPreloadLine = false), preloadErrors.push(m.text().split('\n')[0]!);
+      });
       let failedRequest = '';
       page.on('requestfailed', (r) => {
         if (r.isNavigationRequest() && r.frame() === page.mainFrame()) failedRequest = `${r.url()}: ${r.failure()?.errorText ?? 'failed'}`;
@@ -203,7 +215,7 @@ export class AppSession {
         const said = launched.output().map((l) => /(ERR_[A-Z_]+ \(-?\d+\) loading '[^']*')/.exec(l)?.[1]).filter(Boolean).pop();
         throw fail('renderer-load', said ?? (failedRequest || 'Chromium showed its error page'));
       }
-      return page;
+      return { page, preloadErrors };
     } catch (err) {
       if (err instanceof LaunchFailed) throw err;
       // Playwright's "closed" while the app goes away is the exit, said plainly.

@@ -73,6 +73,15 @@ describe('launch diagnostics', () => {
     expect(err.message).toMatch(/page did not load \(ERR_[A-Z_]+ \(-\d+\) loading 'http:\/\/127\.0\.0\.1:9\/index\.html'\)/);
   });
 
+  it('the preload throws: the window opens, and the session names the preload error', { timeout: 120_000 }, async () => {
+    const session = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'preload-throw' } }, 1);
+    try {
+      expect(session.preloadError).toMatch(/^Unable to load preload script: .*preload-throws\.cjs Error: startup preload: cannot reach the backend socket/);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('an app that needs a Node-24-only global (WebSocket) starts: main has the globals Electron ships', { timeout: 120_000 }, async () => {
     const session = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'node24' } }, 1);
     try {
