@@ -64,8 +64,8 @@ function fanOut(...sinks: EngineSink[]): EngineSink {
  * A display for `--headed`: the current one, or a private Xvfb when none is set and Xvfb exists.
  * Returns undefined (and the caller runs headless) when neither is available.
  */
-export async function headedDisplay(log: (line: string) => void): Promise<{ env: Record<string, string>; stop(): void } | undefined> {
-  if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) return { env: {}, stop: () => {} };
+export async function headedDisplay(log: (line: string) => void): Promise<{ env: Record<string, string>; pid?: number; stop(): Promise<void> } | undefined> {
+  if (process.env.DISPLAY || process.env.WAYLAND_DISPLAY) return { env: {}, stop: async () => {} };
   const xvfb = ['/usr/bin/Xvfb', '/usr/local/bin/Xvfb'].find((p) => existsSync(p));
   if (!xvfb) {
     log('conform mock: --headed needs a display (DISPLAY is not set and Xvfb is not installed); running headless, open the URL above in a browser instead');
@@ -88,7 +88,15 @@ export async function headedDisplay(log: (line: string) => void): Promise<{ env:
     return undefined;
   }
   log(`conform mock: no DISPLAY; started Xvfb on :${display} (view it with a VNC server or take screenshots)`);
-  return { env: { DISPLAY: `:${display}` }, stop: () => void proc.kill() };
+  const exited = new Promise<void>((ok) => (proc.exitCode !== null ? ok() : proc.once('exit', () => ok())));
+  return {
+    env: { DISPLAY: `:${display}` },
+    pid: proc.pid,
+    stop: async () => {
+      proc.kill();
+      await exited;
+    },
+  };
 }
 
 function originOf(url: string): string | undefined {
@@ -121,7 +129,7 @@ export async function startBrowserMock(engines: MockEngine | MockEngine[], opts:
       for (const e of all) e.close();
       await browser?.close().catch(() => {});
       await server?.close();
-      display?.stop();
+      await display?.stop();
     })());
   try {
     if (opts.served) {

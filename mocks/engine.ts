@@ -5,7 +5,7 @@
 // Answers come from, in order: a scenario override (or a fault injected over the control
 // endpoint), a cassette recording matched by channel and args, a stateful collection, then seeded
 // generated values. Every value is validated against its schema before it is handed out.
-import type { Channel, Collection, Pack, SchemaNode, Stream } from '../specs/model.ts';
+import type { Channel, Collection, Pack, SchemaNode, SchemaStore, Stream } from '../specs/model.ts';
 import { generateValid, inspectSchema } from '../specs/generate.ts';
 import { compileGrammar, type CompiledGrammar } from '../specs/grammar.ts';
 import { redactSecrets } from '../specs/redact.ts';
@@ -13,7 +13,7 @@ import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cas
 import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
 import { seededRandom } from '../specs/random.ts';
-import { fakeLogLine, RenderableValues } from './values.ts';
+import { examplesOf, fakeLogLine, RenderableValues } from './values.ts';
 import { TauriPlugins } from './tauri-plugins.ts';
 import { loadStreamStates, StreamStates, type StateEvent } from './state.ts';
 
@@ -46,6 +46,8 @@ export interface EngineOptions {
   streamGapMs?: number;
   /** Reject calls whose params break the contract, in the channel's documented error shape (like a validating backend). */
   strictParams?: boolean;
+  /** The app's own types as a draft pack (mocks/type-hints.ts): returns the contract leaves open are generated from them. */
+  typeHints?: Pack;
   log?: (line: string) => void;
 }
 
@@ -148,6 +150,7 @@ export class MockEngine {
   private log: (line: string) => void;
   private readonly strictParams: boolean;
   private values: RenderableValues;
+  private typeHints?: { pack: Pack; store: SchemaStore; values: RenderableValues };
   private plugins?: TauriPlugins;
   private warned = new Set<string>();
   private states: StreamStates;
@@ -169,6 +172,7 @@ export class MockEngine {
       ),
     );
     this.states = new StreamStates(loadStreamStates(pack));
+    if (opts.typeHints) this.typeHints = { pack: opts.typeHints, store: opts.typeHints.schemas, values: new RenderableValues(opts.typeHints.schemas) };
     if (pack.transport === 'tauri') this.plugins = new TauriPlugins(pack.app);
     const defs = [...(pack.collections ?? []), ...(opts.collections ?? [])];
     this.collections = new Collections(pack, defs, (node, label) => this.generate(node, label));
@@ -233,8 +237,8 @@ export class MockEngine {
    * renderable (mocks/values.ts): open types filled, fields faked by name, lists not empty when
    * the schema allows items.
    */
-  generate(node: SchemaNode, label: string, accept?: (v: unknown) => boolean): unknown {
-    const store = this.pack.schemas;
+  generate(node: SchemaNode, label: string, accept?: (v: unknown) => boolean, from: { store: SchemaStore; values: RenderableValues } = { store: this.pack.schemas, values: this.values }): unknown {
+    const store = from.store;
     let fallback: { v: unknown } | undefined;
     for (let attempt = 0; attempt < 12; attempt++) {
       const n = this.counters.get(label) ?? 0;
@@ -244,7 +248,7 @@ export class MockEngine {
       const ordered = [values[n % values.length], ...values];
       for (const raw of ordered) {
         if (!store.validate(node, raw).valid) continue;
-        const v = this.values.fill(node, raw, label, seed);
+        const v = from.values.fill(node, raw, label, seed);
         if (accept && !accept(v)) continue;
         if (!hasEmptyList(v)) return v;
         fallback ??= { v };
@@ -264,10 +268,28 @@ export class MockEngine {
     return this.pack.schemas.validate(ch.errors.error, v).valid;
   }
 
-  /** A success answer for a call channel, from the generator. */
+  /** A success answer for a call channel, from the generator (from the app's types when the contract leaves the return open and --types gave one). */
   private generatedResult(ch: Channel): unknown {
     if (ch.returnsVoid || !ch.returns) return undefined;
+    const hinted = this.fromTypeHints(ch);
+    if (hinted) return hinted.value;
     return this.generate(ch.returns, ch.name, (v) => !this.isErrorBranch(ch, v));
+  }
+
+  private fromTypeHints(ch: Channel): { value: unknown } | undefined {
+    const hints = this.typeHints;
+    const hint = hints?.pack.byName.get(ch.name)?.returns;
+    if (!hints || !hint || inspectSchema(ch.returns!, this.pack.schemas).unspecified === undefined) return undefined;
+    // The pack's own examples come first.
+    if (examplesOf(ch.returns!, this.pack.schemas).length > 0) return undefined;
+    if (inspectSchema(hint, hints.pack.schemas).unspecified !== undefined) return undefined;
+    try {
+      const value = this.generate(hint, `${ch.name}#types`, (v) => this.pack.schemas.validate(ch.returns!, v).valid && !this.isErrorBranch(ch, v), hints);
+      this.warnOnce(`types ${ch.name}`, `conform mock: ${ch.name}: the contract leaves the return open; answering from the app's types (--types)`);
+      return { value };
+    } catch {
+      return undefined;
+    }
   }
 
   /** An error answer in the channel's documented shape. */
@@ -758,7 +780,7 @@ export class MockEngine {
     if (!sk) return undefined;
     const n = this.counters.get(`log:${sk.key}`) ?? 0;
     this.counters.set(`log:${sk.key}`, n + sk.def.start.length + (sk.def.log?.lines ?? 0));
-    return this.stateEvents(active, this.states.startEvents(sk.def, sk.key, (i) => fakeLogLine(hash32(`${this.seed}|${sk.key}|${n + i}`))), this.gapMs);
+    return this.stateEvents(active, this.states.startEvents(sk.def, sk.key, (i) => fakeLogLine(hash32(`${this.seed}|${sk.key}|${n + i}`), n + i)), this.gapMs);
   }
 
   private deliverStreamEvent(active: ActiveStream, channel: string | undefined, args: unknown[]): void {

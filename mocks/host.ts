@@ -25,6 +25,8 @@ export interface MockConfig {
   /** Renderer to load: URL, HTML file or folder (its index.html). */
   renderer?: string;
   preload?: string;
+  /** The app's TypeScript type files (with `preload`): open returns are generated from them (mocks/type-hints.ts). */
+  types?: string[];
   /** Reject calls whose params break the contract (see EngineOptions.strictParams). */
   strictParams?: boolean;
   /** Start the loopback control endpoint. */
@@ -59,7 +61,9 @@ export async function createEngine(cfg: MockConfig, log: (line: string) => void 
   }
   const scenario = cfg.scenario ? resolveScenario(cfg.scenario, pack) : undefined;
   const collections = (cfg.collections ?? []).map((c) => ({ ...c, pos: { file: '(mock options)', line: 1, col: 1 } }));
-  const engine = new MockEngine(pack, { seed: cfg.seed, speed: cfg.speed, cassette, scenario, collections, strictParams: cfg.strictParams, log });
+  // Imported on demand: the TypeScript compiler is heavy and only --types needs it.
+  const typeHints = cfg.types?.length && cfg.preload ? await (await import('./type-hints.ts')).loadTypeHints(cfg.preload, cfg.types, log) : undefined;
+  const engine = new MockEngine(pack, { seed: cfg.seed, speed: cfg.speed, cassette, scenario, collections, strictParams: cfg.strictParams, typeHints, log });
   return { pack, engine };
 }
 

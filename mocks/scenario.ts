@@ -104,24 +104,20 @@ export function parseScenario(text: string, file: string, pack: Pack): Scenario 
       throw new ContractError(`unknown key "${k}" in scenario (allowed: name, description, channels, extra)`, posOf(keyOffset(doc.contents, [k])), k);
     }
   }
-  const channels = (obj.channels ?? {}) as Record<string, unknown>;
-  if (typeof channels !== 'object' || Array.isArray(channels)) throw new ContractError('`channels` must be a mapping of channel name -> override', posOf(keyOffset(doc.contents, ['channels'])));
-  const out: Record<string, Override> = {};
-  for (const [name, raw] of Object.entries(channels)) {
-    const pos = posOf(keyOffset(doc.contents, ['channels', name]));
-    const problem = checkOverride(pack, name, raw);
-    if (problem) throw new ContractError(problem, pos, `channels.${name}`);
-    out[name] = raw as Override;
-  }
-  const extraRaw = (obj.extra ?? {}) as Record<string, unknown>;
-  if (typeof extraRaw !== 'object' || Array.isArray(extraRaw)) throw new ContractError('`extra` must be a mapping of channel name -> override', posOf(keyOffset(doc.contents, ['extra'])));
-  const extra: Record<string, Override> = {};
-  for (const [name, raw] of Object.entries(extraRaw)) {
-    const pos = posOf(keyOffset(doc.contents, ['extra', name]));
-    const problem = checkExtra(pack, name, raw);
-    if (problem) throw new ContractError(problem, pos, `extra.${name}`);
-    extra[name] = raw as Override;
-  }
+  // One section of overrides, each checked by `check` (pack channels vs channels the pack lacks).
+  const section = (key: 'channels' | 'extra', check: (pack: Pack, name: string, raw: unknown) => string | undefined): Record<string, Override> => {
+    const raw = (obj[key] ?? {}) as Record<string, unknown>;
+    if (typeof raw !== 'object' || Array.isArray(raw)) throw new ContractError(`\`${key}\` must be a mapping of channel name -> override`, posOf(keyOffset(doc.contents, [key])));
+    const out: Record<string, Override> = {};
+    for (const [name, value] of Object.entries(raw)) {
+      const problem = check(pack, name, value);
+      if (problem) throw new ContractError(problem, posOf(keyOffset(doc.contents, [key, name])), `${key}.${name}`);
+      out[name] = value as Override;
+    }
+    return out;
+  };
+  const out = section('channels', checkOverride);
+  const extra = section('extra', checkExtra);
   return { name: typeof obj.name === 'string' ? obj.name : file.replace(/^.*[/\\]/, '').replace(/\.[^.]+$/, ''), file, channels: out, extra };
 }
 

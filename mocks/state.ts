@@ -137,7 +137,8 @@ export class StreamStates {
     if (def.log) {
       const log = def.log;
       for (let i = 0; i < log.lines; i++) {
-        const text = line(i);
+        // A log event is one stdout/stderr chunk: a line with its newline.
+        const text = `${line(i)}\n`;
         events.push({ event: log.event, set: { [log.field]: text }, apply: () => void s.lines.push(text) });
       }
     }
@@ -170,7 +171,7 @@ export class StreamStates {
     for (const def of this.byStream.values()) {
       if (def.log?.read === ch.name) {
         const lines = key === undefined ? [] : this.keyState(def, String(key)).lines;
-        const text = lines.join('\n') + (lines.length ? '\n' : '');
+        const text = lines.join('');
         return valid(text) ? text : base();
       }
       if (!def.snapshots.includes(ch.name)) continue;

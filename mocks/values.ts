@@ -18,6 +18,8 @@ function lastWord(name: string): string {
   return (words.at(-1) ?? name).toLowerCase();
 }
 
+const TEXT_CHANNEL = /^(token|delta|chunk|text|message|line|log|path|url|output)$/;
+
 const NOT_PLURAL = /(settings|status|details|metrics|stats|options|config|progress|address|news|alias|bytes|ms|always|is|has|analysis|canvas|process|access|success|class)$/;
 
 /** Whether an open place named `name` is probably a list (`models`, `hosts-list`, `get_messages`). */
@@ -41,7 +43,9 @@ function stringFor(key: string): string | undefined {
   if (/(fullname|displayname|person|contact)$/.test(k)) return faker.person.fullName();
   if (/(path|file|filename|dir|directory|folder|cwd|cmdpath)$/.test(k)) return faker.system.filePath();
   if (/(command|cmd|script|exec|executable)$/.test(k)) return `node ${faker.system.commonFileName('js')}`;
-  if (/(log|line|stdout|stderr|output|chunk|token|delta)$/.test(k)) return `${new Date(Date.UTC(2026, 0, 1, 12, 0, faker.number.int(59))).toISOString()} INFO ${faker.hacker.phrase()}`;
+  // A streamed piece of text: a word and its space, so tokens add up to readable text.
+  if (/(token|delta|chunk|piece)$/.test(k)) return `${faker.word.sample()} `;
+  if (/(log|line|stdout|stderr|output)$/.test(k)) return `${new Date(Date.UTC(2026, 0, 1, 12, 0, faker.number.int(59))).toISOString()} INFO ${faker.hacker.phrase()}`;
   if (/(message|text|content|body|prompt|response|reply|answer)$/.test(k)) return faker.lorem.sentence();
   if (/(description|summary|notes?|comment|details?|bio|about)$/.test(k)) return faker.lorem.sentences(2);
   if (/(title|label|caption|heading|subject)$/.test(k)) return faker.lorem.words({ min: 2, max: 4 }).replace(/^\w/, (c) => c.toUpperCase());
@@ -75,10 +79,10 @@ function numberFor(key: string, integer: boolean): number | undefined {
   return integer ? Math.round(n) : n;
 }
 
-/** A log line that reads like one (deterministic for `seed`). */
-export function fakeLogLine(seed: number): string {
+/** A log line that reads like one (deterministic for `seed`); `n`, the line's number in its log, keeps timestamps in order. */
+export function fakeLogLine(seed: number, n: number): string {
   faker.seed(seed);
-  return stringFor('log')!;
+  return `${new Date(Date.UTC(2026, 0, 1, 12, 0, 0) + n * 1500).toISOString()} ${faker.helpers.arrayElement(['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN'])} ${faker.hacker.phrase()}`;
 }
 
 /** Concrete paths in `value` matching a pointer with `*` wildcards (`/models/*` -> `[['models', 0], ...]`). */
@@ -109,7 +113,7 @@ function setAt(root: Json, at: Key[], v: Json): Json {
 }
 
 /** The schema's own `examples` (following a top-level $ref), if it has any. */
-function examplesOf(node: SchemaNode, store: SchemaStore): Json[] {
+export function examplesOf(node: SchemaNode, store: SchemaStore): Json[] {
   let s = node.schema as Record<string, unknown> | boolean;
   for (let i = 0; i < 5 && typeof s === 'object' && s && typeof s.$ref === 'string' && !Array.isArray(s.examples); i++) {
     try {
@@ -157,7 +161,8 @@ export class RenderableValues {
         this.report({ label: label.replace(/#.*$/, ''), path: pointer, note: traits.unspecified ?? 'x-unspecified', answered: examples.length > 0 ? 'example' : Array.isArray(guess) ? 'list' : typeof guess === 'object' ? 'object' : 'value named after the field' });
       }
     }
-    return this.byFieldName(node, out);
+    // A scalar answer is named by its channel (`sessions:get-path` -> a path).
+    return this.byFieldName(node, out, lastWord(label.replace(/#.*$/, '')));
   }
 
   private report(place: OpenPlace): void {
@@ -174,15 +179,16 @@ export class RenderableValues {
   private guess(name: string, whole: boolean, item: boolean): Json {
     const one = () => ({ id: faker.string.uuid(), name: `${faker.word.adjective()}-${faker.word.noun()}` });
     if (!item && looksLikeList(name)) return Array.from({ length: 3 }, one);
-    if (!whole && !item) {
-      const byName = stringFor(name) ?? numberFor(name, true);
+    // A field says what it holds; a whole value only when its channel is named like text (a token event, a log line, a path).
+    if (!item && (!whole || TEXT_CHANNEL.test(lastWord(name)))) {
+      const byName = stringFor(whole ? lastWord(name) : name) ?? numberFor(name, true);
       if (byName !== undefined) return byName;
     }
     return one();
   }
 
   /** Leaves replaced by field name; all at once when the result is valid, else one by one. */
-  private byFieldName(node: SchemaNode, value: Json): Json {
+  private byFieldName(node: SchemaNode, value: Json, topName: string): Json {
     const leaves: { at: Key[]; v: Json }[] = [];
     const walk = (v: Json, at: Key[], key: string | undefined) => {
       if (leaves.length > 200) return;
@@ -193,7 +199,7 @@ export class RenderableValues {
         if (next !== undefined) leaves.push({ at, v: next });
       }
     };
-    walk(value, [], undefined);
+    walk(value, [], topName);
     if (leaves.length === 0) return value;
     let all = structuredClone(value);
     for (const l of leaves) all = setAt(all, l.at, l.v);

@@ -51,7 +51,7 @@ export function consumerChecks(calls: CallRecord[]): ReportCheck[] {
   for (const c of calls) {
     const id = c.kind === 'unknown' ? CONSUMER_CHECKS.channelKnown : c.kind === 'listen' ? CONSUMER_CHECKS.listenerKnown : CONSUMER_CHECKS.params;
     if (c.issues.length > 0) {
-      checks.push({ id, channel: c.channel, status: 'failed', message: `call #${c.seq} (${c.kind}): ${c.issues.join('; ')}`, actual: c.args });
+      checks.push({ id, channel: c.channel, status: 'failed', severity: 'error', message: `call #${c.seq} (${c.kind}): ${c.issues.join('; ')}`, actual: c.args });
     } else if (!passedOnce.has(`${id} ${c.channel}`)) {
       passedOnce.add(`${id} ${c.channel}`);
       const n = calls.filter((x) => x.channel === c.channel && x.kind === c.kind && x.issues.length === 0).length;

@@ -214,6 +214,11 @@ class Runner {
       }
     }
     this.session = s;
+    if (s.preloadError) {
+      // The window opened without (all of) its bridge: the checks say what is missing, this says why.
+      this.incidents.push({ channel: '(launch)', reason: `launch ${this.launches}: the preload threw: ${s.preloadError}`, stderrTail: [] });
+      this.opts.progress?.note?.(`launch ${this.launches}: the preload threw: ${s.preloadError}`);
+    }
     if (this.opts.signal?.aborted) {
       await s.close();
       throw new RunInterrupted();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './cli/errors.ts';
+import { hostNodeFlags } from './standin/node-choice.ts';
 
 export type RuntimeKind = 'electron' | 'standin';
 
@@ -144,12 +145,15 @@ export interface LaunchedApp {
 /** The app could not be started: its own output and how its process ended, when known. */
 export class AppStartError extends Error {
   constructor(
-    message: string,
+    /** Why the launch failed, Playwright's first line (e.g. a timeout). */
+    readonly reason: string,
+    prefix: string,
     readonly output: string[],
     readonly exitCode: number | null,
     readonly signal: string | null,
   ) {
-    super(message);
+    // One line for callers that only print the message: the reason and what the app said.
+    super(`${prefix}: ${reason}${output.length ? ` (app said: ${output.join(' ').slice(-600)})` : ''}`);
     this.name = 'AppStartError';
   }
 }
@@ -302,6 +306,8 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   // The app's HOME, XDG dirs and TMPDIR are its own folder's: what it writes there never reaches the host.
   Object.assign(env, hostSafeEnv(tempDir), { CONFORM_PARENT_PID: String(process.pid), CONFORM_RUN_DIR: opts.runDir ?? tempDir, CONFORM_OUTPUT_LOG: outputLog }, opts.env ?? {});
   if (runtime.chromiumPath) env.CONFORM_CHROMIUM = runtime.chromiumPath;
+  // On the host's Node, main gets the globals Electron's own Node has (a chosen node: as it is).
+  if (runtime.kind === 'standin' && !env.CONFORM_NODE && env.CONFORM_NODE_FLAGS === undefined) env.CONFORM_NODE_FLAGS = hostNodeFlags().join(' ');
   const requireArgs = (opts.require ?? []).flatMap((m) => ['-r', resolve(m)]);
   const args = [...requireArgs, main, ...(opts.args ?? [])];
   let app: ElectronApplication;
@@ -313,7 +319,7 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
     const kept = readTail(outputLog);
     liveTempDirs.delete(tempDir);
     rmSync(tempDir, { recursive: true, force: true });
-    throw new AppStartError(`could not start ${main} on ${runtime.reason}: ${(err as Error).message.split('\n')[0]}`,
+    throw new AppStartError((err as Error).message.split('\n')[0]!, `could not start ${main} on ${runtime.reason}`,
       kept ? lastLines(kept, OUTPUT_LINES) : log.output, log.exitCode, log.signal);
   }
   // Kept now: once Playwright saw the app exit, app.process() throws.
@@ -325,7 +331,7 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
     const kept = readTail(outputLog);
     liveTempDirs.delete(tempDir);
     rmSync(tempDir, { recursive: true, force: true });
-    throw new AppStartError(`could not start ${main} on ${runtime.reason}: the app exited during start-up`, lastLines(kept, OUTPUT_LINES), null, null);
+    throw new AppStartError('the app exited during start-up', `could not start ${main} on ${runtime.reason}`, lastLines(kept, OUTPUT_LINES), null, null);
   }
   const pid = proc.pid;
   let stderrTail = '';

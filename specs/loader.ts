@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
-import type { Document, Node as YamlNode } from 'yaml';
+import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { compileGrammar, GrammarError } from './grammar.ts';
 import type { CompiledGrammar } from './grammar.ts';
@@ -253,6 +253,21 @@ class YamlFile {
     return isAlias(node) ? node.resolve(this.doc) : node;
   }
 
+  /** Each map's pairs by key (the first of duplicates), built on first use: a lookup per path segment stays O(1) in a map of 31k `$defs`. */
+  private readonly pairIndex = new WeakMap<object, Map<string, Pair>>();
+  private pairOf(map: YAMLMap, seg: Seg): Pair | undefined {
+    let index = this.pairIndex.get(map);
+    if (!index) {
+      index = new Map();
+      for (const p of map.items as Pair[]) {
+        const k = String(isScalar(p.key) ? p.key.value : p.key);
+        if (!index.has(k)) index.set(k, p);
+      }
+      this.pairIndex.set(map, index);
+    }
+    return index.get(String(seg));
+  }
+
   /** Position of the value at `path` (or, with which = 'key', of the key naming it). Falls back to the nearest ancestor. */
   posAt(path: Seg[], which: 'key' | 'value' = 'value'): SourcePos {
     let node: unknown = this.doc.contents;
@@ -263,7 +278,7 @@ class YamlFile {
       const seg = path[i]!;
       keyOffset = undefined;
       if (isMap(node)) {
-        const pair = node.items.find((p) => String(isScalar(p.key) ? p.key.value : p.key) === String(seg));
+        const pair = this.pairOf(node, seg);
         if (!pair) return this.pos(lastGood);
         keyOffset = (pair.key as YamlNode | null)?.range?.[0];
         node = pair.value;
@@ -499,6 +514,17 @@ const SCHEMA_KEYWORDS = new Set([
 ]);
 const SCHEMA_MAP_KEYWORDS = new Set(['properties', 'patternProperties', '$defs', 'definitions', 'dependentSchemas']);
 const SCHEMA_LIST_KEYWORDS = new Set(['allOf', 'anyOf', 'oneOf', 'prefixItems']);
+
+/** Call `fn` on `schema` and every object subschema inside it (through the subschema keywords). */
+function eachSubschema(schema: unknown, fn: (s: Record<string, unknown>) => void): void {
+  if (!isObj(schema)) return;
+  fn(schema);
+  for (const [k, v] of Object.entries(schema)) {
+    if (SCHEMA_MAP_KEYWORDS.has(k) && isObj(v)) for (const sub of Object.values(v)) eachSubschema(sub, fn);
+    else if (SCHEMA_LIST_KEYWORDS.has(k) && Array.isArray(v)) for (const sub of v) eachSubschema(sub, fn);
+    else if (SCHEMA_KEYWORDS.has(k)) eachSubschema(v, fn);
+  }
+}
 
 const NON_SCHEMA_VALUE_KEYS = new Set(['const', 'enum', 'examples', 'default', 'x-unspecified', 'x-guard']);
 
@@ -831,11 +857,45 @@ class PackBuilder {
     if (this.checkedFiles.has(f.uri)) return;
     this.checkedFiles.add(f.uri);
     const defs = (f.data as { $defs?: Record<string, unknown> }).$defs ?? {};
-    for (const name of Object.keys(defs)) this.schemaAt({ file: f, path: ['$defs', name] });
+    // Not compiled here: compiling every $def costs ms each (a 31k-def pack took minutes); the
+    // checks strict compilation would make run on the tree instead, and what a channel uses is
+    // compiled with the channel.
+    for (const name of Object.keys(defs)) this.schemaAt({ file: f, path: ['$defs', name] }, false);
+  }
+
+  /** Compiled meta-schemas of Conform's own keywords (x-guard, ...), for checkStrict. */
+  private readonly keywordChecks = new Map<string, ValidateFunction>();
+
+  /**
+   * What ajv's strict compile would reject, found by walking the schema: unknown keywords,
+   * unknown formats, patterns that are not valid regular expressions (ajv's `u` flag).
+   */
+  private checkStrict(site: SchemaSite, schema: unknown): void {
+    const { keywords } = this.store.ajv.RULES;
+    const formats = this.store.ajv.formats;
+    eachSubschema(schema, (sub) => {
+      for (const [k, v] of Object.entries(sub)) {
+        if (!(k in keywords)) throw this.compileError(site, schema as JsonSchema, `strict mode: unknown keyword: "${k}"`);
+        const def = this.store.ajv.getKeyword(k);
+        if (typeof def === 'object' && def.metaSchema) {
+          let check = this.keywordChecks.get(k);
+          if (!check) this.keywordChecks.set(k, (check = this.store.ajv.compile(def.metaSchema)));
+          if (!check(v)) throw this.compileError(site, schema as JsonSchema, `keyword "${k}" value is invalid: ${this.store.ajv.errorsText(check.errors)}`);
+        }
+        if (k === 'format' && typeof v === 'string' && !(v in formats)) throw this.compileError(site, schema as JsonSchema, `unknown format "${v}" ignored in schema at path "#"`);
+        if (k === 'pattern' && typeof v === 'string') {
+          try {
+            new RegExp(v, 'u');
+          } catch (err) {
+            throw this.compileError(site, schema as JsonSchema, (err as Error).message);
+          }
+        }
+      }
+    });
   }
 
   /** Check one schema written at `site` (ajv meta-schema, $refs, strict compile) and return its node. */
-  private schemaAt(site: SchemaSite): SchemaNode {
+  private schemaAt(site: SchemaSite, compile = true): SchemaNode {
     const { file, path } = site;
     const uri = pointerUri(file.uri, path);
     const node = this.store.node(uri);
@@ -847,7 +907,11 @@ class PackBuilder {
     }
     const examples = this.checkRefs(file, path, node.schema, file.uri);
     try {
-      this.store.validator(node);
+      if (compile) this.store.validator(node);
+      else {
+        this.checkStrict(site, node.schema);
+        if (this.refCycle(node)) throw this.refCycleError(site, node);
+      }
     } catch (err) {
       if (err instanceof ContractError) throw err;
       if (err instanceof RangeError) throw this.refCycleError(site, node);
@@ -921,8 +985,8 @@ class PackBuilder {
   }
 
   /** Map an ajv compile error (strict mode, unknown format, bad x-guard) to a position. */
-  /** ajv recursed without end: name the chain of `$ref`s that never reaches a schema. */
-  private refCycleError(site: SchemaSite, start: SchemaNode): ContractError {
+  /** A chain of `$ref`s from `start` that comes back to itself without reaching a schema, as URIs; else undefined. */
+  private refCycle(start: SchemaNode): string[] | undefined {
     const chain: string[] = [];
     let cur: SchemaNode | undefined = start;
     while (cur && !chain.includes(cur.uri)) {
@@ -930,8 +994,14 @@ class PackBuilder {
       const ref: unknown = isObj(cur.schema) ? (cur.schema as Record<string, unknown>).$ref : undefined;
       cur = typeof ref === 'string' ? this.store.resolve(ref, cur.uri) : undefined;
     }
+    return cur ? [...chain.slice(chain.indexOf(cur.uri)), cur.uri] : undefined;
+  }
+
+  /** ajv recursed without end (or would): name the chain of `$ref`s that never reaches a schema. */
+  private refCycleError(site: SchemaSite, start: SchemaNode): ContractError {
+    const cycle = this.refCycle(start);
     const short = (u: string) => u.replace(/^conform:\/packs\//, '').replace(/^[^#]*#\//, '#/');
-    const shown = cur ? [...chain.slice(chain.indexOf(cur.uri)), cur.uri].map(short).join(' -> ') : 'a $ref inside this schema';
+    const shown = cycle ? cycle.map(short).join(' -> ') : 'a $ref inside this schema';
     return new ContractError(`${keyPath(site.path)}: circular $ref: ${shown} (a chain of references that never reaches a schema)`, site.file.posAt(site.path), '$ref');
   }
 

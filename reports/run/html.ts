@@ -216,7 +216,7 @@ export function renderHtml(r: RunReport): string {
   h.push('<h2>All checks</h2>');
   for (const g of groups) {
     const st = channelStatus(g.checks);
-    h.push(`<details class="channel" id="ch-${encodeURIComponent(g.channel)}"${st === 'failed' ? ' open' : ''}><summary><code>${esc(g.channel)}</code><span class="badge ${st}">${st}</span></summary>`);
+    h.push(`<details class="channel" id="ch-${encodeURIComponent(g.channel)}"${st === 'failed' || st === 'blocked' ? ' open' : ''}><summary><code>${esc(g.channel)}</code><span class="badge ${st}">${st}</span></summary>`);
     h.push(`<table><tbody>${g.checks.map(checkRow).join('')}</tbody></table></details>`);
   }
   h.push('</body></html>');

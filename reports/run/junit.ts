@@ -30,7 +30,11 @@ export function renderJunit(r: RunReport): string {
     const skipped = s.checks.filter(isSkip).length;
     const time = s.checks.reduce((t, c) => t + (c.durationMs ?? 0), 0);
     out.push(`  <testsuite name="${esc(`${r.pack}/${s.channel}`)}" tests="${s.checks.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${secs(time)}">`);
-    if (unverified.has(s.channel)) out.push('    <properties><property name="unverified" value="the success value was never validated"/></properties>');
+    // Severity counts (and whether the success value was ever validated) as suite properties.
+    const sev = (v: string) => s.checks.filter((c) => c.status === 'failed' && (c.severity ?? 'error') === v).length;
+    const props = [['errors', sev('error')], ['warnings', sev('warning')], ['infos', sev('info')], ['blocked', errors]].map(([k, v]) => `<property name="${k}" value="${v}"/>`);
+    if (unverified.has(s.channel)) props.push('<property name="unverified" value="the success value was never validated"/>');
+    out.push(`    <properties>${props.join('')}</properties>`);
     for (const c of s.checks) {
       const name = c.stream ? `${c.id} [${c.stream}]` : c.id;
       const at = c.source ? ` file="${esc(c.source.file)}" line="${c.source.line}"` : '';

@@ -34,7 +34,7 @@ export class ListReporter {
     for (const [w, f] of [['blocked', (c: ReportCheck) => c.status === 'blocked'], ['skipped', (c: ReportCheck) => c.status === 'skipped'], ['info', (c: ReportCheck) => c.status === 'failed' && c.severity === 'info']] as const) {
       if (n(f)) parts.push(`${n(f)} ${w}`);
     }
-    const line = `${MARK[st]} ${channel}  (${parts.join(', ')}${st === 'unverified' ? '; success value never validated' : ''})`;
+    const line = `${MARK[st]} ${channel}  (${parts.join(', ')}${unverifiedChannels(checks).length ? '; success value never validated' : ''})`;
     this.out.write(this.out.isTTY ? `\r\x1b[2K${line}\n` : `${line}\n`);
   }
 

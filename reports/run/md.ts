@@ -1,6 +1,6 @@
 // Markdown reporter: a pull-request comment. Summary line, per-channel table, then each failure
 // with expected and actual in collapsible blocks.
-import { byChannel, channelStatus, type ChannelStatus, coverageLine, failureText, findingsText, gateFails, gateTag, sourceOf, type RunReport } from './model.ts';
+import { byChannel, channelStatus, type ChannelStatus, coverageLine, failureText, findingsText, gateFails, gateTag, type RunReport, show, sourceOf, unverifiedChannels } from './model.ts';
 
 const ICON: Record<ChannelStatus, string> = { passed: '✅ passed', failed: '❌ failed', blocked: '⛔ blocked', warning: '⚠️ warning', unverified: '❔ unverified', partial: '◐ partial', skipped: '⏭️ skipped' };
 const SEV = { error: '❌ error', warning: '⚠️ warning', info: 'ℹ️ info' } as const;
@@ -23,13 +23,14 @@ export function renderMarkdown(r: RunReport): string {
   lines.push(`**${s.errors} errors**, ${s.warnings} warnings, ${s.infos} infos, ${s.blocked} blocked, ${s.unverified} unverified channels${gate} · ${s.passed} passed, ${s.skipped} skipped · runtime ${r.runtime} · seed ${r.seed} · ${(r.durationMs / 1000).toFixed(1)} s`);
   if (r.coverage) lines.push('', coverageLine(r.coverage));
   lines.push('');
-  lines.push('| channel | status | passed | errors | warnings | infos | blocked | skipped | findings |');
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---|');
+  lines.push('| channel | status | passed | errors | warnings | infos | blocked | skipped | success value | findings |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---|---|');
+  const unverified = new Set(unverifiedChannels(r.checks));
   for (const g of byChannel(r)) {
     const n = (f: (c: (typeof g.checks)[number]) => boolean) => g.checks.filter(f).length;
     const sev = (v: string) => n((c) => c.status === 'failed' && (c.severity ?? 'error') === v);
     const failing = [...new Set(g.checks.filter((c) => c.status === 'failed' && c.severity !== 'info').map((c) => c.id))].map((id) => `\`${id}\``).join(', ');
-    lines.push(`| \`${cell(g.channel)}\` | ${ICON[channelStatus(g.checks)]} | ${n((c) => c.status === 'passed')} | ${sev('error')} | ${sev('warning')} | ${sev('info')} | ${n((c) => c.status === 'blocked')} | ${n((c) => c.status === 'skipped')} | ${failing} |`);
+    lines.push(`| \`${cell(g.channel)}\` | ${ICON[channelStatus(g.checks)]} | ${n((c) => c.status === 'passed')} | ${sev('error')} | ${sev('warning')} | ${sev('info')} | ${n((c) => c.status === 'blocked')} | ${n((c) => c.status === 'skipped')} | ${unverified.has(g.channel) ? '❔ unverified' : g.checks.some((c) => c.id === 'returns.schema' && c.status !== 'passed') ? 'invalid' : g.checks.some((c) => c.id === 'returns.schema') ? 'validated' : ''} | ${failing} |`);
   }
   const failures = (['error', 'warning', 'info'] as const).flatMap((v) => r.checks.filter((c) => c.status === 'failed' && (c.severity ?? 'error') === v));
   const blocked = r.checks.filter((c) => c.status === 'blocked');

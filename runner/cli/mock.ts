@@ -4,7 +4,7 @@
 // `conform mock ctl <url> <token> <command>` drives a running mock's control endpoint.
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CassetteError, readCassette } from '../../mocks/cassette.ts';
 import { startControlServer } from '../../mocks/control.ts';
@@ -19,6 +19,7 @@ import { UsageError } from './errors.ts';
 interface MockOptions {
   renderer?: string;
   preload?: string;
+  types?: string[];
   cassette?: string;
   tolerateTruncated?: boolean;
   scenario?: string;
@@ -55,6 +56,8 @@ async function preflight(packName: string, o: MockOptions): Promise<void> {
   }
   if (o.scenario) resolveScenario(o.scenario, pack);
   if (o.preload && !existsSync(o.preload)) throw new UsageError(`--preload ${o.preload} does not exist`);
+  if (o.types?.length && !o.preload) throw new UsageError("--types needs --preload: the mock reads the return types the preload's methods declare (as conform extract does)");
+  for (const f of o.types ?? []) if (!existsSync(f)) throw new UsageError(`--types ${f} does not exist`);
   if (o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) && !existsSync(o.renderer)) {
     throw new UsageError(`--renderer ${o.renderer} is neither a URL nor an existing file or folder`);
   }
@@ -88,6 +91,18 @@ async function runElectron(cfg: MockConfig, electron: string | undefined, durati
     mock.remove();
     process.off('exit', mock.remove);
   }
+}
+
+/**
+ * The Electron mock loads a file renderer from file://, where `/assets/app.js` means the file
+ * system's root: a Vite build with the default base renders blank. Say so instead of staying silent.
+ */
+function warnAbsoluteAssets(renderer: string | undefined): void {
+  if (!renderer || /^[a-z][a-z0-9+.-]*:/i.test(renderer)) return;
+  const html = statSync(renderer).isDirectory() ? join(renderer, 'index.html') : renderer;
+  if (!existsSync(html)) return;
+  const abs = /\s(?:src|href)=["']\/(?!\/)([^"']+)["']/i.exec(readFileSync(html, 'utf8'));
+  if (abs) process.stderr.write(`conform mock: ${html} loads /${abs[1]} by an absolute path, which file:// resolves from the file system's root; use --browser (served over HTTP from the renderer's folder) or build with base: './'\n`);
 }
 
 /** The renderer's URL, as soon as it is known (the first line a developer needs). */
@@ -257,6 +272,7 @@ async function mockAction(packs: string[], o: MockOptions, served: EarlyServer |
     scenario: o.scenario && /[/\\]|\.(ya?ml|json)$/i.test(o.scenario) ? resolve(o.scenario) : o.scenario,
     renderer: o.renderer && !/^[a-z][a-z0-9+.-]*:/i.test(o.renderer) ? resolve(o.renderer) : o.renderer,
     preload: o.preload ? resolve(o.preload) : undefined,
+    types: o.types?.map((f) => resolve(f)),
     control: o.control,
     strictParams: o.strictParams,
     verifyOut: o.verify ? resolve(o.out) : undefined,
@@ -268,6 +284,7 @@ async function mockAction(packs: string[], o: MockOptions, served: EarlyServer |
     await runBrowser(cfg, packs, { headed: !!o.headed, open: !!o.open, durationMs, served });
   } else {
     if (o.open || o.headed) throw new UsageError('--open and --headed apply to --browser (the Electron mock shows its own window)');
+    warnAbsoluteAssets(cfg.renderer);
     await runElectron(cfg, o.electron, durationMs);
   }
   if (cfg.verifyOut) process.exitCode = verifyExitCode(cfg.verifyOut);
@@ -280,6 +297,7 @@ export function register(program: Command): void {
     .argument('<pack>', 'pack name or folder; several Tauri packs joined with commas are mocked together (--browser)')
     .option('--renderer <url|file|folder>', 'what to load: a dev server URL, an HTML file, or a folder with index.html')
     .option('--preload <file>', "your app's own preload instead of the one generated from the pack (Electron packs; with --browser it runs in the page against an ipcRenderer that talks to the mock)")
+    .option('--types <file...>', "the app's TypeScript type files (with --preload): returns the contract leaves open are generated from the types the preload declares")
     .option('--cassette <file>', 'answer from and replay streams of this recording')
     .option('--tolerate-truncated', 'drop a cut-off last line of the cassette instead of failing')
     .option('--scenario <name|file>', 'scenario: default, errors, slow, stream-errors, stream-aborts, or a YAML/JSON file')

@@ -5,7 +5,7 @@
 // contract-file errors, 130 when interrupted (partial reports are still written). The rule is
 // exitCodeOf in reports/run/model.ts, shared with `conform merge-reports`.
 import type { Command } from 'commander';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FILE_REPORTERS, REPORTER_NAMES } from '../../reports/run/index.ts';
 import { ListReporter } from '../../reports/run/list.ts';
@@ -16,10 +16,12 @@ import { parseShard } from '../shard/partition.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
 import { prepareOutDir } from './out-dir.ts';
+import { isExecutable, resolveRuntime } from '../runtime.ts';
+import { chooseNode } from '../standin/node-choice.ts';
 import { mergeRunConfig, type RunFlags } from '../../config/merge.ts';
 import { startServers } from '../servers.ts';
 
-type RunCliOptions = RunFlags;
+type RunCliOptions = RunFlags & { node?: string };
 
 /** Flags shared by `run` and `merge-reports`: the gate and the report files. */
 export function reporterList(raw: string): string[] {
@@ -76,6 +78,7 @@ export function register(program: Command): void {
     .option('--call-timeout <ms>', 'timeout of one call inside the renderer', '3000')
     .option('--stream-timeout <ms>', 'longest wait for a stream to end (caps the contract budgets)', '15000')
     .option('--fail-on <severity>', 'lowest finding severity that fails the run (exit 1): error | warning; blocked checks always fail it', 'error')
+    .option('--node <path|version>', "node for the app's main on the stand-in: a binary, or a version (24, 24.11.1) taken from the npm registry into a cache")
     .option('--launch-timeout <s>', "longest wait for the app's process and first window, per launch (seconds)", '30')
     .option('--baseline <file>', 'fail only on findings not in this baseline; report fixed ones')
     .option('--update-baseline <file>', "record this run's findings as the baseline (they then pass as baselined)")
@@ -100,6 +103,16 @@ export function register(program: Command): void {
       // Before the app launches: a run must never end with nowhere to put its reports.
       const outDir = files.length ? prepareOutDir(o.out) : resolve(o.out);
 
+      // Which Node runs main on the stand-in, said in the header (the app's Electron may ship another).
+      const env: Record<string, string> = {};
+      // A built Tauri binary (an executable that is not a script) has no Node main to choose for.
+      const tauriBinary = statSync(app).isFile() && isExecutable(app) && !/\.[cm]?[jt]s$/.test(app);
+      if (!tauriBinary && resolveRuntime({ electron: o.electron, appDir: app }).kind === 'standin') {
+        const node = chooseNode({ node: o.node, app });
+        process.stdout.write(`conform: ${node.note}\n`);
+        if (node.warning) process.stderr.write(`conform: warning: ${oneParagraph(node.warning)}\n`);
+        if (node.path) env.CONFORM_NODE = node.path;
+      }
       const list = reporters.includes('list') ? new ListReporter(process.stdout) : null;
       const controller = new AbortController();
       const onSigint = () => {
@@ -113,7 +126,7 @@ export function register(program: Command): void {
       try {
         outcome = await runConformance({
           pack: packArg, app, electron: o.electron, seed, grep: o.grep, shard, callTimeoutMs, streamTimeoutMs, launchTimeoutMs, signal: controller.signal,
-          args: launch.args, env: launch.env, cwd: launch.cwd,
+          args: launch.args, env: { ...launch.env, ...env }, cwd: launch.cwd,
           progress: list ? { channelStarted: (c) => list.channelStarted(c), note: (m) => list.note(m) } : undefined,
         });
       } catch (err) {

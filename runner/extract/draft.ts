@@ -1,6 +1,7 @@
 // Turns the analysis of a preload into a draft pack (contract.yaml + types.yaml): channels with
 // kind, bridge path and positional params; schemas from declared types where there are any,
 // `x-unspecified` entries with a note where there are none.
+import { readFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import ts from 'typescript';
 import { analyzePreload } from './analyze.ts';
@@ -12,6 +13,7 @@ import type { SchemaFile } from './imports.ts';
 import { TypeConverter, declaredAt, generateTypeSchemas, unspecified } from './schemas.ts';
 import type { NamedSchemas, Schema } from './schemas.ts';
 import { bridgeSignature, callbackArgType, declaredBridge, signatureParams, typed } from './signature.ts';
+import { UsageError } from '../cli/errors.ts';
 
 export interface DraftOptions {
   preload: string;
@@ -48,10 +50,21 @@ const KIND: Record<FoundChannel['method'], 'invoke' | 'send' | 'event'> = {
 /** Which call decides the kind and bridge path of a channel when several mention it. */
 const RANK: Record<FoundChannel['method'], number> = { invoke: 0, send: 0, sendSync: 0, on: 1, once: 1, addListener: 1, removeListener: 2, off: 2 };
 
+/** A preload's text; binary data (NUL bytes, invalid UTF-8) is a usage error, never echoed. */
+function preloadText(file: string): string {
+  const buf = readFileSync(file);
+  try {
+    if (buf.includes(0)) throw new Error('NUL byte');
+    return new TextDecoder('utf-8', { fatal: true }).decode(buf);
+  } catch {
+    throw new UsageError(`--preload ${file}: not a text file (binary data or not UTF-8); give the preload's JavaScript or TypeScript source`);
+  }
+}
+
 export function draftPack(opts: DraftOptions): Draft {
-  const preload = resolve(opts.preload);
+  const given = resolve(opts.preload);
   const typeFiles = (opts.types ?? []).map((f) => resolve(f));
-  const program = ts.createProgram([preload, ...typeFiles], {
+  const options: ts.CompilerOptions = {
     allowJs: true,
     checkJs: false,
     noEmit: true,
@@ -61,9 +74,22 @@ export function draftPack(opts: DraftOptions): Draft {
     skipLibCheck: true,
     strict: true,
     types: [],
-  });
+  };
+  // TypeScript only reads the extensions it knows; a preload named otherwise (.txt, no extension,
+  // a bundle) is read as JavaScript under a virtual `.js` name.
+  const known = /\.([cm]?[jt]s|[jt]sx)$/.test(given);
+  const preload = known ? given : `${given}.conform.js`;
+  const host = ts.createCompilerHost(options);
+  if (!known) {
+    const text = preloadText(given);
+    const getSourceFile = host.getSourceFile.bind(host);
+    host.getSourceFile = (name, lang, ...rest) => (name === preload ? ts.createSourceFile(name, text, lang, true, ts.ScriptKind.JS) : getSourceFile(name, lang, ...rest));
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (name) => name === preload || fileExists(name);
+  }
+  const program = ts.createProgram([preload, ...typeFiles], options, host);
   const sf = program.getSourceFile(preload);
-  if (!sf) throw new Error(`cannot read ${preload}`);
+  if (!sf) throw new UsageError(`--preload ${opts.preload}: cannot be read as JavaScript or TypeScript`);
   const checker = program.getTypeChecker();
   const analysis = analyzePreload(opts.preload, sf.text, sf);
   const warnings = [...analysis.warnings];
@@ -92,7 +118,7 @@ export function draftPack(opts: DraftOptions): Draft {
   const draftChannel = (name: string, calls: FoundChannel[]): void => {
     const main = [...calls].sort((a, b) => RANK[a.method] - RANK[b.method] || (a.bridge ? 0 : 1) - (b.bridge ? 0 : 1))[0]!;
     const kind = KIND[main.method];
-    const notes: string[] = [`drafted by conform extract from ${basename(preload)}:${main.pos.line}:${main.pos.col} (ipcRenderer.${main.method})`];
+    const notes: string[] = [`drafted by conform extract from ${basename(given)}:${main.pos.line}:${main.pos.col} (ipcRenderer.${main.method})`];
     if (calls.some((c) => KIND[c.method] !== kind)) notes.push(`the preload also uses this channel as ${[...new Set(calls.map((c) => c.method))].join(', ')}`);
     if (main.method === 'sendSync') notes.push('ipcRenderer.sendSync: synchronous; main answers through event.returnValue');
     let bridge = main.bridge;
@@ -170,13 +196,13 @@ export function draftPack(opts: DraftOptions): Draft {
     }
   }
 
-  const packName = opts.name ?? basename(dirname(preload));
+  const packName = opts.name ?? basename(dirname(given));
   const contract: Record<string, unknown> = {
     conform: 1,
     app: packName,
     transport: 'electron',
-    description: `Draft contract extracted from ${basename(preload)} by conform extract: review every x-unspecified entry and the error contracts.`,
-    source: `conform extract --preload ${basename(preload)}`,
+    description: `Draft contract extracted from ${basename(given)} by conform extract: review every x-unspecified entry and the error contracts.`,
+    source: `conform extract --preload ${basename(given)}`,
     bridge: { roots: analysis.roots },
     channels,
   };

@@ -54,8 +54,11 @@ export class LaunchFailed extends Error {
 
 /** Main printed an uncaught error (stand-in and Electron both keep running after one). */
 const MAIN_THREW = /^(A JavaScript error occurred in the main process|App threw an error during load)/m;
-/** After main threw, how long a window may still come before the launch is called failed. */
-const THREW_GRACE_MS = 3_000;
+/**
+ * After main threw, how long a window may still come before the launch is called failed: a third
+ * of the launch timeout (at least 3 s), since a loaded machine opens windows slowly.
+ */
+const threwGraceMs = (timeoutMs: number) => Math.max(3_000, timeoutMs / 3);
 
 /** The app died (exit) or stopped answering (hang) while we waited on it. */
 export class AppGone extends Error {
@@ -79,6 +82,8 @@ export class AppSession {
   /** Main's monotonic clock (ms, the clock of observation `t`) at the last drain. */
   mainNow = 0;
   private stderr: string[] = [];
+  /** The preload threw while the first page loaded (its console error): a diagnostic, not a launch failure. */
+  preloadError?: string;
   private partial = '';
   private exitInfo: { code: number | null; signal: string | null } | null = null;
   private exited: Promise<void>;
@@ -136,17 +141,18 @@ export class AppSession {
       const held = err.output.map((l) => /main called process\.exit\((-?\d+)\) during start-up/.exec(l)).find(Boolean);
       const exitCode = held ? Number(held[1]) : err.exitCode;
       const phase: LaunchPhase = held || exitCode !== null || err.signal ? 'main-exited' : threw ? 'main-threw' : 'process-start';
-      const detail = held ? `main called process.exit(${held[1]})` : /Timeout \d+ms exceeded/.test(err.message) ? `nothing within ${timeoutMs / 1000} s` : err.message.replace(/^could not start .*?: /, '');
+      const detail = held ? `main called process.exit(${held[1]})` : /Timeout \d+ms exceeded/.test(err.reason) ? `nothing within ${timeoutMs / 1000} s` : err.reason;
       // A held exit was ended by Playwright's kill afterwards: that signal is not the app's.
       throw new LaunchFailed(phase, detail, exitCode, held ? null : err.signal, err.output);
     }
     try {
-      const page = await AppSession.firstWindow(launched, timeoutMs);
+      const { page, preloadErrors } = await AppSession.firstWindow(launched, timeoutMs);
       const session = new AppSession(launched, page, launchIndex);
       // Wait for the preload's bridge; a missing root is a finding (bridge.exists), not a launch error.
       await page
         .waitForFunction((roots: string[]) => roots.every((r) => r.split('.').slice(1).reduce<unknown>((o, k) => (o == null ? o : (o as Record<string, unknown>)[k]), window) != null), opts.roots, { timeout: 5_000 })
         .catch(() => undefined);
+      if (preloadErrors.length) session.preloadError = preloadErrors.join(' ').slice(0, 1_000);
       return session;
     } catch (err) {
       // LaunchFailed carries the app's own last output lines (why it quit or hung).
@@ -160,7 +166,7 @@ export class AppSession {
    * signal), main threw and no window came within a grace period, no window within the timeout,
    * or the window's page failed to load (its URL and Chromium's net error).
    */
-  private static async firstWindow(launched: LaunchedApp, timeoutMs: number): Promise<Page> {
+  private static async firstWindow(launched: LaunchedApp, timeoutMs: number): Promise<{ page: Page; preloadErrors: string[] }> {
     const proc = launched.app.process();
     const fail = (phase: LaunchPhase, detail: string) => new LaunchFailed(phase, detail, proc.exitCode, proc.signalCode, launched.output());
     let timer: NodeJS.Timeout | undefined;
@@ -181,14 +187,39 @@ export class AppSession {
       let seenAt = 0;
       poll = setInterval(() => {
         if (!seenAt && launched.output().some((l) => MAIN_THREW.test(l))) seenAt = Date.now();
-        if (seenAt && Date.now() - seenAt > THREW_GRACE_MS) reject(fail('main-threw', ''));
+        if (seenAt && Date.now() - seenAt > threwGraceMs(timeoutMs)) reject(fail('main-threw', ''));
       }, 250);
     });
     try {
       const page = await Promise.race([launched.app.firstWindow({ timeout: 0 }), exited, timedOut, threw]);
-      await page.waitForLoadState('domcontentloaded', { timeout: timeoutMs }).catch(() => undefined);
-      if (page.url().startsWith('chrome-error://')) throw fail('renderer-load', `the page failed to load; ${launched.output().filter((l) => /ERR_[A-Z_]+/.test(l)).slice(-1)[0] ?? 'Chromium showed its error page'}`);
-      return page;
+      // The window is still blank: its preload runs with the first page, and a preload that throws
+      // says so on the renderer console (Electron and the stand-in: "Unable to load preload script").
+      const preloadErrors: string[] = [];
+      let afterPreloadLine = false;
+      page.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        if (/^Unable to load preload script/.test(m.text())) (afterPreloadLine = true), preloadErrors.push(m.text());
+        else if (afterPreloadLine) (afterPreloadLine = false), preloadErrors.push(m.text().split('\n')[0]!);
+      });
+      let failedRequest = '';
+      page.on('requestfailed', (r) => {
+        if (r.isNavigationRequest() && r.frame() === page.mainFrame()) failedRequest = `${r.url()}: ${r.failure()?.errorText ?? 'failed'}`;
+      });
+      // The window starts on about:blank; its first page (or Chromium's error page) comes after.
+      // Bounded like the bridge wait below: a window may stay blank on purpose.
+      // (Polled: Playwright reports a failed navigation under its target URL before the error page shows.)
+      const firstPage = (async () => {
+        const end = Date.now() + Math.min(timeoutMs, 5_000);
+        while (page.url() === 'about:blank' && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+        await page.waitForLoadState('load', { timeout: Math.max(1, end - Date.now()) }).catch(() => undefined);
+      })();
+      await Promise.race([firstPage, exited, timedOut, threw]);
+      if (page.url().startsWith('chrome-error://')) {
+        // Electron's own words when main logged the loadURL/loadFile rejection, else the failed request.
+        const said = launched.output().map((l) => /(ERR_[A-Z_]+ \(-?\d+\) loading '[^']*')/.exec(l)?.[1]).filter(Boolean).pop();
+        throw fail('renderer-load', said ?? (failedRequest || 'Chromium showed its error page'));
+      }
+      return { page, preloadErrors };
     } catch (err) {
       if (err instanceof LaunchFailed) throw err;
       // Playwright's "closed" while the app goes away is the exit, said plainly.

@@ -5,7 +5,7 @@ import type { Channel, Guard, Pack } from '../../specs/model.ts';
 import { REDACTED } from '../../specs/redact.ts';
 import type { CheckContext, CheckDefinition, CheckResult } from '../checks/types.ts';
 import { brief, decode } from '../checks/values.ts';
-import type { ProbeFamily } from './probes.ts';
+import { annotatedParams, type ProbeFamily } from './probes.ts';
 import type { ProbeGroupObservation, ProbeObservation, SecurityObservations, Risk } from './observations.ts';
 
 const RANK: Record<Risk, number> = { critical: 4, high: 3, medium: 2, low: 1 };
@@ -15,7 +15,7 @@ const worst = (s: Risk[]): Risk => s.reduce((a, b) => (RANK[b] > RANK[a] ? b : a
 export const DEFAULT_RISK: Record<string, Risk> = { 'window.posture': 'high' };
 
 /** Guards, secrets and `window.csp` are contract statements: a finding violates the contract. */
-const STATED = { default: 'error', rule: 'error: the guard, secret or `window.csp` is stated in the pack' } as const;
+const STATED = { default: 'error', rule: 'error: the guard, secret or `window.csp` is stated in the pack (warning for a guard in an `x-assumed` schema)' } as const;
 /** Navigation, window.open and generic bridges are hardening the pack does not state. */
 const UNSTATED = { default: 'warning', rule: 'warning: hardening the pack does not state (risk says how bad)' } as const;
 
@@ -101,6 +101,15 @@ interface Finding {
   variant?: string;
 }
 
+/** The `x-assumed` note on a guarded param of the channel: the guard is the pack's, not the document's. */
+function assumedGuard(ctx: CheckContext, ch: Channel): string | undefined {
+  for (const a of annotatedParams(ch, ctx.pack.schemas)) {
+    const s = a.schema.schema;
+    if (a.guard && s && typeof s === 'object' && typeof s['x-assumed'] === 'string') return s['x-assumed'];
+  }
+  return undefined;
+}
+
 function guardCheck(id: string, family: ProbeFamily, title: string, extra: (g: ProbeGroupObservation, ch: Channel, ctx: CheckContext) => Finding[]): CheckDefinition {
   return {
     id,
@@ -140,8 +149,10 @@ function guardCheck(id: string, family: ProbeFamily, title: string, extra: (g: P
         if (findings.length) {
           const risk = worst(findings.map((f) => f.risk));
           const sorted = [...findings].sort((a, b) => RANK[b.risk] - RANK[a.risk]);
-          out.push(res(id, name, 'failed', `${sorted.slice(0, 4).map((f) => f.text).join('; ')}${sorted.length > 4 ? `; and ${sorted.length - 4} more` : ''}`, {
-            risk,
+          // A guard the pack added (x-assumed) is a warning naming the assumption, whatever the risk.
+          const note = assumedGuard(ctx, ch);
+          out.push(res(id, name, 'failed', `${sorted.slice(0, 4).map((f) => f.text).join('; ')}${sorted.length > 4 ? `; and ${sorted.length - 4} more` : ''}${note ? ` (pack assumed: ${note})` : ''}`, {
+            risk, ...(note ? { severity: 'warning' as const, assumption: note } : {}),
             expected: 'every probe refused in the documented error shape, no side effect',
             actual: sorted.map((f) => `[${f.risk}] ${f.text}`),
           }));

@@ -331,3 +331,22 @@ describe('extract from each reference app preload', () => {
     });
   }
 });
+
+describe('extract from a preload whose name TypeScript does not know', () => {
+  it('reads a readable non-TS file as JavaScript; binary data is a usage error, not echoed', async () => {
+    const { copyFileSync, writeFileSync } = await import('node:fs');
+    const { UsageError } = await import('../../runner/cli/errors.ts');
+    const js = readdirSync(FIX).find((f) => f.endsWith('.js'))!;
+    const plain = join(tmp, 'preload.txt');
+    copyFileSync(join(FIX, js), plain);
+    const asJs = draftPack({ preload: join(FIX, js), name: 'x' });
+    const asTxt = draftPack({ preload: plain, name: 'x' });
+    expect(asTxt.found).toEqual(asJs.found);
+    expect(asTxt.found.length).toBeGreaterThan(0);
+    expect(String(asTxt.contract.source)).toBe('conform extract --preload preload.txt');
+    const binary = join(tmp, 'preload.bin');
+    writeFileSync(binary, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0xff, 0xfe, 0x00]));
+    expect(() => draftPack({ preload: binary })).toThrow(UsageError);
+    expect(() => draftPack({ preload: binary })).toThrow(/not a text file/);
+  });
+});

@@ -333,6 +333,7 @@ describe('cosmosh-lite: every fault changes observable behaviour', () => {
     // which this page's CSP (connect-src 'none') blocks; a new-window link goes through
     // setWindowOpenHandler on both runtimes.
     const clickAndCount = async (s: Started) => {
+      const popup = s.launched.app.waitForEvent('window', { timeout: 15_000 }).then(() => true, () => false);
       await s.page.evaluate(() => {
         const a = document.createElement('a');
         a.href = 'https://example.com/docs';
@@ -341,7 +342,11 @@ describe('cosmosh-lite: every fault changes observable behaviour', () => {
         document.body.append(a);
         a.click();
       });
-      await s.page.waitForTimeout(800);
+      // The stand-in decided before the click returned (window.open blocks the renderer until main
+      // answers) and recorded it: a denied popup never becomes a window, an allowed one is awaited.
+      // Real Electron records nothing: the popup is awaited (a denied one then takes the timeout).
+      const decided = await s.launched.app.evaluate((e) => (e as any).__standin?.sideEffects.windowOpen.at(-1)?.action as string | undefined);
+      if (decided !== 'deny') await popup;
       // Pages of the app: a denied popup is closed again, an allowed one stays.
       return s.launched.app.windows().filter((p) => !p.isClosed()).length;
     };

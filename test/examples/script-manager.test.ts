@@ -137,6 +137,13 @@ async function waitForEvent(r: Running, m: Match, timeout = 10_000): Promise<voi
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Wait until a killed process is no longer alive (polling /proc: there is no event to await). */
+async function goneWithin(pid: number, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (processState(pid) === 'alive' && Date.now() < end) await sleep(20);
+  return processState(pid) !== 'alive';
+}
+
 /** Linux process state: 'gone', 'zombie' (dead, not yet reaped) or 'alive'. */
 function processState(pid: number): 'gone' | 'zombie' | 'alive' {
   try {
@@ -233,8 +240,7 @@ describe('script-manager reference app', () => {
     seenPids.add(grandchild);
     expect(processState(grandchild)).toBe('alive');
     await value(r, 'api.process.killTree', tree.id);
-    await sleep(100);
-    expect(processState(grandchild)).not.toBe('alive');
+    expect(await goneWithin(grandchild, 10_000)).toBe(true);
 
     const ticker = await value(r, 'api.scripts.create', TICKER('ticker'));
     await value(r, 'api.process.start', ticker.id);
@@ -546,8 +552,7 @@ const probes: Record<string, FaultProbe> = {
       const pid = Number(/grandchild (\d+)/.exec(text)![1]);
       seenPids.add(pid);
       await value(r, 'api.process.killTree', s.id);
-      await sleep(150);
-      return processState(pid) === 'alive' ? 'grandchild alive' : 'grandchild gone';
+      return (await goneWithin(pid, 3_000)) ? 'grandchild gone' : 'grandchild alive';
     },
     clean: (v) => expect(v).toBe('grandchild gone'),
     faulty: (v) => expect(v).toBe('grandchild alive'),

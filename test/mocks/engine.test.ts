@@ -152,13 +152,26 @@ describe('synthesized streams', () => {
 
   it('the abort call stops a running stream with its terminal event', async () => {
     const { engine } = await createEngine({ pack: 'ollama-desktop', seed: 3, speed: 1 });
-    const { sink, events } = collectingSink();
-    engine.attach(sink);
+    const events: { channel: string }[] = [];
+    // Awaited events instead of fixed sleeps: the stream is planned before its first event, which takes a while on a loaded machine.
+    let twoTokens!: () => void;
+    const started = new Promise<void>((r) => (twoTokens = r));
+    let aborted!: () => void;
+    const ended = new Promise<void>((r) => (aborted = r));
+    engine.attach({
+      event: (channel) => {
+        events.push({ channel });
+        if (events.length === 2) twoTokens();
+        if (channel === 'ollama:chat-aborted') aborted();
+      },
+    });
     engine.setFault('ollama:chat-stream', { events: Array.from({ length: 20 }, (_v, i) => ({ event: 'ollama:chat-token', delayMs: 20 * (i + 1) })) });
     engine.send('ollama:chat-stream', ['llama3', 'hi', []]);
-    await new Promise((r) => setTimeout(r, 70));
+    await started;
     engine.send('ollama:stop', []);
-    await new Promise((r) => setTimeout(r, 100));
+    await ended;
+    // Nothing of the run comes after the terminal event.
+    await new Promise((r) => setTimeout(r, 60));
     const names = events.map((e) => e.channel);
     expect(names.at(-1)).toBe('ollama:chat-aborted');
     expect(names.filter((n) => n === 'ollama:chat-token').length).toBeLessThan(10);

@@ -31,6 +31,20 @@ describe('values a UI can render', () => {
     expect(warnings[0]).toMatch(/leaves its value open .*guessed list.*--cassette/);
   });
 
+  it("with --types an open return is generated from the app's own declared type (the analysis of conform extract)", async () => {
+    const dir = fileURLToPath(new URL('./fixtures/typed-preload', import.meta.url));
+    const logs: string[] = [];
+    const { engine } = await createEngine({ pack: 'ollama-desktop', seed: 1, preload: join(dir, 'preload.ts'), types: [join(dir, 'types.ts')] }, (l) => logs.push(l));
+    const out = (await engine.call('ollama:list', [])) as { ok: true; value: Record<string, unknown>[] };
+    expect(out.value.length).toBeGreaterThan(0);
+    for (const m of out.value) {
+      expect(Object.keys(m).sort()).toEqual(['details', 'modified_at', 'name', 'size']);
+      expect(typeof m.size).toBe('number');
+      expect(typeof (m.details as Record<string, unknown>).family).toBe('string');
+    }
+    expect(logs).toEqual(["conform mock: ollama:list: the contract leaves the return open; answering from the app's types (--types)"]);
+  });
+
   it('open item types of a typed list are objects, never null or bare scalars', async () => {
     const { engine } = await createEngine({ pack: 'clawdesk', seed: 2 });
     for (let i = 0; i < 5; i++) {
@@ -40,6 +54,24 @@ describe('values a UI can render', () => {
     }
     const metrics = (await engine.call('get_metrics', {})) as { ok: true; value: unknown };
     expect(typeof metrics.value === 'object' && metrics.value !== null).toBe(true);
+  });
+
+  it('open token events of a chat stream are text a UI can append (not objects)', async () => {
+    const { engine } = await createEngine({ pack: 'ollama-desktop', seed: 3, speed: 0 });
+    const events: [string, unknown][] = [];
+    let finished!: () => void;
+    const done = new Promise<void>((r) => (finished = r));
+    engine.attach({
+      event: (c, a) => {
+        events.push([c, a[0]]);
+        if (/chat-(done|error|aborted)$/.test(c)) finished();
+      },
+    });
+    engine.send('ollama:chat-stream', ['llama3.2', 'Hello', []]);
+    await done;
+    const tokens = events.filter(([c]) => c === 'ollama:chat-token').map(([, p]) => p);
+    expect(tokens.length).toBeGreaterThan(0);
+    for (const t of tokens) expect(t).toMatch(/^\S+ $/);
   });
 
   it('fields are faked by name inside their schemas: counters small, log lines read like log lines', async () => {
@@ -93,9 +125,10 @@ describe('streams that agree with state (specs/packs/script-manager/mock/state.y
     expect(all.value.map((s) => [s.scriptId, s.status])).toEqual([['job-1', 'stopped']]);
     const lines = events.filter(([c]) => c === 'process:log:event').map(([, p]) => p.text as string);
     expect(lines).toHaveLength(3);
-    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT.* INFO /);
+    for (const l of lines) expect(l).toMatch(/^\d{4}-\d\d-\d\dT\S+Z (INFO|DEBUG|WARN) [^\n]+\n$/);
+    expect([...lines].sort()).toEqual(lines); // timestamps in order
     const log = (await engine.call('process:readLog', ['job-1'])) as { value: string };
-    expect(log.value).toBe(lines.join('\n') + '\n');
+    expect(log.value).toBe(lines.join('')); // the persisted log is the chunks the events carried
     // Every payload still matches its schema.
     const pack = engine.pack;
     for (const [c, p] of events) expect(pack.schemas.validate(pack.byName.get(c)!.payload!, p).valid).toBe(true);

@@ -64,4 +64,28 @@ describe('conformMock() Vite plugin', () => {
     const events = await fetch(`${url}/__conform/events`);
     expect(events.status).toBe(401);
   });
+
+  it("runs an Electron app's own preload in the page (preload option), like --browser --preload", async () => {
+    const app = fileURLToPath(new URL('./fixtures/own-preload', import.meta.url));
+    const own = await createServer({
+      root: app,
+      configFile: false,
+      logLevel: 'silent',
+      server: { host: '127.0.0.1', port: 0, strictPort: false },
+      plugins: [conformMock({ pack: 'script-manager', preload: `${app}/preload.js`, seed: 4, speed: 0 })],
+    });
+    try {
+      await own.listen();
+      const page = await browser!.newPage();
+      await page.goto(`http://127.0.0.1:${(own.httpServer!.address() as { port: number }).port}/`);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', undefined, { timeout: 30_000 });
+      const r = await page.evaluate(() => ({ api: typeof (window as any).api, items: document.querySelectorAll('#scripts li').length, rendered: (window as any).rendered }));
+      expect(r.api).toBe('undefined');
+      expect(r.items).toBe(r.rendered.count);
+      expect(r.items).toBeGreaterThan(0);
+      await page.close();
+    } finally {
+      await own.close();
+    }
+  }, 60_000);
 });

@@ -67,6 +67,7 @@ describe('run reporters', () => {
     expect(suites[0]!['@failures']).toBe('1');
     expect(suites[1]!['@errors']).toBe('1');
     expect(JSON.stringify(suites[1]!.properties)).toContain('unverified');
+    expect(xml).toContain('<properties><property name="errors" value="1"/><property name="warnings" value="0"/><property name="infos" value="0"/><property name="blocked" value="0"/></properties>');
     const cases = suites[0]!.testcase as { '@name': string; failure?: { '@message': string }; skipped?: unknown }[];
     expect(cases[1]!.failure!['@message']).toContain('[error] result does not match');
     expect(cases[1]!.failure!['@message']).toContain('<&>');
@@ -77,7 +78,8 @@ describe('run reporters', () => {
   it('md: summary by severity, channel table with status and each finding', () => {
     const md = renderMarkdown(report());
     expect(md).toContain('**1 errors**, 1 warnings, 1 infos, 1 blocked, 2 unverified channels · 2 passed, 2 skipped');
-    expect(md).toMatch(/\| `items:get` \| ❌ failed \| 1 \| 1 \| 0 \| 0 \| 0 \| 1 \| `returns.schema` \|/);
+    expect(md).toMatch(/\| `items:get` \| ❌ failed \| 1 \| 1 \| 0 \| 0 \| 0 \| 1 \| invalid \| `returns.schema` \|/);
+    expect(md).toMatch(/\| `chat:start` \| ⛔ blocked \| 0 \| 0 \| 1 \| 0 \| 1 \| 0 \| ❔ unverified \|/);
     expect(md).toMatch(/\| `items:save` \| ❔ unverified \|/);
     expect(md).toContain('**⚠️ warning** **`stream.ordering`** on `chat:start` (stream `chat`)');
     expect(md).toContain('### Blocked');

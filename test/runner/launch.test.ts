@@ -40,14 +40,14 @@ function conform(args: string[], env: Record<string, string> = {}): Promise<{ co
 
 describe('launch diagnostics', () => {
   it('main throws at startup: phase main-threw, with the error from the app', { timeout: 120_000 }, async () => {
-    const err = await failedLaunch('throw');
+    const err = await failedLaunch('throw', APP, 12_000);
     expect(err).toBeInstanceOf(LaunchFailed);
     expect(err.phase).toBe('main-threw');
     expect(err.output.join('\n')).toContain('startup: cannot read backend config /etc/startup-backend.json');
   });
 
   it('main has a syntax error: the SyntaxError and the line are shown', { timeout: 120_000 }, async () => {
-    const err = await failedLaunch(undefined, join(APP, 'syntax.cjs'));
+    const err = await failedLaunch(undefined, join(APP, 'syntax.cjs'), 12_000);
     expect(err.phase).toBe('main-threw');
     expect(err.output.join('\n')).toMatch(/SyntaxError: Unexpected token ';'/);
   });
@@ -67,14 +67,45 @@ describe('launch diagnostics', () => {
     expect(err.output).toContain('startup: waiting for a tray click that never comes');
   });
 
-  it('a global WebSocket missing on the host Node is named with the app error', { timeout: 120_000 }, async () => {
-    if (Number(process.versions.node.split('.')[0]) >= 22) {
-      console.log('skipped: the host Node has a global WebSocket, so the fixture starts');
+  it("the page does not load: renderer-load with the URL and Chromium's net error", { timeout: 120_000 }, async () => {
+    const err = await failedLaunch('bad-page', APP, 12_000);
+    expect(err.phase).toBe('renderer-load');
+    expect(err.message).toMatch(/page did not load \(ERR_[A-Z_]+ \(-\d+\) loading 'http:\/\/127\.0\.0\.1:9\/index\.html'\)/);
+  });
+
+  it('the preload throws: the window opens, and the session names the preload error', { timeout: 120_000 }, async () => {
+    const session = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'preload-throw' } }, 1);
+    try {
+      expect(session.preloadError).toMatch(/^Unable to load preload script: .*preload-throws\.cjs Error: startup preload: cannot reach the backend socket/);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('an app that needs a Node-24-only global (WebSocket) starts: main has the globals Electron ships', { timeout: 120_000 }, async () => {
+    const session = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'node24' } }, 1);
+    try {
+      expect(await session.app.evaluate(() => typeof (globalThis as { startupSocketClass?: unknown }).startupSocketClass)).toBe('function');
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('without those globals the app error is named with its output', { timeout: 120_000 }, async () => {
+    // CONFORM_NODE_FLAGS set empty: main on the plain host Node, as before the globals were given.
+    if (typeof (globalThis as { WebSocket?: unknown }).WebSocket !== 'undefined') {
+      console.log('skipped: the host Node has a global WebSocket without flags, so the fixture starts anyway');
       return;
     }
-    const err = await failedLaunch('node24');
-    expect(err.phase).toBe('main-threw');
-    expect(err.output.join('\n')).toContain('ReferenceError: WebSocket is not defined');
+    let session: AppSession | undefined;
+    const err = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'node24', CONFORM_NODE_FLAGS: '' }, launchTimeoutMs: 12_000 }, 1).then((s) => {
+      session = s;
+      return undefined;
+    }, (e: unknown) => e as LaunchFailed);
+    await session?.close();
+    expect(err).toBeInstanceOf(LaunchFailed);
+    expect(err!.phase).toBe('main-threw');
+    expect(err!.output.join('\n')).toContain('ReferenceError: WebSocket is not defined');
   });
 });
 
@@ -89,8 +120,9 @@ describe('conform run: crash loops and --out', () => {
     const launch = json.checks.find((c: { id: string }) => c.id === 'app.launch');
     expect(launch.status).toBe('failed');
     expect(launch.message).toMatch(/stopped relaunching after 3 failed launches in a row.*2 channel group\(s\) not run/);
-    // Not run is never green: nothing passed, the channel groups are skipped with the reason.
-    expect(json.summary.passed).toBe(0);
+    // Not run is never green: nothing about the app passed (only that the host was left alone),
+    // the channel groups are skipped with the reason.
+    expect(json.checks.filter((c: { status: string }) => c.status === 'passed').map((c: { id: string }) => c.id)).toEqual(['host.untouched']);
     expect(json.checks.filter((c: { channel: string; status: string }) => c.channel === 's:ping').every((c: { status: string; message: string }) => c.status === 'skipped' && /not run/.test(c.message))).toBe(true);
     expect(readFileSync(join(out, 'conform-junit.xml'), 'utf8')).toContain('app.launch');
     expect(r.stderr).not.toMatch(/\n\s+at /);

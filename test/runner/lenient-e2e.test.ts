@@ -39,6 +39,9 @@ describe('lenient real-world apps get the verdict their contract supports', () =
     expect([r.status, r.severity]).toEqual(['failed', 'info']);
     expect(r.message).toMatch(/accepted/);
     expect(r.message).toMatch(/unspecified/);
+    const answers = r.actual as { input: string; answer: string }[];
+    expect(answers.find((a) => a.input.includes('extra-property'))?.answer).toBe('accepted');
+    expect(answers.find((a) => a.input.includes('missing-required'))?.answer).toBe('accepted');
     expect(errorsOn('settings:update')).toEqual([]);
   });
 

@@ -64,4 +64,20 @@ describe('run planning', () => {
     expect(channelMatcher('/^(data|settings):/')('data:import')).toBe(true);
     expect(() => channelMatcher('/(/')).toThrow(/--grep/);
   });
+  it('a valid call needs its prerequisites; what a generated create/upsert made is deleted right after it (invalid inputs too)', () => {
+    const start = planner(1).group(pack.byName.get('process:start')!);
+    expect(start.steps[1]!.needs).toEqual([start.steps[0]!.id]);
+    const plan = planner(1).group(pack.byName.get('scripts:upsert')!);
+    // Valid upserts are deleted by the pack's own cleanup; invalid ones (id "" and the like) by the planner.
+    const valid = plan.steps.filter((s) => s.channel === 'scripts:upsert' && s.role === 'valid');
+    expect(plan.steps[plan.steps.indexOf(valid[0]!) + 1]).toMatchObject({ role: 'cleanup', channel: 'scripts:delete' });
+    const made = plan.steps.filter((s) => s.channel === 'scripts:upsert' && s.role === 'invalid');
+    expect(made.length).toBeGreaterThan(1);
+    for (const s of made) {
+      expect([s.bind, s.bindArgs]).toEqual(['__created', '__createdArgs']);
+      const next = plan.steps[plan.steps.indexOf(s) + 1]!;
+      expect([next.role, next.channel]).toEqual(['cleanup', 'scripts:delete']);
+      expect(next.args[0]).toEqual({ $conform: 'ref', path: '__created.id', alt: ['__createdArgs.0.id'] });
+    }
+  });
 });

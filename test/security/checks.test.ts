@@ -80,6 +80,18 @@ describe('security.url-guard', () => {
     const h = group('links:open', () => RESOLVE(false), { opened: [{ api: 'openExternal', url: 'https://docs.example.com@evil.example/' }] });
     expect(judge({ groups: [h] }, 'security.url-guard')[0]).toMatchObject({ status: 'failed', risk: 'high' });
   });
+  it('a guard the pack marked x-assumed gives a warning naming the assumption (risk kept)', async () => {
+    const { loadPackFromSourcesSync } = await import('../../specs/loader.ts');
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(join(import.meta.dirname, 'fixtures', 'sec-mini', 'contract.yaml'), 'utf8')
+      .replace('x-guard: { schemes: [https], hosts: [docs.example.com] } }', 'x-guard: { schemes: [https], hosts: [docs.example.com] }, x-assumed: "https only is the pack\'s rule" }');
+    const assumed = loadPackFromSourcesSync('sec-mini', { 'contract.yaml': text });
+    const g = group('links:open', () => RESOLVE(false), { opened: [{ api: 'openExternal', url: 'javascript:alert(1)' }] });
+    const obs: RunObservations = { bridges: {}, groups: [], streams: [], main: [], windows: [], security: { groups: [g], skipped: [], notes: [] } };
+    const [r] = runChecks({ pack: assumed, obs }, (x) => x === 'security.url-guard');
+    expect(r).toMatchObject({ status: 'failed', risk: 'critical', severity: 'warning', assumption: "https only is the pack's rule" });
+    expect(judge({ groups: [g] }, 'security.url-guard')[0]).toMatchObject({ severity: 'error' });
+  });
   it('fails medium when a probe resolves true even if nothing was observed opened', () => {
     expect(judge({ groups: [group('links:open', () => RESOLVE(true))] }, 'security.url-guard')[0]).toMatchObject({ status: 'failed', risk: 'medium' });
   });
