@@ -35,6 +35,7 @@ function issuesText(issues: { path: string; message: string }[], max = 3): strin
 function schemaShown(node: SchemaNode): unknown {
   return { schema: node.schema, at: node.uri };
 }
+const SHOWN_SCHEMA = { schema: true } as const;
 
 const sumMs = (calls: CallObservation[]) => Math.round(calls.reduce((s, c) => s + (c.durationMs || 0), 0) * 100) / 100;
 
@@ -274,6 +275,7 @@ export const CHECKS: CheckDefinition[] = [
           out.push(result('params.reach-handler', ch.name, 'failed', `valid input #${bad.call.index}: ${bad.why}`, {
             expected: trimArgs(bad.call.args),
             actual: bad.call.handler ? trimArgs(bad.call.handler.args) : 'no handler call',
+            shapes: { expected: { node: ch.args }, actual: { node: ch.args } },
             durationMs: sumMs(calls),
           }));
         } else {
@@ -306,7 +308,7 @@ export const CHECKS: CheckDefinition[] = [
           if (ch.returnsVoid) {
             if (decode(call.value) !== undefined) {
               failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: resolved to a value but the channel returns void`, {
-                expected: undefined, actual: call.value,
+                expected: undefined, actual: call.value, shapes: ch.returns ? { actual: { node: ch.returns } } : undefined,
               });
               break;
             }
@@ -316,7 +318,7 @@ export const CHECKS: CheckDefinition[] = [
           if (v.valid) continue;
           if (ch.errors.style === 'result-union' && validate(ctx.pack, ch.errors.error, call.value).valid) continue;
           failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: result does not match the return schema: ${issuesText(v.issues)}`, {
-            expected: schemaShown(ch.returns!), actual: call.value,
+            expected: schemaShown(ch.returns!), actual: call.value, shapes: { expected: SHOWN_SCHEMA, actual: { node: ch.returns! } },
           });
           break;
         }
@@ -346,7 +348,7 @@ export const CHECKS: CheckDefinition[] = [
         const rejected = calls.find((c) => c.outcome === 'rejected');
         out.push(rejected
           ? result('call.valid-resolves', ch.name, 'failed', `valid input #${rejected.index} rejected: ${brief(rejected.error?.message, 200)}`, {
-            expected: 'resolved', actual: { args: rejected.args, rejected: rejected.error?.message }, durationMs: sumMs(calls),
+            expected: 'resolved', actual: { args: rejected.args, rejected: rejected.error?.message }, durationMs: sumMs(calls), shapes: { actual: { outcome: { args: ch.args } } },
           })
           : result('call.valid-resolves', ch.name, 'passed', `${calls.length} valid call(s) resolved`, { durationMs: sumMs(calls) }));
       }
@@ -376,7 +378,7 @@ export const CHECKS: CheckDefinition[] = [
           if (!v.valid) {
             failed = result('returns.union-branch', ch.name, 'failed',
               `${call.role} input #${call.index}: the ${isError ? 'error' : 'success'} branch was picked${errs.discriminator ? ` (discriminator ${brief(errs.discriminator)})` : ''} but the value does not match it: ${issuesText(v.issues)}`, {
-                expected: schemaShown(node), actual: call.value,
+                expected: schemaShown(node), actual: call.value, shapes: { expected: SHOWN_SCHEMA, actual: { node } },
               });
             break;
           }
@@ -414,7 +416,7 @@ export const CHECKS: CheckDefinition[] = [
           const label = `invalid input #${call.index}${call.rule ? ` (${call.rule})` : ''}`;
           if (style === 'rejection' && call.outcome !== 'rejected') {
             failed = result('errors.invalid-params-shape', ch.name, 'failed', `${label}: resolved, but the contract says the call rejects`, {
-              expected: `rejection "${ELECTRON_PREFIX(ch.name)}…"`, actual: { resolved: call.value }, durationMs: sumMs(calls),
+              expected: `rejection "${ELECTRON_PREFIX(ch.name)}…"`, actual: { resolved: call.value }, durationMs: sumMs(calls), shapes: { actual: { outcome: { returns: ch.returns } } },
             });
             break;
           }
@@ -422,7 +424,7 @@ export const CHECKS: CheckDefinition[] = [
             const errs = ch.errors as Extract<Channel['errors'], { style: 'result-union' }>;
             if (call.outcome !== 'resolved') {
               failed = result('errors.invalid-params-shape', ch.name, 'failed', `${label}: rejected, but the contract says failures resolve to the error branch`, {
-                expected: schemaShown(errs.error), actual: { rejected: call.error?.message }, durationMs: sumMs(calls),
+                expected: schemaShown(errs.error), actual: { rejected: call.error?.message }, durationMs: sumMs(calls), shapes: { expected: SHOWN_SCHEMA, actual: { outcome: {} } },
               });
               break;
             }
@@ -432,7 +434,7 @@ export const CHECKS: CheckDefinition[] = [
             if (!picked || !v.valid) {
               failed = result('errors.invalid-params-shape', ch.name, 'failed',
                 `${label}: resolved to ${picked ? 'a value that does not match the error branch' : 'a success value'} (${picked ? issuesText(v.issues) : `discriminator ${brief(errs.discriminator)} not met`})`, {
-                  expected: schemaShown(errs.error), actual: call.value, durationMs: sumMs(calls),
+                  expected: schemaShown(errs.error), actual: call.value, durationMs: sumMs(calls), shapes: { expected: SHOWN_SCHEMA, actual: { node: ch.returns ?? errs.error } },
                 });
               break;
             }
@@ -573,7 +575,7 @@ export const CHECKS: CheckDefinition[] = [
           const v = validate(ctx.pack, ch.payload, payload);
           if (!v.valid) {
             failed = result('event.payload-schema', ch.name, 'failed', `payload does not match: ${issuesText(v.issues)}`, {
-              expected: schemaShown(ch.payload), actual: payload,
+              expected: schemaShown(ch.payload), actual: payload, shapes: { expected: SHOWN_SCHEMA, actual: { node: ch.payload } },
             });
             break;
           }
@@ -621,7 +623,7 @@ export const CHECKS: CheckDefinition[] = [
           const v = validate(ctx.pack, node, ev.payload);
           if (!v.valid) {
             return streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: event ${ev.channel} at ${Math.round(ev.atMs)} ms does not match: ${issuesText(v.issues)}`, {
-              expected: schemaShown(node), actual: ev.payload,
+              expected: schemaShown(node), actual: ev.payload, shapes: { expected: SHOWN_SCHEMA, actual: { node } },
             });
           }
         }
@@ -816,7 +818,7 @@ export const CHECKS: CheckDefinition[] = [
         }
         out.push(events.length
           ? result('stream.quiet-after-cleanup', g.channel, 'failed', `${events.length} event(s) about ${fixtureValues.map((v) => brief(v)).join(', ')} in the ${windowMs} ms after cleanup (first: ${events[0]!.channel}): something it started is still running`, {
-            expected: 'no event after cleanup', actual: events.slice(0, 5),
+            expected: 'no event after cleanup', actual: events.slice(0, 5), shapes: { actual: { events: true } },
           })
           : result('stream.quiet-after-cleanup', g.channel, 'passed', `no event about the fixture in the ${windowMs} ms after cleanup`));
       }
