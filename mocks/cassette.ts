@@ -2,7 +2,8 @@
 // Written one complete line per entry with a synchronous append, so whatever was recorded before
 // a crash of the app is on disk; read back with a line-numbered error for anything broken.
 import { Ajv } from 'ajv';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { writePrivateFile } from '../runner/private-file.ts';
 import { REDACTED } from '../specs/redact.ts';
 
 export const CASSETTE_VERSION = 1;
@@ -103,7 +104,7 @@ export interface CassetteWriter {
 }
 
 export function createCassetteWriter(file: string, header: Omit<CassetteHeader, 'conform' | 'version'>): CassetteWriter {
-  writeFileSync(file, JSON.stringify({ conform: 'cassette', version: CASSETTE_VERSION, ...header }) + '\n');
+  writePrivateFile(file, JSON.stringify({ conform: 'cassette', version: CASSETTE_VERSION, ...header }) + '\n');
   let seq = 0;
   return {
     file,

@@ -66,6 +66,13 @@ function hash32(text: string): number {
 
 const sleep = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
 
+/**
+ * Longest wait of a replayed or synthesized step (a recorded handler time, an event's offset, a
+ * scenario delay), ms: a cassette saying `durationMs: 1e8` must not hang a call for a day.
+ */
+export const MAX_REPLAY_DELAY_MS = 30_000;
+const scaledDelay = (ms: number, speed: number) => (speed > 0 && ms > 0 ? Math.min(ms / speed, MAX_REPLAY_DELAY_MS) : 0);
+
 function setPath(value: unknown, path: string, v: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
   const copy = structuredClone(value) as Record<string, unknown>;
@@ -446,7 +453,7 @@ export class MockEngine {
     const idx = this.callTimeline.findIndex((c) => c.entry.seq === entry.seq);
     // Recorded delays count from when the call arrived, not from when the engine got to it.
     const startedAt = arrivedAt;
-    const scale = (ms: number) => (this.speed > 0 ? ms / this.speed : 0);
+    const scale = (ms: number) => scaledDelay(ms, this.speed);
     const items: { at: number; run: () => void }[] = [];
     if (idx >= 0) {
       const callT = this.callTimeline[idx]!.callT;
@@ -623,7 +630,7 @@ export class MockEngine {
         return { event, channel: d.channel, args: [d.payload], atMs: (i + 1) * this.gapMs };
       });
     }
-    const scale = (ms: number) => (this.speed > 0 ? ms / this.speed : 0);
+    const scale = (ms: number) => scaledDelay(ms, this.speed);
     this.active.push(active);
     const grammar = this.grammars.get(stream.name);
     const deliver = (p: PlannedEvent) => {

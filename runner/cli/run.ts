@@ -2,7 +2,8 @@
 // Exit code 0 when every check passed (or was skipped), 1 on contract violations, 2 on usage or
 // contract-file errors, 130 when interrupted.
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { writePrivateFile } from '../private-file.ts';
 import { join, resolve } from 'node:path';
 import { FILE_REPORTERS, REPORTER_NAMES } from '../../reports/run/index.ts';
 import { ListReporter } from '../../reports/run/list.ts';
@@ -96,7 +97,7 @@ export function register(program: Command): void {
         mkdirSync(o.out, { recursive: true });
         for (const r of files) {
           const target = join(o.out, FILE_REPORTERS[r]!.file);
-          writeFileSync(target, FILE_REPORTERS[r]!.render(report));
+          writePrivateFile(target, FILE_REPORTERS[r]!.render(report));
           process.stdout.write(`${r} report: ${target}\n`);
         }
       }
