@@ -4,7 +4,8 @@
 import { Ajv } from 'ajv';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { writePrivateFile } from '../runner/private-file.ts';
-import { REDACTED } from '../specs/redact.ts';
+import { REDACTED, redactSecrets, SecretSet } from '../specs/redact.ts';
+import type { Pack, SchemaNode } from '../specs/model.ts';
 
 export const CASSETTE_VERSION = 1;
 
@@ -117,6 +118,28 @@ export function createCassetteWriter(file: string, header: Omit<CassetteHeader, 
       appendFileSync(file, JSON.stringify(toJsonValue({ seq, ...entry })) + '\n');
     },
   };
+}
+
+/**
+ * The secret values a cassette holds (by the pack's x-secret marks and by credential-like names):
+ * a hand-written or foreign cassette may carry them in clear, and the mock must not echo them.
+ */
+export function cassetteSecrets(cassette: Cassette, pack?: Pack): SecretSet {
+  const secrets = new SecretSet();
+  const see = (v: unknown, node: SchemaNode | undefined) => {
+    try {
+      redactSecrets(v, node && pack ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined, { collect: secrets });
+    } catch {
+      redactSecrets(v, undefined, { collect: secrets });
+    }
+  };
+  for (const e of cassette.entries) {
+    const ch = pack?.byName.get(e.channel);
+    if (e.type === 'event') { see(e.args[0], ch?.payload); see(e.args.slice(1), undefined); }
+    else see(e.args, ch?.args);
+    if (e.type === 'invoke' && e.result !== undefined) see(e.result, ch?.returns);
+  }
+  return secrets;
 }
 
 export function parseCassette(text: string, file: string, opts: { tolerateTruncatedTail?: boolean } = {}): Cassette {

@@ -1,8 +1,9 @@
 // The mock's control endpoint: a small HTTP server on 127.0.0.1 (random port) that switches
 // scenarios, emits events and injects faults while the app runs. Every request needs the random
-// token printed at start (`Authorization: Bearer <token>`); requests from anything but loopback
-// are refused even if the port were reachable.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// token (`Authorization: Bearer <token>`); requests from anything but loopback are refused even if
+// the port were reachable. In the Electron mock the server runs in the mock's main process, which
+// gets only the token's SHA-256 (`tokenSha256`): the token itself never exists there.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { MockEngine } from './engine.ts';
@@ -11,16 +12,26 @@ import { resolveScenario, type Override } from './scenario.ts';
 
 export interface ControlServer {
   url: string;
-  token: string;
+  /** The token, when this server made it (undefined when it was given only its hash). */
+  token: string | undefined;
   close(): Promise<void>;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
-function tokenOk(req: IncomingMessage, token: string): boolean {
+/** SHA-256 of a control token, hex: what the Electron mock's main process is given instead of the token. */
+export function controlTokenSha256(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export function newControlToken(): string {
+  return randomBytes(24).toString('hex');
+}
+
+function tokenOk(req: IncomingMessage, wantSha256: string): boolean {
   const h = req.headers.authorization ?? '';
-  const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7) : '');
-  const want = Buffer.from(token);
+  const given = Buffer.from(controlTokenSha256(h.startsWith('Bearer ') ? h.slice(7) : ''), 'hex');
+  const want = Buffer.from(wantSha256, 'hex');
   return given.length === want.length && timingSafeEqual(given, want);
 }
 
@@ -86,8 +97,12 @@ export function controlCommand(engines: MockEngine | MockEngine[], path: string,
   }
 }
 
-export async function startControlServer(engine: MockEngine | MockEngine[], opts: { port?: number; onQuit?: () => void } = {}): Promise<ControlServer> {
-  const token = randomBytes(24).toString('hex');
+export async function startControlServer(
+  engine: MockEngine | MockEngine[],
+  opts: { port?: number; onQuit?: () => void; tokenSha256?: string } = {},
+): Promise<ControlServer> {
+  const token = opts.tokenSha256 ? undefined : newControlToken();
+  const wantSha256 = opts.tokenSha256 ?? controlTokenSha256(token!);
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -95,7 +110,7 @@ export async function startControlServer(engine: MockEngine | MockEngine[], opts
   const server: Server = createServer((req, res) => {
     void (async () => {
       if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return send(res, 403, { error: 'loopback only' });
-      if (!tokenOk(req, token)) return send(res, 401, { error: 'missing or wrong token (Authorization: Bearer <token>)' });
+      if (!tokenOk(req, wantSha256)) return send(res, 401, { error: 'missing or wrong token (Authorization: Bearer <token>)' });
       try {
         const body = req.method === 'POST' ? await readJson(req) : {};
         const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;

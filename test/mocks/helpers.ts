@@ -12,6 +12,8 @@ export const BLANK_PAGE = fileURLToPath(new URL('./fixtures/blank.html', import.
 export interface ElectronMock {
   launched: LaunchedApp;
   page: Page;
+  /** The control endpoint's token (held by the caller; the mock's main has only its hash). */
+  controlToken?: string;
   close(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export async function startElectronMock(cfg: MockConfig, opts: { require?: strin
   try {
     const page = await launched.app.firstWindow({ timeout: 60_000 });
     await page.waitForFunction(() => typeof (window as unknown as { __conformMock?: unknown }).__conformMock === 'object', undefined, { timeout: 30_000 });
-    return { launched, page, close };
+    return { launched, page, close, controlToken: mock.controlToken };
   } catch (err) {
     await close();
     throw new Error(`${(err as Error).message}\nmock stderr:\n${stderr.join('').slice(-2000)}`);
