@@ -127,7 +127,9 @@ export function redactSecrets(
 
 const TEXT_NAME = `[A-Za-z0-9_-]*(?:${SECRET_NAME_SUFFIXES.join('|')})`;
 const QUERY_PARAM = new RegExp(`([?&;#]${TEXT_NAME}=)([^&#\\s"'<>]+)`, 'gi');
-const KEY_VALUE = new RegExp(`(["']?)(${TEXT_NAME})\\1(\\s*[:=]\\s*)(["']?)(?!(?:bearer|basic)\\s)([^"'\\s,;}&]+)\\4`, 'gi');
+// `name=value`, `name: value`, `"name": "value"`; a colon right before a word is not a pair
+// (`auth:login` is a channel name).
+const KEY_VALUE = new RegExp(`(["']?)(${TEXT_NAME})\\1(\\s*(?:=|:(?=\\s|["']))\\s*)(["']?)(?!(?:bearer|basic)\\s)([^"'\\s,;}&]+)\\4`, 'gi');
 
 /**
  * Redact secrets that free text shows by form: `Bearer`/`Basic` credentials, URL userinfo
