@@ -33,9 +33,12 @@ function runCli(args: string[], env: Record<string, string> = {}, stopWhen?: (ou
   child.stdout.on('data', (d) => { out.stdout += String(d); check(); });
   child.stderr.on('data', (d) => { out.stderr += String(d); check(); });
   const poll = stopWhen ? setInterval(check, 100) : undefined;
-  const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+  // A hung CLI is asked to stop first (SIGTERM closes the app it started), then killed.
+  const timer = setTimeout(() => child.kill('SIGTERM'), 120_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 140_000);
   return new Promise((r) => child.once('exit', (code) => {
     clearTimeout(timer);
+    clearTimeout(killer);
     clearInterval(poll);
     r({ code, ...out });
   }));
