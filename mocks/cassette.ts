@@ -4,7 +4,7 @@
 import { Ajv } from 'ajv';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { writePrivateFile } from '../runner/private-file.ts';
-import { REDACTED, redactSecrets, SecretSet } from '../specs/redact.ts';
+import { REDACTED, redactByNode, SecretSet } from '../specs/redact.ts';
 import type { Pack, SchemaNode } from '../specs/model.ts';
 
 export const CASSETTE_VERSION = 1;
@@ -126,13 +126,7 @@ export function createCassetteWriter(file: string, header: Omit<CassetteHeader, 
  */
 export function cassetteSecrets(cassette: Cassette, pack?: Pack): SecretSet {
   const secrets = new SecretSet();
-  const see = (v: unknown, node: SchemaNode | undefined) => {
-    try {
-      redactSecrets(v, node && pack ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined, { collect: secrets });
-    } catch {
-      redactSecrets(v, undefined, { collect: secrets });
-    }
-  };
+  const see = (v: unknown, node: SchemaNode | undefined) => void redactByNode(v, node, pack?.schemas, { collect: secrets });
   for (const e of cassette.entries) {
     const ch = pack?.byName.get(e.channel);
     if (e.type === 'event') { see(e.args[0], ch?.payload); see(e.args.slice(1), undefined); }

@@ -13,7 +13,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Pack, SchemaNode } from '../specs/model.ts';
 import { loadPack } from '../specs/loader.ts';
-import { redactSecrets, SecretSet } from '../specs/redact.ts';
+import { redactByNode, SecretSet } from '../specs/redact.ts';
 import { launchApp, type LaunchedApp } from '../runner/runtime.ts';
 import { createCassetteWriter, type CassetteWriter } from './cassette.ts';
 
@@ -99,7 +99,7 @@ export async function startRecording(opts: RecordOptions): Promise<Recording> {
   });
   const secrets = new SecretSet();
   const redact = (value: unknown, node: SchemaNode | undefined) =>
-    secrets.scrubDeep(redactSecrets(value, node && pack ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined, { collect: secrets }));
+    secrets.scrubDeep(redactByNode(value, node, pack?.schemas, { collect: secrets }));
   const pending = new Map<number, { channel: string; args: unknown[] }>();
   let cursor = 0;
   let lastT = 0;

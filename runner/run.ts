@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { loadPack } from '../specs/loader.ts';
 import type { Channel, Pack, SchemaNode, Stream } from '../specs/model.ts';
 import { compileGrammar } from '../specs/grammar.ts';
-import { redactSecrets, SecretSet } from '../specs/redact.ts';
+import { redactByNode, redactSecrets, SecretSet } from '../specs/redact.ts';
 import { orderResults, runChecks, streamSymbol } from './checks/catalog.ts';
 import type {
   CallObservation,
@@ -541,13 +541,7 @@ function toTimeline(run: StreamRun, stream: Stream): StreamTimeline {
  * and by credential-like names, then every string is scrubbed of all secret values the run saw.
  */
 export function redactCheck(pack: Pack, c: CheckResult, secrets: SecretSet = new SecretSet()): ReportCheck {
-  const bySchema = (v: unknown, node: SchemaNode | undefined) => {
-    try {
-      return redactSecrets(v, node ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined, { collect: secrets });
-    } catch {
-      return redactSecrets(v, undefined, { collect: secrets }); // an unresolvable $ref: names only
-    }
-  };
+  const bySchema = (v: unknown, node: SchemaNode | undefined) => redactByNode(v, node, pack.schemas, { collect: secrets });
   const safe = (v: unknown, shape: ValueShape | undefined): unknown => {
     if (v === undefined) return undefined;
     if (!shape) return bySchema(v, undefined);
@@ -575,14 +569,7 @@ export function redactCheck(pack: Pack, c: CheckResult, secrets: SecretSet = new
  */
 export function collectRunSecrets(pack: Pack, obs: RunObservations): SecretSet {
   const secrets = new SecretSet();
-  const see = (v: unknown, node: SchemaNode | undefined) => {
-    if (v === undefined) return;
-    try {
-      redactSecrets(v, node ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined, { collect: secrets });
-    } catch {
-      redactSecrets(v, undefined, { collect: secrets });
-    }
-  };
+  const see = (v: unknown, node: SchemaNode | undefined) => void redactByNode(v, node, pack.schemas, { collect: secrets });
   const seeCall = (c: CallObservation) => {
     const ch = pack.byName.get(c.channel);
     see(c.args, ch?.args);

@@ -5,7 +5,7 @@
 // this way is also collected (SecretSet) and scrubbed from all other text written out afterwards
 // (rejection messages, stderr tails, cassettes), also in URL-encoded, JSON-escaped and base64 form.
 import { createRequire } from 'node:module';
-import type { JsonSchema, SchemaStore } from './model.ts';
+import type { JsonSchema, SchemaNode, SchemaStore } from './model.ts';
 
 const { SECRET_NAME, SECRET_NAME_SUFFIXES } = createRequire(import.meta.url)('./secret-names.cjs') as { SECRET_NAME: RegExp; SECRET_NAME_SUFFIXES: string[] };
 
@@ -123,6 +123,21 @@ export function redactSecrets(
     return out;
   };
   return walk(value, root);
+}
+
+/**
+ * `redactSecrets` with a pack's schema node: the value's own schema when there is one, names and
+ * forms only when there is none or it cannot be resolved (a broken `$ref` must not stop redaction).
+ */
+export function redactByNode(value: unknown, node: SchemaNode | undefined, store: SchemaStore | undefined, opts: RedactOptions = {}): unknown {
+  if (node && store) {
+    try {
+      return redactSecrets(value, { schema: node.schema, uri: node.uri, store }, opts);
+    } catch {
+      // fall through: names and forms only
+    }
+  }
+  return redactSecrets(value, undefined, opts);
 }
 
 const TEXT_NAME = `[A-Za-z0-9_-]*(?:${SECRET_NAME_SUFFIXES.join('|')})`;
