@@ -37,7 +37,7 @@ let markAttached = () => {};
 let attachedNow = !underPlaywright;
 const playwrightAttached = new Promise((resolve) => { markAttached = resolve; });
 let exitOnAttach = null;
-let inspectorOpened = false;
+let endpointsOpened = false;
 if (underPlaywright) {
   globalThis.__playwright_run = async () => {
     attachedNow = true;
@@ -89,7 +89,7 @@ function exitWhenAttached(code) {
   exitOnAttach = code;
   // Chromium dying before Playwright attached closes the DevTools relay: Playwright's connection
   // then fails at once and it kills us.
-  openInspector(parsed.switches);
+  openEndpoints(parsed.switches);
   // Playwright gave up (or never came): do not linger.
   setTimeout(() => exitNow(code), 60_000);
 }
@@ -181,16 +181,16 @@ process.versions.electron = runtime.STANDIN_ELECTRON_VERSION;
 process.versions.standin = '1';
 
 runtime.start({ launcher, switches: parsed.switches, underPlaywright, chromium, appInfo, attached: playwrightAttached });
-openInspector(parsed.switches);
+openEndpoints(parsed.switches);
 
 /**
  * `--inspect[=[host:]port]`, `--inspect-port` and `--remote-debugging-port`: opened only now that
  * the runtime is complete, as token-guarded loopback endpoints (debug-endpoints.cjs), never as
  * Node's or Chromium's own open ports. `--inspect-brk` is taken as `--inspect` (nothing to break in).
  */
-function openInspector(switches) {
-  if (inspectorOpened) return;
-  inspectorOpened = true;
+function openEndpoints(switches) {
+  if (endpointsOpened) return;
+  endpointsOpened = true;
   const flag = ['inspect', 'inspect-brk'].find((f) => switches.has(f));
   let inspectPort;
   if (flag) {
