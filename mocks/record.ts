@@ -98,6 +98,10 @@ export async function startRecording(opts: RecordOptions): Promise<Recording> {
     startedAt: new Date().toISOString(),
   });
   const secrets = new SecretSet();
+  // Ctrl-C can end the process through Playwright's own SIGINT handler (exit 130) before finish()
+  // ran: the final scrub then runs on exit (it is synchronous).
+  const scrubOnExit = () => scrubCassette(writer.file, secrets);
+  process.once('exit', scrubOnExit);
   const redact = (value: unknown, node: SchemaNode | undefined) =>
     secrets.scrubDeep(redactByNode(value, node, pack?.schemas, { collect: secrets }));
   const pending = new Map<number, { channel: string; args: unknown[] }>();
@@ -161,6 +165,7 @@ export async function startRecording(opts: RecordOptions): Promise<Recording> {
       await loop;
       if (!exited) await drain();
       await launched.close();
+      process.off('exit', scrubOnExit);
       scrubCassette(writer.file, secrets);
       if (pending.size > 0) log(`conform record: ${pending.size} call(s) had not been answered when the app stopped; they are not in the cassette`);
       return { entries: writer.count, crashed };
