@@ -4,8 +4,11 @@
 // the port were reachable. In the Electron mock the server runs in the mock's main process, which
 // gets only the token's SHA-256 (`tokenSha256`): the token itself never exists there.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MockEngine } from './engine.ts';
 import { pickEngine } from './host.ts';
 import { resolveScenario, type Override } from './scenario.ts';
@@ -32,6 +35,25 @@ export const newToken = (): string => randomBytes(24).toString('hex');
 /** SHA-256 of a control token, hex: what the Electron mock's main process is given instead of the token. */
 export function controlTokenSha256(token: string): string {
   return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * `token` in a 0600 file inside a fresh 0700 temp folder, for `conform mock ctl --token-file`;
+ * `remove()` deletes the folder (call it when the mock stops).
+ */
+export function writeControlTokenFile(token: string): { file: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'conform-mock-'));
+  const file = join(dir, 'control-token');
+  writeFileSync(file, token, { mode: 0o600 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The line announcing a control endpoint. The token is shown on a terminal only: CI logs keep
+ * output, so there the line names the 0600 file holding it.
+ */
+export function controlAnnouncement(url: string, token: string, tokenFile: string, terminal: boolean): string {
+  return terminal ? `conform mock: control ${url} token ${token}` : `conform mock: control ${url} token-file ${tokenFile}`;
 }
 
 function tokenOk(req: IncomingMessage, wantSha256: string): boolean {

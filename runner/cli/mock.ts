@@ -5,12 +5,11 @@
 // CONFORM_MOCK_TOKEN or --token-file (an argument would show it to every local user in `ps`).
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SecretSet } from '../../specs/redact.ts';
 import { CassetteError, cassetteSecrets, readCassette } from '../../mocks/cassette.ts';
-import { startControlServer } from '../../mocks/control.ts';
+import { controlAnnouncement, startControlServer, writeControlTokenFile } from '../../mocks/control.ts';
 import { serveRendererEarly, type EarlyServer } from '../../mocks/serve.ts';
 import { createEngine, electronMockApp, type MockConfig } from '../../mocks/host.ts';
 import { judgedCalls, writeVerifyReports } from '../../mocks/verify.ts';
@@ -138,14 +137,10 @@ async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean
     void mock?.close();
   };
   const control = cfg.control === false ? undefined : await startControlServer(engine, { onQuit: stop });
-  const tokenDir = control ? mkdtempSync(join(tmpdir(), 'conform-mock-')) : undefined;
-  const removeTokenDir = () => tokenDir && rmSync(tokenDir, { recursive: true, force: true });
+  const tokenFile = control ? writeControlTokenFile(control.token!) : undefined;
+  const removeTokenDir = () => tokenFile?.remove();
   process.once('exit', removeTokenDir);
-  if (control) {
-    const file = join(tokenDir!, 'control-token');
-    writeFileSync(file, control.token!, { mode: 0o600 });
-    announceControl(control.url, control.token!, file);
-  }
+  if (control) announceControl(control.url, control.token!, tokenFile!.file);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
@@ -190,8 +185,7 @@ async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean
  * stdout, so there the line names the 0600 file holding it (removed when the mock stops).
  */
 function announceControl(url: string, token: string, tokenFile: string): void {
-  if (process.stdout.isTTY) process.stdout.write(`conform mock: control ${url} token ${token}\n`);
-  else process.stdout.write(`conform mock: control ${url} token-file ${tokenFile}\n`);
+  process.stdout.write(`${controlAnnouncement(url, token, tokenFile, !!process.stdout.isTTY)}\n`);
 }
 
 /** The control token for `mock ctl`: --token-file, else CONFORM_MOCK_TOKEN. */
