@@ -2,8 +2,10 @@
 // Written one complete line per entry with a synchronous append, so whatever was recorded before
 // a crash of the app is on disk; read back with a line-numbered error for anything broken.
 import { Ajv } from 'ajv';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { REDACTED } from '../specs/redact.ts';
+import { appendFileSync, readFileSync } from 'node:fs';
+import { writePrivateFile } from '../runner/private-file.ts';
+import { REDACTED, redactByNode, SecretSet } from '../specs/redact.ts';
+import type { Pack, SchemaNode } from '../specs/model.ts';
 
 export const CASSETTE_VERSION = 1;
 
@@ -103,7 +105,7 @@ export interface CassetteWriter {
 }
 
 export function createCassetteWriter(file: string, header: Omit<CassetteHeader, 'conform' | 'version'>): CassetteWriter {
-  writeFileSync(file, JSON.stringify({ conform: 'cassette', version: CASSETTE_VERSION, ...header }) + '\n');
+  writePrivateFile(file, JSON.stringify({ conform: 'cassette', version: CASSETTE_VERSION, ...header }) + '\n');
   let seq = 0;
   return {
     file,
@@ -116,6 +118,22 @@ export function createCassetteWriter(file: string, header: Omit<CassetteHeader, 
       appendFileSync(file, JSON.stringify(toJsonValue({ seq, ...entry })) + '\n');
     },
   };
+}
+
+/**
+ * The secret values a cassette holds (by the pack's x-secret marks and by credential-like names):
+ * a hand-written or foreign cassette may carry them in clear, and the mock must not echo them.
+ */
+export function cassetteSecrets(cassette: Cassette, pack?: Pack): SecretSet {
+  const secrets = new SecretSet();
+  const see = (v: unknown, node: SchemaNode | undefined) => void redactByNode(v, node, pack?.schemas, { collect: secrets });
+  for (const e of cassette.entries) {
+    const ch = pack?.byName.get(e.channel);
+    if (e.type === 'event') { see(e.args[0], ch?.payload); see(e.args.slice(1), undefined); }
+    else see(e.args, ch?.args);
+    if (e.type === 'invoke' && e.result !== undefined) see(e.result, ch?.returns);
+  }
+  return secrets;
 }
 
 export function parseCassette(text: string, file: string, opts: { tolerateTruncatedTail?: boolean } = {}): Cassette {

@@ -1,17 +1,22 @@
 // The mock's control endpoint: a small HTTP server on 127.0.0.1 (random port) that switches
 // scenarios, emits events and injects faults while the app runs. Every request needs the random
-// token printed at start (`Authorization: Bearer <token>`); requests from anything but loopback
-// are refused even if the port were reachable.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+// token (`Authorization: Bearer <token>`); requests from anything but loopback are refused even if
+// the port were reachable. In the Electron mock the server runs in the mock's main process, which
+// gets only the token's SHA-256 (`tokenSha256`): the token itself never exists there.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { MockEngine } from './engine.ts';
 import { pickEngine } from './host.ts';
 import { resolveScenario, type Override } from './scenario.ts';
 
 export interface ControlServer {
   url: string;
-  token: string;
+  /** The token, when this server made it (undefined when it was given only its hash). */
+  token: string | undefined;
   close(): Promise<void>;
 }
 
@@ -24,11 +29,37 @@ export function sameToken(given: string, want: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** A fresh 192-bit random token, hex: the control server's and the renderer endpoints' token. */
 export const newToken = (): string => randomBytes(24).toString('hex');
 
-function tokenOk(req: IncomingMessage, token: string): boolean {
+/** SHA-256 of a control token, hex: what the Electron mock's main process is given instead of the token. */
+export function controlTokenSha256(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/**
+ * `token` in a 0600 file inside a fresh 0700 temp folder, for `conform mock ctl --token-file`;
+ * `remove()` deletes the folder (call it when the mock stops).
+ */
+export function writeControlTokenFile(token: string): { file: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'conform-mock-'));
+  const file = join(dir, 'control-token');
+  writeFileSync(file, token, { mode: 0o600 });
+  return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * The line announcing a control endpoint. The token is shown on a terminal only: CI logs keep
+ * output, so there the line names the 0600 file holding it.
+ */
+export function controlAnnouncement(url: string, token: string, tokenFile: string, terminal: boolean): string {
+  return terminal ? `conform mock: control ${url} token ${token}` : `conform mock: control ${url} token-file ${tokenFile}`;
+}
+
+function tokenOk(req: IncomingMessage, wantSha256: string): boolean {
   const h = req.headers.authorization ?? '';
-  return sameToken(h.startsWith('Bearer ') ? h.slice(7) : '', token);
+  // Both sides are fixed-length hex digests, so the constant-time comparison covers any given token.
+  return sameToken(controlTokenSha256(h.startsWith('Bearer ') ? h.slice(7) : ''), wantSha256);
 }
 
 async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
@@ -94,8 +125,12 @@ export function controlCommand(engines: MockEngine | MockEngine[], path: string,
   }
 }
 
-export async function startControlServer(engine: MockEngine | MockEngine[], opts: { port?: number; onQuit?: () => void } = {}): Promise<ControlServer> {
-  const token = newToken();
+export async function startControlServer(
+  engine: MockEngine | MockEngine[],
+  opts: { port?: number; onQuit?: () => void; tokenSha256?: string } = {},
+): Promise<ControlServer> {
+  const token = opts.tokenSha256 ? undefined : newToken();
+  const wantSha256 = opts.tokenSha256 ?? controlTokenSha256(token!);
   const send = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -103,7 +138,7 @@ export async function startControlServer(engine: MockEngine | MockEngine[], opts
   const server: Server = createServer((req, res) => {
     void (async () => {
       if (!LOOPBACK.has(req.socket.remoteAddress ?? '')) return send(res, 403, { error: 'loopback only' });
-      if (!tokenOk(req, token)) return send(res, 401, { error: 'missing or wrong token (Authorization: Bearer <token>)' });
+      if (!tokenOk(req, wantSha256)) return send(res, 401, { error: 'missing or wrong token (Authorization: Bearer <token>)' });
       try {
         const body = req.method === 'POST' ? await readJson(req) : {};
         const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;

@@ -48,6 +48,8 @@ export interface EngineOptions {
   strictParams?: boolean;
   /** The app's own types as a draft pack (mocks/type-hints.ts): returns the contract leaves open are generated from them. */
   typeHints?: Pack;
+  /** Longest replayed/synthesized delay of one step, ms (default MAX_REPLAY_DELAY_MS). */
+  maxDelayMs?: number;
   log?: (line: string) => void;
 }
 
@@ -77,6 +79,13 @@ function hasEmptyList(v: unknown, depth = 0): boolean {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => (ms > 0 ? setTimeout(r, ms) : setImmediate(r)));
+
+/**
+ * Longest wait of a replayed or synthesized step (a recorded handler time, an event's offset, a
+ * scenario delay), ms: a cassette saying `durationMs: 1e8` must not hang a call for a day.
+ */
+export const MAX_REPLAY_DELAY_MS = 30_000;
+const scaledDelay = (ms: number, speed: number, cap: number) => (speed > 0 && ms > 0 ? Math.min(ms / speed, cap) : 0);
 
 function setPath(value: unknown, path: string, v: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value;
@@ -135,6 +144,7 @@ export class MockEngine {
   readonly calls: CallRecord[] = [];
   private seed: number;
   private speed: number;
+  private readonly maxDelayMs: number;
   private gapMs: number;
   private scenario: Scenario;
   /** Faults injected at run time (control endpoint); they win over the scenario. */
@@ -161,6 +171,7 @@ export class MockEngine {
     this.pack = pack;
     this.seed = opts.seed ?? 1;
     this.speed = opts.speed ?? 1;
+    this.maxDelayMs = opts.maxDelayMs ?? MAX_REPLAY_DELAY_MS;
     this.gapMs = opts.streamGapMs ?? 10;
     this.scenario = opts.scenario ?? { name: 'default', channels: {} };
     this.cassette = opts.cassette;
@@ -545,7 +556,7 @@ export class MockEngine {
     const idx = this.callTimeline.findIndex((c) => c.entry.seq === entry.seq);
     // Recorded delays count from when the call arrived, not from when the engine got to it.
     const startedAt = arrivedAt;
-    const scale = (ms: number) => (this.speed > 0 ? ms / this.speed : 0);
+    const scale = (ms: number) => scaledDelay(ms, this.speed, this.maxDelayMs);
     const items: { at: number; run: () => void }[] = [];
     if (idx >= 0) {
       const callT = this.callTimeline[idx]!.callT;
@@ -725,7 +736,7 @@ export class MockEngine {
         return { event, channel: d.channel, args: [d.payload], atMs: (i + 1) * this.gapMs };
       });
     }
-    const scale = (ms: number) => (this.speed > 0 ? ms / this.speed : 0);
+    const scale = (ms: number) => scaledDelay(ms, this.speed, this.maxDelayMs);
     this.active.push(active);
     const grammar = this.grammars.get(stream.name);
     const deliver = (p: PlannedEvent) => {

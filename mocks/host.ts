@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Collection, Pack } from '../specs/model.ts';
 import { loadPack } from '../specs/loader.ts';
 import { readCassette } from './cassette.ts';
+import { controlTokenSha256, newToken } from './control.ts';
 import { MockEngine } from './engine.ts';
 import type { EngineSink, Outcome } from './engine.ts';
 import { LISTEN_CHANNEL, UNKNOWN_CHANNEL } from './preload.ts';
@@ -31,6 +32,8 @@ export interface MockConfig {
   strictParams?: boolean;
   /** Start the loopback control endpoint. */
   control?: boolean;
+  /** SHA-256 of the control token (the Electron mock's main process never gets the token itself). */
+  controlTokenSha256?: string;
   /** Consumer verification: write reports to this folder when the mock stops. */
   verifyOut?: string;
   reporters?: string[];
@@ -43,13 +46,18 @@ const MOCK_MAIN = fileURLToPath(new URL('./main/main.cjs', import.meta.url));
 
 /**
  * The Electron mock as an app to launch: its main script and the argument that hands it `cfg`
- * (written to a temp file, which `remove()` deletes).
+ * (written to a temp file, which `remove()` deletes). With the control endpoint on, the token is
+ * made here and main gets only its hash; `controlToken` is for the caller, `controlTokenFile`
+ * holds it (0600, in the same 0700 temp folder) for `conform mock ctl --token-file`.
  */
-export function electronMockApp(cfg: MockConfig): { main: string; args: string[]; remove(): void } {
+export function electronMockApp(cfg: MockConfig): { main: string; args: string[]; remove(): void; controlToken?: string; controlTokenFile?: string } {
   const dir = mkdtempSync(join(tmpdir(), 'conform-mock-'));
   const file = join(dir, 'config.json');
-  writeFileSync(file, JSON.stringify(cfg));
-  return { main: MOCK_MAIN, args: [`--conform-mock-config=${file}`], remove: () => rmSync(dir, { recursive: true, force: true }) };
+  const controlToken = cfg.control === false ? undefined : newToken();
+  writeFileSync(file, JSON.stringify({ ...cfg, ...(controlToken ? { controlTokenSha256: controlTokenSha256(controlToken) } : {}) }), { mode: 0o600 });
+  let controlTokenFile: string | undefined;
+  if (controlToken) writeFileSync((controlTokenFile = join(dir, 'control-token')), controlToken, { mode: 0o600 });
+  return { main: MOCK_MAIN, args: [`--conform-mock-config=${file}`], remove: () => rmSync(dir, { recursive: true, force: true }), controlToken, controlTokenFile };
 }
 
 export async function createEngine(cfg: MockConfig, log: (line: string) => void = () => {}): Promise<{ pack: Pack; engine: MockEngine }> {

@@ -3,14 +3,17 @@
 // the app's main process; this recorder drains them every few milliseconds and appends each
 // entry with a synchronous write, so a crash of the app keeps everything drained before it (at
 // most one poll interval is lost when the main process dies abruptly). Secrets are redacted with
-// the pack's schemas when a pack is given, and by credential-like names always.
+// the pack's schemas when a pack is given, by credential-like names and free-text forms always,
+// and every secret value seen is scrubbed from error texts as they come and, when the recording
+// ends, from the whole cassette (so a secret seen late leaves no earlier copy).
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { writePrivateFile } from '../runner/private-file.ts';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Pack, SchemaNode } from '../specs/model.ts';
 import { loadPack } from '../specs/loader.ts';
-import { redactSecrets, redactText } from '../specs/redact.ts';
+import { redactByNode, SecretSet } from '../specs/redact.ts';
 import { launchApp, type LaunchedApp } from '../runner/runtime.ts';
 import { createCassetteWriter, type CassetteWriter } from './cassette.ts';
 
@@ -64,9 +67,28 @@ function appName(main: string): string {
   return basename(dir);
 }
 
+export const NO_PACK_WARNING =
+  'conform record: warning: no --pack: secrets are redacted by credential-like names (password, token, apiKey, ...) and free-text forms only; a secret passed or returned without such a name (a positional password argument, an x-secret field) is written in clear. Record with --pack <pack> to redact what the contract marks x-secret.';
+
+/** Rewrites the finished cassette with every secret seen during the recording scrubbed from every line. */
+function scrubCassette(file: string, secrets: SecretSet): void {
+  if (secrets.size === 0 || !existsSync(file)) return;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const out = lines.map((line) => {
+    if (!line.trim()) return line;
+    try {
+      return JSON.stringify(secrets.scrubDeep(JSON.parse(line)));
+    } catch {
+      return secrets.scrub(line); // a torn last line: text scrubbing keeps it as torn as it was
+    }
+  });
+  writePrivateFile(file, out.join('\n'));
+}
+
 export async function startRecording(opts: RecordOptions): Promise<Recording> {
   const log = opts.log ?? (() => {});
   const pack: Pack | undefined = opts.pack ? await loadPack(opts.pack) : undefined;
+  if (!pack) log(NO_PACK_WARNING);
   const main = resolve(opts.app);
   const launched = await launchApp({ main, args: opts.args, env: opts.env, electron: opts.electron, require: [INSTRUMENT] });
   const writer = createCassetteWriter(resolve(opts.out), {
@@ -75,8 +97,13 @@ export async function startRecording(opts: RecordOptions): Promise<Recording> {
     runtime: launched.runtime.kind,
     startedAt: new Date().toISOString(),
   });
+  const secrets = new SecretSet();
+  // Ctrl-C can end the process through Playwright's own SIGINT handler (exit 130) before finish()
+  // ran: the final scrub then runs on exit (it is synchronous).
+  const scrubOnExit = () => scrubCassette(writer.file, secrets);
+  process.once('exit', scrubOnExit);
   const redact = (value: unknown, node: SchemaNode | undefined) =>
-    redactSecrets(value, node && pack ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined);
+    secrets.scrubDeep(redactByNode(value, node, pack?.schemas, { collect: secrets }));
   const pending = new Map<number, { channel: string; args: unknown[] }>();
   let cursor = 0;
   let lastT = 0;
@@ -94,7 +121,7 @@ export async function startRecording(opts: RecordOptions): Promise<Recording> {
       const args = redact(call.args, ch?.args) as unknown[];
       const durationMs = Math.round((o.ms ?? 0) * 1000) / 1000;
       if (o.ok) writer.append({ t, type: 'invoke', channel: call.channel, args, result: redact(codec.decodeValue(o.value), ch?.returns), durationMs });
-      else writer.append({ t, type: 'invoke', channel: call.channel, args, error: redactText(`Error invoking remote method '${call.channel}': ${o.error?.string ?? o.error?.message ?? 'error'}`), durationMs });
+      else writer.append({ t, type: 'invoke', channel: call.channel, args, error: secrets.scrub(`Error invoking remote method '${call.channel}': ${o.error?.string ?? o.error?.message ?? 'error'}`), durationMs });
     } else if (o.kind === 'listener-call') {
       writer.append({ t, type: 'send', channel: o.channel!, args: redact(codec.decodeValue(o.args), ch?.args) as unknown[] });
     } else if (o.kind === 'send') {
@@ -138,6 +165,8 @@ export async function startRecording(opts: RecordOptions): Promise<Recording> {
       await loop;
       if (!exited) await drain();
       await launched.close();
+      process.off('exit', scrubOnExit);
+      scrubCassette(writer.file, secrets);
       if (pending.size > 0) log(`conform record: ${pending.size} call(s) had not been answered when the app stopped; they are not in the cassette`);
       return { entries: writer.count, crashed };
     })());

@@ -1,7 +1,8 @@
 // Consumer verification (`conform mock --verify`): judges the calls the renderer made against the
 // pack (params against the schema, unknown channels, listeners for events the pack does not have)
 // and renders them with the run reporters of reports/run, so the report looks like `conform run`'s.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writePrivateFile } from '../runner/private-file.ts';
 import { join } from 'node:path';
 import type { Pack } from '../specs/model.ts';
 import { FILE_REPORTERS, type RunReport } from '../reports/run/index.ts';
@@ -88,7 +89,7 @@ export function writeVerifyReports(pack: Pack, calls: CallRecord[], opts: { outD
     const r = FILE_REPORTERS[name];
     if (!r) continue;
     const file = join(opts.outDir, r.file);
-    writeFileSync(file, r.render(report));
+    writePrivateFile(file, r.render(report));
     files.push(file);
   }
   return files;

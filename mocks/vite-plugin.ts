@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Plugin } from 'vite';
-import { startControlServer, type ControlServer } from './control.ts';
+import { controlAnnouncement, startControlServer, writeControlTokenFile, type ControlServer } from './control.ts';
 import type { MockEngine } from './engine.ts';
 import { rendererEndpoints, type RendererEndpoints } from './endpoints.ts';
 import { injectScript } from './serve.ts';
@@ -33,6 +33,7 @@ export function conformMock(options: ConformMockPluginOptions): Plugin {
   let endpoints: RendererEndpoints | undefined;
   let ready: Promise<RendererEndpoints> | undefined;
   let control: ControlServer | undefined;
+  let tokenFile: ReturnType<typeof writeControlTokenFile> | undefined;
   const log = (line: string) => process.stderr.write(line + '\n');
   const load = () =>
     (ready ??= (async () => {
@@ -45,7 +46,9 @@ export function conformMock(options: ConformMockPluginOptions): Plugin {
       engines = list;
       if (options.control) {
         control = await startControlServer(list);
-        log(`conform mock: control ${control.url} token ${control.token}`);
+        // The token in a 0600 file for `conform mock ctl --token-file`; shown only on a terminal.
+        tokenFile = writeControlTokenFile(control.token!);
+        log(controlAnnouncement(control.url, control.token!, tokenFile.file, !!process.stderr.isTTY));
       }
       return endpoints;
     })());
@@ -61,6 +64,7 @@ export function conformMock(options: ConformMockPluginOptions): Plugin {
         ep.close();
         for (const e of engines ?? []) e.close();
         void control?.close();
+        tokenFile?.remove();
         if (options.verifyOut && engines) {
           const files = writeVerifyReports(engines[0]!.pack, engines.flatMap((e) => e.calls), { outDir: options.verifyOut, reporters: options.reporters, seed: options.seed });
           log(`conform mock: verification report written: ${files.join(', ')}`);

@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { loadPack } from '../specs/loader.ts';
-import type { Channel, Pack, Stream } from '../specs/model.ts';
+import type { Channel, Pack, SchemaNode, Stream } from '../specs/model.ts';
 import { compileGrammar } from '../specs/grammar.ts';
-import { redactSecrets, redactText } from '../specs/redact.ts';
+import { redactByNode, redactSecrets, SecretSet } from '../specs/redact.ts';
 import { orderResults, runChecks, streamSymbol } from './checks/catalog.ts';
 import type {
   CallObservation,
@@ -18,7 +18,7 @@ import type {
   StreamRun,
   WindowObservation,
 } from './checks/observations.ts';
-import type { CheckResult } from './checks/types.ts';
+import type { CheckResult, ValueShape } from './checks/types.ts';
 import { atPath, decode, sameEncoded, trimArgs } from './checks/values.ts';
 import { UsageError } from './cli/errors.ts';
 import { Planner, type PlanOptions, type Step } from './run/plan.ts';
@@ -664,20 +664,67 @@ function toTimeline(run: StreamRun, stream: Stream): StreamTimeline {
   };
 }
 
-/** Secrets never reach a report: redact by contract (`x-secret`) and by credential-like names. */
-export function redactCheck(pack: Pack, c: CheckResult): ReportCheck {
-  const ch = c.channel ? pack.byName.get(c.channel) : undefined;
-  const at = (node: { schema: unknown; uri: string } | undefined) => (node ? { schema: node.schema, uri: node.uri, store: pack.schemas } : undefined);
-  const safe = (v: unknown, schema = at(ch?.returns ?? ch?.payload)) => {
+/**
+ * Secrets never reach a report: each shown value is redacted with its own schema (`x-secret`)
+ * and by credential-like names, then every string is scrubbed of all secret values the run saw.
+ */
+export function redactCheck(pack: Pack, c: CheckResult, secrets: SecretSet = new SecretSet()): ReportCheck {
+  const bySchema = (v: unknown, node: SchemaNode | undefined) => redactByNode(v, node, pack.schemas, { collect: secrets });
+  const safe = (v: unknown, shape: ValueShape | undefined): unknown => {
     if (v === undefined) return undefined;
-    try {
-      return redactSecrets(v, schema as Parameters<typeof redactSecrets>[1]);
-    } catch {
-      return redactSecrets(v);
+    if (!shape) return bySchema(v, undefined);
+    if ('schema' in shape) return redactSecrets(v, undefined, { keepStrings: true });
+    if ('node' in shape) return bySchema(v, shape.node);
+    if ('events' in shape && Array.isArray(v)) {
+      return v.map((e) => (e && typeof e === 'object' && 'payload' in e ? { ...e, payload: bySchema(e.payload, pack.byName.get(String(e.channel))?.payload) } : bySchema(e, undefined)));
     }
+    if ('outcome' in shape && v && typeof v === 'object' && !Array.isArray(v)) {
+      const o = v as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(o).map(([k, x]) => [k,
+        k === 'args' ? bySchema(x, shape.outcome.args) : k === 'resolved' ? bySchema(x, shape.outcome.returns) : bySchema(x, undefined)]));
+    }
+    return bySchema(v, undefined);
   };
-  const input = c.input === undefined ? {} : { input: safe(c.input, at(ch?.args)) };
-  return { ...c, message: redactText(c.message), expected: safe(c.expected), actual: safe(c.actual), ...input };
+  const { shapes, ...rest } = c;
+  const expected = safe(c.expected, shapes?.expected);
+  const actual = safe(c.actual, shapes?.actual);
+  // The failing call's args (issue 15's failure detail): by the channel's params schema.
+  const ch = c.channel ? pack.byName.get(c.channel) : undefined;
+  const input = c.input === undefined ? {} : { input: bySchema(c.input, ch?.args) };
+  // scrubDeep also redacts free-text forms (Bearer, key=value, URL credentials) in the message,
+  // the validation issues and everything else the result carries.
+  return secrets.scrubDeep({ ...rest, message: c.message, expected, actual, ...input });
+}
+
+/**
+ * Every secret value the run saw in what crossed the bridge: args by the args schema, results by
+ * the return schema, event payloads by their payload schema, all by credential-like names.
+ */
+export function collectRunSecrets(pack: Pack, obs: RunObservations): SecretSet {
+  const secrets = new SecretSet();
+  const see = (v: unknown, node: SchemaNode | undefined) => void redactByNode(v, node, pack.schemas, { collect: secrets });
+  const seeCall = (c: CallObservation) => {
+    const ch = pack.byName.get(c.channel);
+    see(c.args, ch?.args);
+    see(c.value, ch?.returns);
+    if (c.handler) { see(c.handler.args, ch?.args); see(c.handler.value, ch?.returns); }
+  };
+  for (const g of obs.groups) {
+    g.calls.forEach(seeCall);
+    for (const e of g.lingering?.events ?? []) see(e.payload, pack.byName.get(e.channel)?.payload);
+  }
+  for (const r of obs.streams) {
+    seeCall(r.start);
+    if (r.abort) seeCall(r.abort.call);
+    for (const e of [...r.events, ...r.afterEnd]) see(e.payload, pack.byName.get(e.channel)?.payload);
+  }
+  for (const m of obs.main) {
+    const ch = m.channel ? pack.byName.get(m.channel) : undefined;
+    if (m.kind === 'handler-call' || m.kind === 'listener-call') see(m.args, ch?.args);
+    else if (m.kind === 'handler-settle') see(m.value, ch?.returns);
+    else if (m.kind === 'send' && Array.isArray(m.args)) { see(m.args[0], ch?.payload); see(m.args.slice(1), undefined); }
+  }
+  return secrets;
 }
 
 export async function runConformance(options: RunOptions): Promise<RunOutcome> {
@@ -833,7 +880,8 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const judged = runner.pack;
   const results = orderResults(judged, runChecks({ pack: judged, obs })).filter((r) => r.channel === null || selectedNames.has(r.channel) || !judged.byName.has(r.channel));
   const repro = { pack: opts.pack, app: opts.app, seed: opts.seed };
-  const checks = results.map((r) => withDetail(judged, redactCheck(pack, r), repro));
+  const secrets = collectRunSecrets(judged, obs);
+  const checks = results.map((r) => withDetail(judged, redactCheck(judged, r, secrets), repro));
   timing.judgeMs = took();
   const report: RunReport = {
     tool: 'conform',
@@ -853,7 +901,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
     coverage: schemaCoverage(pack, checks),
   };
   // Secrets the security probes sent never reach a report, wherever the app echoed them.
-  return { report: scrubCanaries(report, obs.security), observations: obs, results, pack, timing, interrupted };
+  return { report: secrets.scrubDeep(scrubCanaries(report, obs.security)), observations: obs, results, pack, timing, interrupted };
 }
 
 /** The `name` of the app's package.json (its folder's, or the main script's nearest), for host.untouched. */

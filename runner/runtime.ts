@@ -215,7 +215,8 @@ function removeStaleAppDirs(): void {
     try {
       process.kill(Number(m[1]), 0);
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(tmpdir(), name), { recursive: true, force: true });
+      // Another user's folder (a test run as nobody) may not be ours to remove: skip it.
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') try { rmSync(join(tmpdir(), name), { recursive: true, force: true }); } catch { /* not ours */ }
     }
   }
 }
@@ -293,9 +294,22 @@ function groupGone(pgid: number): boolean {
   return true;
 }
 
+/**
+ * Printed once per process before the first real-Electron launch: Playwright starts Electron with
+ * `--inspect=0 --remote-debugging-port=0` and offers no way to guard them (the stand-in does, see
+ * runner/security/README.md).
+ */
+export const REAL_ELECTRON_DEBUG_WARNING =
+  'conform: warning: on real Electron, Playwright opens an unauthenticated Node inspector and a Chromium DevTools port on 127.0.0.1 while the app runs; any local user can attach to them (run code as you, read what the app holds). Run on a machine no other user shares, or use the stand-in (CONFORM_RUNTIME=standin), which guards both.';
+let warnedRealElectron = false;
+
 export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   const main = resolve(opts.main);
   const runtime = resolveRuntime({ electron: opts.electron, appDir: dirname(main) });
+  if (runtime.kind === 'electron' && !warnedRealElectron) {
+    warnedRealElectron = true;
+    process.stderr.write(`${REAL_ELECTRON_DEBUG_WARNING}\n`);
+  }
   removeStaleAppDirs();
   const tempDir = mkdtempSync(join(opts.runDir ?? tmpdir(), `${APP_DIR_PREFIX}${process.pid}-`));
   liveTempDirs.add(tempDir);

@@ -105,6 +105,11 @@ export function loadPackFromSourcesSync(name: string, sources: Record<string, st
   return ctx.load(memorySource(name, join(packsDir, name), sources, opts.displayDir?.(name)));
 }
 
+/** A pack folder's name: no separators, not `.` or `..` (includes and cross-pack refs stay in packsDir). */
+export function isPackName(name: string): boolean {
+  return /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(name) && name !== '..' && !name.includes('..');
+}
+
 /** Names of the pack folders (those holding a contract.yaml) under a folder. */
 export function listPackNames(packsDir: string = DEFAULT_PACKS_DIR): string[] {
   if (!existsSync(packsDir)) return [];
@@ -537,6 +542,7 @@ class LoadContext {
   constructor(private readonly opts: LoadOptions & { packsDir: string }) {}
 
   private sourceOf(pack: string): PackSource | undefined {
+    if (!isPackName(pack)) return undefined; // packs of this load live in packsDir, nowhere else
     const mem = this.opts.sourcesOf?.(pack);
     if (mem) return memorySource(pack, join(this.opts.packsDir, pack), mem, this.opts.displayDir?.(pack));
     const dir = join(this.opts.packsDir, pack);
@@ -574,6 +580,15 @@ class LoadContext {
   }
 
   loadByName(name: string, pos: SourcePos, key: string): Pack {
+    if (!isPackName(name)) {
+      // A pack file must not reach outside the packs folder (`pack: ../../..`); another folder of
+      // packs is a choice made on the command line (a pack given as a path brings its own folder).
+      throw new ContractError(
+        `${key}: "${name}" is not a pack name: an include names a pack folder in ${displayPath(this.opts.packsDir)} (letters, digits, ".", "_", "-"; no paths). To use packs from another folder, give the pack as a path on the command line: its folder becomes the packs folder.`,
+        pos,
+        key,
+      );
+    }
     const src = this.sourceOf(name);
     if (!src || src.read(CONTRACT_FILE) === undefined) {
       const known = listPackNames(this.opts.packsDir);

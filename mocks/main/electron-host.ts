@@ -72,9 +72,9 @@ export async function startElectronMock(electron: ElectronModule, configFile: st
 
   let control: ControlServer | undefined;
   if (cfg.control !== false) {
-    control = await startControlServer(engine, { onQuit: () => app.quit() });
-    // One line the CLI (and a developer) can read: where to send `conform mock ctl` commands.
-    process.stdout.write(`conform mock: control ${control.url} token ${control.token}\n`);
+    control = await startControlServer(engine, { onQuit: () => app.quit(), tokenSha256: cfg.controlTokenSha256 });
+    // One line the CLI reads (it holds the token): where to send `conform mock ctl` commands.
+    process.stdout.write(`conform mock: control ${control.url}${control.token ? ` token ${control.token}` : ''}\n`);
   }
 
   let preloadPath = cfg.preload ? resolve(cfg.preload) : undefined;
@@ -87,7 +87,7 @@ export async function startElectronMock(electron: ElectronModule, configFile: st
   (globalThis as Record<string, unknown>).__conformMock = {
     engine,
     pack: pack.name,
-    control: control ? { url: control.url, token: control.token } : undefined,
+    control: control ? { url: control.url } : undefined,
     calls: () => engine.calls,
   };
 

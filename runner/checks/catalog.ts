@@ -43,6 +43,7 @@ function issuesText(issues: { path: string; message: string }[], max = 3): strin
 function schemaShown(node: SchemaNode): unknown {
   return { schema: node.schema, at: node.uri };
 }
+const SHOWN_SCHEMA = { schema: true } as const;
 
 const sumMs = (calls: CallObservation[]) => Math.round(calls.reduce((s, c) => s + (c.durationMs || 0), 0) * 100) / 100;
 
@@ -229,9 +230,11 @@ export function prerequisiteFailure(ctx: CheckContext, call: CallObservation): s
 }
 
 function prerequisiteResult(ctx: CheckContext, channel: string, stream: string | null, call: CallObservation): CheckResult {
+  const pre = ctx.pack.byName.get(call.channel);
   return result('fixture.prerequisite', channel, 'failed', `prerequisite ${call.channel}(${brief(call.args, 120).replace(/^\[|\]$/g, '')}) ${prerequisiteFailure(ctx, call)}; the checks that needed it are blocked`, {
     expected: `${call.channel} succeeds (the fixture ${stream ? `stream ${stream}` : channel} needs)`,
     actual: { call: call.channel, args: call.args, ...(call.outcome === 'resolved' ? { resolved: call.value } : call.outcome === 'rejected' ? { rejected: call.error?.message } : { outcome: call.outcome }) },
+    shapes: { actual: { outcome: { args: pre?.args, returns: pre?.returns } } },
     ...(stream ? { stream } : {}),
   });
 }
@@ -402,6 +405,7 @@ export const CHECKS: CheckDefinition[] = [
             input: bad.call.args,
             expected: trimArgs(bad.call.args),
             actual: bad.call.handler ? trimArgs(bad.call.handler.args) : 'no handler call',
+            shapes: { expected: { node: ch.args }, actual: { node: ch.args } },
             durationMs: sumMs(calls),
           }));
         } else {
@@ -440,7 +444,7 @@ export const CHECKS: CheckDefinition[] = [
           if (ch.returnsVoid) {
             if (!isVoidValue(ctx.pack, decode(call.value))) {
               failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: resolved to a value but the channel returns void`, {
-                expected: undefined, actual: call.value, input: call.args,
+                expected: undefined, actual: call.value, input: call.args, shapes: ch.returns ? { actual: { node: ch.returns } } : undefined,
               });
               break;
             }
@@ -451,7 +455,7 @@ export const CHECKS: CheckDefinition[] = [
           if (v.hard.length || exact.length) {
             const issues = [...v.hard.map((i) => `${i.path || '(root)'} ${i.message}`), ...exact.map((u) => `${u.path} is not documented (closed object)`)];
             failed = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: result does not match the return schema: ${issues.slice(0, 3).join('; ')}${issues.length > 3 ? `; and ${issues.length - 3} more` : ''}`, {
-              expected: schemaShown(ch.returns!), actual: call.value, input: call.args,
+              expected: schemaShown(ch.returns!), actual: call.value, input: call.args, shapes: { expected: SHOWN_SCHEMA, actual: { node: ch.returns! } },
               issues: [...v.hard, ...exact.map((u) => ({ path: u.path, message: 'is not documented (closed object)' }))],
             });
             break;
@@ -460,6 +464,7 @@ export const CHECKS: CheckDefinition[] = [
             const note = assumptionNotes(v.assumed);
             warned = result('returns.schema', ch.name, 'failed', `valid input #${call.index}: pack assumed ${note}; the app returned ${assumedText(v.assumed, call.value)}`, {
               severity: 'warning', assumption: note, expected: schemaShown(ch.returns!), actual: call.value, input: call.args, issues: v.assumed,
+              shapes: { expected: SHOWN_SCHEMA, actual: { node: ch.returns! } },
             });
           }
         }
@@ -496,6 +501,7 @@ export const CHECKS: CheckDefinition[] = [
             severity: when ? 'info' : 'error',
             expected: when ? `success, or a failure when ${when}` : 'success',
             actual: { args: bad.args, ...(bad.outcome === 'rejected' ? { rejected: bad.error?.message } : { resolved: bad.value }) }, input: bad.args,
+            shapes: { actual: { outcome: { args: ch.args, returns: ch.returns } } },
             durationMs: sumMs(calls),
           }));
       }
@@ -548,7 +554,7 @@ export const CHECKS: CheckDefinition[] = [
           if (!v.valid) {
             failed = result('returns.union-branch', ch.name, 'failed',
               `${call.role} input #${call.index}: the ${isError ? 'error' : 'success'} branch was picked${errs.discriminator ? ` (discriminator ${brief(errs.discriminator)})` : ''} but the value does not match it: ${issuesText(v.issues)}`, {
-                expected: schemaShown(node), actual: call.value, input: call.args, issues: v.issues,
+                expected: schemaShown(node), actual: call.value, input: call.args, issues: v.issues, shapes: { expected: SHOWN_SCHEMA, actual: { node } },
               });
             break;
           }
@@ -587,6 +593,7 @@ export const CHECKS: CheckDefinition[] = [
         if (outside) {
           out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(outside)}: resolved to a value whose shape is neither the return schema's nor a documented error branch's`, {
             expected: ch.errors.style === 'result-union' ? { returns: schemaShown(ch.returns!), or: schemaShown(ch.errors.error) } : ch.returns ? schemaShown(ch.returns) : 'undefined', actual: outside.value, input: outside.args, durationMs,
+            shapes: { expected: SHOWN_SCHEMA, ...(ch.returns ? { actual: { node: ch.returns } } : {}) },
           }));
           continue;
         }
@@ -606,6 +613,7 @@ export const CHECKS: CheckDefinition[] = [
             out.push(result('errors.invalid-params-shape', ch.name, 'failed', `${label(wrong)}: ${got === 'rejected' ? 'rejected' : got === 'error-branch' ? 'resolved to the error branch' : `accepted (resolved ${brief(wrong.value, 80)})`}, but the contract says invalid params are ${want === 'rejected' ? 'rejected' : 'answered with the error branch'}`, {
               expected: want === 'rejected' ? (ch.errors.style === 'tauri-string' ? 'rejection with a string (Result<T, String>)' : `rejection "${ELECTRON_PREFIX(ch.name)}…"`) : schemaShown((ch.errors as { error: SchemaNode }).error),
               actual: got === 'rejected' ? { rejected: wrong.error?.message } : { resolved: wrong.value }, input: wrong.args, durationMs,
+              shapes: { ...(want === 'rejected' ? {} : { expected: SHOWN_SCHEMA }), actual: { outcome: { returns: ch.returns } } },
             }));
           } else {
             out.push(result('errors.invalid-params-shape', ch.name, 'passed', `${calls.length} invalid input(s) were ${want === 'rejected' ? 'rejected' : 'answered with the error branch'}, as the contract states`, { durationMs }));
@@ -812,7 +820,7 @@ export const CHECKS: CheckDefinition[] = [
           const v = judgeValue(ctx.pack, ch.payload, payload);
           if (v.hard.length) {
             failed = result('event.payload-schema', ch.name, 'failed', `payload does not match: ${issuesText(v.hard)}`, {
-              expected: schemaShown(ch.payload), actual: payload, issues: v.hard,
+              expected: schemaShown(ch.payload), actual: payload, issues: v.hard, shapes: { expected: SHOWN_SCHEMA, actual: { node: ch.payload } },
             });
             break;
           }
@@ -820,6 +828,7 @@ export const CHECKS: CheckDefinition[] = [
             const note = assumptionNotes(v.assumed);
             warned = result('event.payload-schema', ch.name, 'failed', `pack assumed ${note}; the app sent ${assumedText(v.assumed, payload)}`, {
               severity: 'warning', assumption: note, expected: schemaShown(ch.payload), actual: payload, issues: v.assumed,
+              shapes: { expected: SHOWN_SCHEMA, actual: { node: ch.payload } },
             });
           }
         }
@@ -869,13 +878,14 @@ export const CHECKS: CheckDefinition[] = [
           const v = judgeValue(ctx.pack, node, ev.payload);
           if (v.hard.length) {
             return streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: event ${ev.channel} at ${Math.round(ev.atMs)} ms does not match: ${issuesText(v.hard)}`, {
-              expected: schemaShown(node), actual: ev.payload, input: run.start.args, issues: v.hard,
+              expected: schemaShown(node), actual: ev.payload, input: run.start.args, issues: v.hard, shapes: { expected: SHOWN_SCHEMA, actual: { node } },
             });
           }
           if (v.assumed.length && !warned) {
             const note = assumptionNotes(v.assumed);
             warned = streamResult('stream.payload-schema', stream, 'failed', `${runLabel(run)}: pack assumed ${note}; event ${ev.channel} has ${assumedText(v.assumed, ev.payload)}`, {
               severity: 'warning', assumption: note, expected: schemaShown(node), actual: ev.payload, input: run.start.args, issues: v.assumed,
+              shapes: { expected: SHOWN_SCHEMA, actual: { node } },
             });
           }
         }
@@ -1102,7 +1112,7 @@ export const CHECKS: CheckDefinition[] = [
         }
         out.push(events.length
           ? result('stream.quiet-after-cleanup', g.channel, 'failed', `${events.length} event(s) about ${fixtureValues.map((v) => brief(v)).join(', ')} in the ${windowMs} ms after cleanup (first: ${events[0]!.channel}): something it started is still running`, {
-            expected: 'no event after cleanup', actual: events.slice(0, 5),
+            expected: 'no event after cleanup', actual: events.slice(0, 5), shapes: { actual: { events: true } },
           })
           : result('stream.quiet-after-cleanup', g.channel, 'passed', `no event about the fixture in the ${windowMs} ms after cleanup`));
       }

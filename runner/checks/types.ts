@@ -1,5 +1,5 @@
 // The shapes a check produces and reads.
-import type { Pack } from '../../specs/model.ts';
+import type { Pack, SchemaNode } from '../../specs/model.ts';
 import type { RunObservations } from './observations.ts';
 
 /** `blocked`: the check could not run because something it depends on failed (see `blockedBy`). */
@@ -41,7 +41,23 @@ export interface CheckResult {
   issues?: { path: string; message: string; keyword?: string }[];
   /** One line on how to fix a failed security check (e.g. the setWindowOpenHandler call that denies). */
   hint?: string;
+  /** What `expected` / `actual` are, so reports redact each with its own schema (runner/run.ts redactCheck; `input` goes by the params schema). */
+  shapes?: { expected?: ValueShape; actual?: ValueShape };
 }
+
+/**
+ * The kind of value a result shows. Without one, a value is redacted by names and free-text forms
+ * only (and scrubbed of every secret seen in the run, as everything is).
+ * - `node`: a value of that schema (a channel's args, its return, an event payload);
+ * - `outcome`: `{ args?, resolved?, rejected? }` wrappers: args and resolved by their schemas;
+ * - `schema`: a schema shown as expected (`x-secret: true` and `password: {...}` stay readable);
+ * - `events`: a list of `{ channel, payload }`, each payload by its channel's payload schema.
+ */
+export type ValueShape =
+  | { node: SchemaNode }
+  | { outcome: { args?: SchemaNode; returns?: SchemaNode } }
+  | { schema: true }
+  | { events: true };
 
 export interface CheckContext {
   pack: Pack;

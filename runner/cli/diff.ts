@@ -1,5 +1,5 @@
 // `conform diff <old> <new>`: compare two versions of a contract pack and say what breaks for whom.
-import { writeFileSync } from 'node:fs';
+import { writePrivateFile } from '../private-file.ts';
 import type { Command } from 'commander';
 import { diffPacks, failsOn } from '../../reports/diff/engine.ts';
 import { FORMATS, render } from '../../reports/diff/render.ts';
@@ -24,7 +24,7 @@ export function register(program: Command): void {
       const b = loadSide(newArg);
       const report = diffPacks(a.pack, b.pack, { old: a.source, new: b.source });
       const text = render(report, opts.format as ReportFormat);
-      if (opts.out) writeFileSync(opts.out, text);
+      if (opts.out) writePrivateFile(opts.out, text);
       else process.stdout.write(text);
       process.exitCode = failsOn(report, opts.failOn as Severity) ? 1 : 0;
     });

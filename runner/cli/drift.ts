@@ -1,7 +1,7 @@
 // `conform drift <pack> --app <main>`: run the app with the instrumentation hook and no generated
 // calls, then compare what it registers, sends and answers (and what its bridge exposes) with the
 // pack. Observing happens here; judging in reports/diff/drift.ts.
-import { writeFileSync } from 'node:fs';
+import { writePrivateFile } from '../private-file.ts';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { loadPackSync } from '../../specs/loader.ts';
@@ -97,7 +97,7 @@ export function register(program: Command): void {
       const obs = await observeApp({ main: opts.app, roots: pack.roots, settleMs, electron: opts.electron });
       const report = driftReport(pack, obs, opts.app);
       const text = render(report, opts.format as ReportFormat);
-      if (opts.out) writeFileSync(opts.out, text);
+      if (opts.out) writePrivateFile(opts.out, text);
       else process.stdout.write(text);
       process.exitCode = failsOn(report, opts.failOn as Severity) ? 1 : 0;
     });

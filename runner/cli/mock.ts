@@ -1,13 +1,15 @@
 // `conform mock <pack>`: run a renderer against the contract alone (mocks/). Electron packs run in
 // the mock main process (real Electron or the stand-in) with the generated preload; `--browser`
 // (and every Tauri pack) runs the renderer in plain Chromium with the bridge injected.
-// `conform mock ctl <url> <token> <command>` drives a running mock's control endpoint.
+// `conform mock ctl <url> <command>` drives a running mock's control endpoint; the token comes from
+// CONFORM_MOCK_TOKEN or --token-file (an argument would show it to every local user in `ps`).
 import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CassetteError, readCassette } from '../../mocks/cassette.ts';
-import { startControlServer } from '../../mocks/control.ts';
+import { SecretSet } from '../../specs/redact.ts';
+import { CassetteError, cassetteSecrets, readCassette } from '../../mocks/cassette.ts';
+import { controlAnnouncement, startControlServer, writeControlTokenFile } from '../../mocks/control.ts';
 import { serveRendererEarly, type EarlyServer } from '../../mocks/serve.ts';
 import { createEngine, electronMockApp, type MockConfig } from '../../mocks/host.ts';
 import { judgedCalls, writeVerifyReports } from '../../mocks/verify.ts';
@@ -71,11 +73,21 @@ async function runElectron(cfg: MockConfig, electron: string | undefined, durati
     const launched = await launchApp({ main: mock.main, args: mock.args, electron, timeoutMs: 60_000 });
     process.stderr.write(`conform mock: ${cfg.pack} on ${launched.runtime.reason}\n`);
     const proc = launched.app.process();
-    proc.stdout?.pipe(process.stdout);
+    proc.stdout?.on('data', (d: Buffer) => {
+      // Main prints the control URL only (it never has the token); the token is announced here.
+      const text = String(d).replace(/^conform mock: control (\S+)\n/m, (_m, url: string) => {
+        announceControl(url, mock.controlToken!, mock.controlTokenFile!);
+        return '';
+      });
+      if (text) process.stdout.write(text);
+    });
+    // A cassette's error texts are echoed by main (Electron's "Error occurred in handler" lines):
+    // they pass the same redaction as everything written out.
+    const secrets = cfg.cassette ? cassetteSecrets(readCassette(cfg.cassette, { tolerateTruncatedTail: cfg.tolerateTruncated }), await loadPack(cfg.pack)) : new SecretSet();
     proc.stderr?.on('data', (d: Buffer) => {
       const text = String(d);
-      // The inspector's own lines are noise for a developer.
-      if (!/Debugger (listening|ending|attached)|For help, see: https:\/\/nodejs.org/.test(text)) process.stderr.write(text);
+      // The debug endpoints' own lines are noise for a developer.
+      if (!/Debugger (listening|ending|attached)|DevTools listening|For help, see: https:\/\/nodejs.org/.test(text)) process.stderr.write(secrets.scrub(text));
     });
     const exited = new Promise<void>((r) => proc.once('exit', () => r()));
     const stop = () => void launched.close();
@@ -140,7 +152,10 @@ async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean
     void mock?.close();
   };
   const control = cfg.control === false ? undefined : await startControlServer(engine, { onQuit: stop });
-  if (control) process.stdout.write(`conform mock: control ${control.url} token ${control.token}\n`);
+  const tokenFile = control ? writeControlTokenFile(control.token!) : undefined;
+  const removeTokenDir = () => tokenFile?.remove();
+  process.once('exit', removeTokenDir);
+  if (control) announceControl(control.url, control.token!, tokenFile!.file);
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
@@ -169,6 +184,8 @@ async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean
   if (timer) clearTimeout(timer);
   await mock.close();
   await control?.close();
+  removeTokenDir();
+  process.off('exit', removeTokenDir);
   process.off('SIGINT', stop);
   process.off('SIGTERM', stop);
   if (cfg.verifyOut) {
@@ -176,6 +193,28 @@ async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean
     const files = writeVerifyReports(pack, calls, { outDir: cfg.verifyOut, reporters: cfg.reporters, seed: cfg.seed });
     process.stderr.write(`conform mock: verification judged ${judgedCalls(calls)} bridge call(s); report written: ${files.join(', ')}\n`);
   }
+}
+
+/**
+ * Where `conform mock ctl` commands go. The token is shown on a terminal only: CI logs keep
+ * stdout, so there the line names the 0600 file holding it (removed when the mock stops).
+ */
+function announceControl(url: string, token: string, tokenFile: string): void {
+  process.stdout.write(`${controlAnnouncement(url, token, tokenFile, !!process.stdout.isTTY)}\n`);
+}
+
+/** The control token for `mock ctl`: --token-file, else CONFORM_MOCK_TOKEN. */
+export function ctlToken(opts: { tokenFile?: string }): string {
+  if (opts.tokenFile) {
+    try {
+      return readFileSync(opts.tokenFile, 'utf8').trim();
+    } catch (err) {
+      throw new UsageError(`--token-file ${opts.tokenFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message} (the mock prints the file it wrote its token to, and removes it when it stops)`);
+    }
+  }
+  const env = process.env.CONFORM_MOCK_TOKEN;
+  if (env) return env.trim();
+  throw new UsageError('mock ctl needs the control token: --token-file <file> (the file the mock printed) or CONFORM_MOCK_TOKEN=<token>');
 }
 
 /** Exit 1 when the verification report has failures (like `conform run`). */
@@ -335,11 +374,11 @@ export function register(program: Command): void {
     .command('ctl')
     .description(`Control a running mock: ${CTL_USAGE}`)
     .argument('<url>', 'control URL the mock printed')
-    .argument('<token>', 'token the mock printed')
     .argument('<command>')
     .argument('[args...]')
-    .action(async (url: string, token: string, command: string, args: string[]) => {
-      const answer = await ctl(url, token, command, args);
+    .option('--token-file <file>', 'file holding the token (the mock prints it); default: CONFORM_MOCK_TOKEN')
+    .action(async (url: string, command: string, args: string[], o: { tokenFile?: string }) => {
+      const answer = await ctl(url, ctlToken(o), command, args);
       process.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
     });
 }

@@ -5,7 +5,8 @@
 // contract-file errors, 130 when interrupted (partial reports are still written). The rule is
 // exitCodeOf in reports/run/model.ts, shared with `conform merge-reports`.
 import type { Command } from 'commander';
-import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
+import { writePrivateFile } from '../private-file.ts';
 import { join, resolve } from 'node:path';
 import { FILE_REPORTERS, REPORTER_NAMES } from '../../reports/run/index.ts';
 import { ListReporter } from '../../reports/run/list.ts';
@@ -38,7 +39,8 @@ export function writeReports(report: RunReport, reporters: string[], out: string
   const dir = prepareOutDir(out);
   for (const r of files) {
     const target = join(dir, FILE_REPORTERS[r]!.file);
-    writeFileSync(target, FILE_REPORTERS[r]!.render(report));
+    // 0600: reports show the app's payloads (redacted, but still the app's data).
+    writePrivateFile(target, FILE_REPORTERS[r]!.render(report));
     process.stdout.write(`${r}${partial ? ' (partial)' : ''} report: ${target}\n`);
   }
 }

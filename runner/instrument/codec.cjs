@@ -8,8 +8,10 @@
 
 /**
  * @param {unknown} value
- * @param {{ maxDepth?: number, maxString?: number, maxItems?: number, maxNodes?: number, redact?: boolean }} [opts]
+ * @param {{ maxDepth?: number, maxString?: number, maxItems?: number, maxNodes?: number, redact?: boolean, secretName?: RegExp }} [opts]
  */
+const CODEC_SECRET_NAME = require('../../specs/secret-names.cjs').SECRET_NAME;
+
 function encodeValue(value, opts) {
   const o = opts || {};
   const maxDepth = o.maxDepth || 12;
@@ -18,9 +20,9 @@ function encodeValue(value, opts) {
   let nodesLeft = o.maxNodes || 20000;
   const redact = o.redact !== false;
   // Names that hold credentials (the schema keyword `x-secret` marks them in packs; at record
-  // time only the name is known). Matched against property names, case-insensitively.
-  const SECRET = /^(password|passwd|passphrase|token|accesstoken|refreshtoken|idtoken|authtoken|apikey|api_key|api-key|secret|clientsecret|privatekey|private_key|authorization|credentials?)$/i;
-  const SECRETISH = /(password|secret|token|apikey|api_key|privatekey|private_key)$/i;
+  // time only the name is known): specs/secret-names.cjs, loaded at module scope where Node runs
+  // this file. In a page (source injected, redact: false) that binding does not exist.
+  const secretName = o.secretName || (typeof CODEC_SECRET_NAME !== 'undefined' ? CODEC_SECRET_NAME : null);
   const seen = new Set();
   const tag = (t, extra) => Object.assign({ $conform: t }, extra || {});
   function enc(v, depth) {
@@ -84,7 +86,7 @@ function encodeValue(value, opts) {
       let i = 0;
       for (const k of Object.keys(v)) {
         if (i++ >= maxItems) { out['$conform:truncated'] = tag('truncated', { reason: 'keys' }); break; }
-        if (redact && (SECRET.test(k) || SECRETISH.test(k)) && v[k] !== undefined && v[k] !== null && v[k] !== '') {
+        if (redact && secretName && secretName.test(k) && v[k] !== undefined && v[k] !== null && v[k] !== '' && typeof v[k] !== 'boolean') {
           out[k] = tag('redacted');
         } else {
           let val;

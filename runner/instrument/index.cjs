@@ -16,8 +16,11 @@ if (!globalThis.__conform) {
   let seq = 0;
   let dropped = 0;
   let nextCallId = 1;
+  // Values leave main unredacted (only to Conform's own process, over Playwright's guarded
+  // connection): Conform redacts everything it writes out (specs/redact.ts) and needs the secret
+  // values themselves to scrub them from free text (rejection messages, stderr) as well.
   const encode = (v) => {
-    try { return encodeValue(v); } catch (e) { return { $conform: 'unreadable', reason: String(e && e.message) }; }
+    try { return encodeValue(v, { redact: false }); } catch (e) { return { $conform: 'unreadable', reason: String(e && e.message) }; }
   };
   function record(obs) {
     obs.seq = ++seq;

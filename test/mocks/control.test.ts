@@ -2,7 +2,7 @@
 // `conform mock` / `conform mock ctl` CLI, and consumer verification (`--verify`) of a renderer
 // that breaks the contract.
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,10 +19,22 @@ describe('control endpoint of a running Electron mock', () => {
   let token: string;
   beforeAll(async () => {
     mock = await startElectronMock({ pack: 'script-manager', seed: 21, speed: 0 });
-    ({ url, token } = (await mock.launched.app.evaluate(() => (globalThis as any).__conformMock.control)) as { url: string; token: string });
+    ({ url } = (await mock.launched.app.evaluate(() => (globalThis as any).__conformMock.control)) as { url: string });
+    token = mock.controlToken!;
   }, 120_000);
   afterAll(async () => {
     await mock?.close();
+  });
+
+  it("never holds the token in the mock's main process (only its hash): nothing there can read it", async () => {
+    expect(token).toMatch(/^[0-9a-f]{48}$/);
+    const seen = await mock.launched.app.evaluate(() => {
+      const fs = process.getBuiltinModule ? process.getBuiltinModule('fs') : require('fs');
+      const arg = process.argv.find((a) => a.startsWith('--conform-mock-config='));
+      return JSON.stringify({ mock: (globalThis as any).__conformMock?.control, env: process.env, argv: process.argv, config: arg ? fs.readFileSync(arg.split('=')[1], 'utf8') : '' });
+    });
+    expect(seen).toContain('controlTokenSha256');
+    expect(seen).not.toContain(token);
   });
 
   it('listens on loopback only and refuses requests without the right token', async () => {
@@ -89,17 +101,18 @@ describe('conform mock CLI', () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('prints the control URL and token; `conform mock ctl` drives it; Ctrl-C stops it', async () => {
+  it('prints the control URL and (not on a terminal) the token file; `conform mock ctl --token-file` drives it; Ctrl-C stops it', async () => {
     let control: RegExpExecArray | null = null;
     let ctlDone: Promise<{ code: number | null; stdout: string; stderr: string }> | undefined;
     const run = runCli(['mock', 'script-manager', '--renderer', BLANK], (out, child) => {
       if (control) return;
-      control = /control (http:\/\/127\.0\.0\.1:\d+) token ([0-9a-f]+)/.exec(out);
+      control = /control (http:\/\/127\.0\.0\.1:\d+) token-file (\S+)/.exec(out);
       if (!control) return;
-      const [, u, t] = control;
+      const [, u, f] = control;
       ctlDone = (async () => {
-        const ok = await runCli(['mock', 'ctl', u!, t!, 'status']).done;
-        const bad = await runCli(['mock', 'ctl', u!, 'not-the-token', 'status']).done;
+        expect(statSync(f!).mode & 0o777).toBe(0o600);
+        const ok = await runCli(['mock', 'ctl', u!, 'status', '--token-file', f!]).done;
+        const bad = await runCli(['mock', 'ctl', u!, 'status'], undefined, undefined, { CONFORM_MOCK_TOKEN: 'not-the-token' }).done;
         child.kill('SIGINT');
         return { code: ok.code, stdout: ok.stdout, stderr: `${bad.code} ${bad.stderr}` };
       })();
@@ -119,8 +132,9 @@ describe('conform mock CLI', () => {
     const out = join(dir, 'verify');
     let quitting = false;
     const run = runCli(['mock', 'script-manager', '--renderer', BAD_CALLS, '--verify', '--out', out, '--reporter', 'json,md,junit'], (text) => {
-      const m = /control (http:\/\/127\.0\.0\.1:\d+) token ([0-9a-f]+)/.exec(text);
-      if (!m || quitting) return;
+      const c = /control (http:\/\/127\.0\.0\.1:\d+) token-file (\S+)/.exec(text);
+      if (!c || quitting) return;
+      const m = [c[0], c[1], readFileSync(c[2]!, 'utf8').trim()];
       quitting = true;
       void (async () => {
         // Wait until the page made its four calls (the listener registration is a send), then stop the mock.

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadPack } from '../../specs/loader.ts';
 import { compileGrammar } from '../../specs/grammar.ts';
 import { parseCassette } from '../../mocks/cassette.ts';
-import { MockEngine, type EngineSink } from '../../mocks/engine.ts';
+import { MAX_REPLAY_DELAY_MS, MockEngine, type EngineSink } from '../../mocks/engine.ts';
 import { createEngine } from '../../mocks/host.ts';
 import { parseScenario, resolveScenario } from '../../mocks/scenario.ts';
 
@@ -236,6 +236,22 @@ describe('cassettes and scenarios', () => {
     const engine = new MockEngine(pack, { cassette: parseCassette(text, 'c.jsonl'), speed: 0 });
     expect(await engine.call('ollama:list', [])).toEqual({ ok: true, value: [] });
     expect(await engine.call('ollama:delete', ['anything'])).toEqual({ ok: false, error: 'Error: model is in use' });
+  });
+
+  it('caps replayed delays: a cassette saying durationMs 1e8 answers after the cap, events before it', async () => {
+    expect(MAX_REPLAY_DELAY_MS).toBe(30_000); // the cap mocks/README.md documents
+    const pack = await loadPack('ollama-desktop');
+    const text = [
+      JSON.stringify({ conform: 'cassette', version: 1, app: 'x', startedAt: '2026-01-01T00:00:00Z' }),
+      JSON.stringify({ seq: 1, t: 1e8, type: 'invoke', channel: 'ollama:list', args: [], result: [], durationMs: 1e8 }),
+    ].join('\n') + '\n';
+    const engine = new MockEngine(pack, { cassette: parseCassette(text, 'c.jsonl'), speed: 1, maxDelayMs: 200 });
+    const t0 = performance.now();
+    expect(await engine.call('ollama:list', [])).toEqual({ ok: true, value: [] });
+    const took = performance.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(190); // the recorded delay, capped, not skipped
+    expect(took).toBeLessThan(20_000);
+    engine.close();
   });
 
   it('a cassette answer that breaks the return schema is never handed out', async () => {

@@ -13,6 +13,8 @@ export const BLANK_PAGE = fileURLToPath(new URL('./fixtures/blank.html', import.
 export interface ElectronMock {
   launched: LaunchedApp;
   page: Page;
+  /** The control endpoint's token (held by the caller; the mock's main has only its hash). */
+  controlToken?: string;
   close(): Promise<void>;
 }
 
@@ -31,7 +33,7 @@ export async function startElectronMock(cfg: MockConfig, opts: { require?: strin
   try {
     const page = await launched.app.firstWindow({ timeout: 60_000 });
     await page.waitForFunction(() => typeof (window as unknown as { __conformMock?: unknown }).__conformMock === 'object', undefined, { timeout: 30_000 });
-    return { launched, page, close };
+    return { launched, page, close, controlToken: mock.controlToken };
   } catch (err) {
     await close();
     throw new Error(`${(err as Error).message}\nmock stderr:\n${stderr.join('').slice(-2000)}`);
@@ -72,8 +74,13 @@ export function callPlans(pack: Pack, seed = 7): CallPlan[] {
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Runs `node bin/conform.js ...args`; resolves with exit code and output. The caller kills `child` if the test fails early. */
-export function runCli(args: string[], onStdout?: (text: string, child: ChildProcess) => void, onStderr?: (text: string, child: ChildProcess) => void): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
-  const child = spawn(process.execPath, ['bin/conform.js', ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '' } });
+export function runCli(
+  args: string[],
+  onStdout?: (text: string, child: ChildProcess) => void,
+  onStderr?: (text: string, child: ChildProcess) => void,
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, ['bin/conform.js', ...args], { cwd: ROOT, env: { ...process.env, NODE_OPTIONS: '', ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadPack, loadPackFromSources, loadPackFromSourcesSync } from '../../specs/loader.ts';
 import { ContractError } from '../../specs/model.ts';
@@ -361,6 +363,29 @@ describe('loader: errors name file:line:col and the key', () => {
     expect(load(`${HEAD.replace('[window.api]', '[window.auth]')}include:\n  - pack: auth\n    channels: [auth:rename, auth:logout]\nchannels: {}\n`).channels).toHaveLength(2);
     const tr = fails(`${HEAD}include:\n  - { pack: tauri-mini, channels: "*" }\nchannels: {}\n`);
     expect(tr.message).toMatch(/is a tauri pack; a electron pack cannot include/);
+  });
+
+  it('include stays inside the packs folder: paths are refused before anything is read; a path on the command line is allowed', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'conform-include-'));
+    try {
+      const packs = join(root, 'packs');
+      const outside = join(root, 'outside', 'loot');
+      mkdirSync(join(packs, 'p'), { recursive: true });
+      mkdirSync(outside, { recursive: true });
+      writeFileSync(join(outside, 'contract.yaml'), `${HEAD.replace('app: p', 'app: loot')}channels:\n  steal:\n    kind: send\n    description: OUTSIDE-CANARY-7731\n`);
+      for (const ref of ['../outside/loot', '../../outside/loot', `${outside}`, '..', '.']) {
+        writeFileSync(join(packs, 'p', 'contract.yaml'), `${HEAD}include:\n  - { pack: "${ref}", channels: "*" }\nchannels: {}\n`);
+        let err: unknown;
+        try { await loadPack(join(packs, 'p')); } catch (e) { err = e; }
+        expect(err, ref).toBeInstanceOf(ContractError);
+        expect((err as Error).message, ref).toMatch(/contract\.yaml:7:13: include\[0\]\.pack: ".*" is not a pack name/);
+        expect((err as Error).message).not.toContain('OUTSIDE-CANARY');
+      }
+      // Given explicitly on the command line, the same pack loads.
+      expect((await loadPack(outside)).channels.map((c) => c.name)).toEqual(['steal']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('collections name existing callable channels and params', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SchemaStore } from '../../specs/model.ts';
-import { REDACTED, isSecretName, redactSecrets, redactText } from '../../specs/redact.ts';
+import { REDACTED, SecretSet, isSecretName, redactSecrets, redactText } from '../../specs/redact.ts';
 
 // A minimal store over one in-memory document, enough to follow `#/$defs/...` refs.
 function storeFor(doc: Record<string, unknown>): SchemaStore {
@@ -65,5 +65,40 @@ describe('secret redaction', () => {
     expect(redactText('{"apiKey": "sk-abc", "n": 1}')).toBe(`{"apiKey": "${REDACTED}", "n": 1}`);
     expect(redactText('Authorization: Bearer abcdefghijkl')).toBe(`Authorization: Bearer ${REDACTED}`);
     expect(redactText('nothing secret here')).toBe('nothing secret here');
+  });
+
+  it('knows the credential names of issue 19 and leaves flags and the x-secret keyword readable', () => {
+    for (const n of ['secretKey', 'secretAccessKey', 'pwd', 'auth', 'jwt', 'sessionId', 'passwordHash', 'privateKeyPem', 'connectionString', 'x-api-key', 'oauth'])
+      expect(isSecretName(n), n).toBe(true);
+    for (const n of ['compass', 'author', 'sessions', 'authorName']) expect(isSecretName(n), n).toBe(false);
+    expect(redactSecrets({ type: 'string', 'x-secret': true, auth: false })).toEqual({ type: 'string', 'x-secret': true, auth: false });
+  });
+
+  it('redacts Map entries and [name, value] pairs keyed by a credential name, and collects what it hid', () => {
+    const secrets = new SecretSet();
+    const out = redactSecrets({ m: new Map<string, unknown>([['password', 'MAPLEAK-1'], ['n', 1]]), pairs: [['jwt', 'PAIRLEAK-1'], ['name', 'ok']] }, undefined, { collect: secrets }) as { m: Map<string, unknown>; pairs: unknown[] };
+    expect([...out.m]).toEqual([['password', REDACTED], ['n', 1]]);
+    expect(out.pairs).toEqual([['jwt', REDACTED], ['name', 'ok']]);
+    expect(secrets.scrub('saw MAPLEAK-1 and PAIRLEAK-1')).toBe(`saw ${REDACTED} and ${REDACTED}`);
+  });
+
+  it('redacts URL credentials: secret query parameters and userinfo passwords', () => {
+    expect(redactText('GET https://h/x?user=a&access_token=abc123&page=2')).toBe(`GET https://h/x?user=a&access_token=${REDACTED}&page=2`);
+    expect(redactText('postgres://admin:s3cretpw@db:5432/app')).toBe(`postgres://admin:${REDACTED}@db:5432/app`);
+  });
+
+  it('scrubs a seen secret from text as is, URL-encoded, JSON-escaped and as base64 at any alignment', () => {
+    const secrets = new SecretSet();
+    secrets.add('PW LEAK/"9');
+    const secret = 'PW LEAK/"9';
+    const texts = [secret, encodeURIComponent(secret), JSON.stringify({ m: `said ${secret}` }),
+      ...['', 'u', 'us', 'user:'].map((pre) => Buffer.from(`${pre}${secret}!`).toString('base64')),
+      Buffer.from(secret).toString('base64url')];
+    for (const t of texts) {
+      const out = secrets.scrub(`x ${t} y`);
+      expect(out, t).toContain(REDACTED);
+      for (const f of [secret, encodeURIComponent(secret), 'PW LEAK']) expect(out).not.toContain(f);
+    }
+    expect(secrets.scrub('nothing here')).toBe('nothing here');
   });
 });

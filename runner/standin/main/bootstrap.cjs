@@ -39,7 +39,7 @@ let markAttached = () => {};
 let attachedNow = !underPlaywright;
 const playwrightAttached = new Promise((resolve) => { markAttached = resolve; });
 let exitOnAttach = null;
-let inspectorOpened = false;
+let endpointsOpened = false;
 if (underPlaywright) {
   globalThis.__playwright_run = async () => {
     attachedNow = true;
@@ -53,7 +53,6 @@ if (underPlaywright) {
 
 // Chromium's start-up is the longest part of a launch: begin it before anything else.
 const chromium = parsed.main ? require('./chromium.cjs').startChromium({
-  remoteDebuggingPort: remotePort === undefined || remotePort === '' ? undefined : remotePort,
   headful: process.env.CONFORM_STANDIN_HEADFUL === '1',
 }) : undefined;
 
@@ -94,12 +93,9 @@ function fail(message) {
 function exitWhenAttached(code) {
   if (attachedNow) exitNow(code);
   exitOnAttach = code;
-  openInspector(parsed.switches);
-  // Chromium died before Playwright attached: Playwright would wait for its DevTools line forever.
-  // A line pointing at a closed port makes its connection fail at once; it then kills us.
-  chromium.exited.then(() => {
-    if (!attachedNow) process.stderr.write('DevTools listening on ws://127.0.0.1:9/devtools/browser/conform-standin-chromium-exited\n');
-  });
+  // Chromium dying before Playwright attached closes the DevTools relay: Playwright's connection
+  // then fails at once and it kills us.
+  openEndpoints(parsed.switches);
   // Playwright gave up (or never came): do not linger.
   setTimeout(() => exitNow(code), 60_000);
 }
@@ -191,19 +187,30 @@ process.versions.electron = runtime.STANDIN_ELECTRON_VERSION;
 process.versions.standin = '1';
 
 runtime.start({ launcher, switches: parsed.switches, underPlaywright, chromium, appInfo, attached: playwrightAttached });
-openInspector(parsed.switches);
+openEndpoints(parsed.switches);
 
-/** `--inspect[=[host:]port]`, `--inspect-brk`, `--inspect-port`: opened only now that the runtime is complete. */
-function openInspector(switches) {
-  if (inspectorOpened) return;
-  inspectorOpened = true;
+/**
+ * `--inspect[=[host:]port]`, `--inspect-port` and `--remote-debugging-port`: opened only now that
+ * the runtime is complete, as token-guarded loopback endpoints (debug-endpoints.cjs), never as
+ * Node's or Chromium's own open ports. `--inspect-brk` is taken as `--inspect` (nothing to break in).
+ */
+function openEndpoints(switches) {
+  if (endpointsOpened) return;
+  endpointsOpened = true;
   const flag = ['inspect', 'inspect-brk'].find((f) => switches.has(f));
-  if (!flag) return;
-  const spec = switches.get(flag) || switches.get('inspect-port') || '9229';
-  const m = /^(?:(.*):)?(\d+)$/.exec(spec);
-  // A bad value cannot go through fail(): Playwright never passes one, and fail() opens the inspector.
-  if (!m) { process.stderr.write(`Error launching app: cannot parse --${flag}=${spec} (expected [host:]port)\n`); process.exit(1); }
-  require('node:inspector').open(Number(m[2]), m[1] || '127.0.0.1', flag === 'inspect-brk');
+  let inspectPort;
+  if (flag) {
+    const spec = switches.get(flag) || switches.get('inspect-port') || '9229';
+    const m = /^(?:(.*):)?(\d+)$/.exec(spec);
+    // A bad value cannot go through fail(): Playwright never passes one, and fail() opens the inspector.
+    if (!m) { process.stderr.write(`Error launching app: cannot parse --${flag}=${spec} (expected [host:]port)\n`); process.exit(1); }
+    inspectPort = m[2];
+  }
+  const devtoolsPort = remotePort === undefined ? undefined : (remotePort || '0');
+  require('./debug-endpoints.cjs').openDebugEndpoints({ inspectPort, devtoolsPort, cdp: chromium && chromium.cdp }).catch((err) => {
+    process.stderr.write(`Error launching app: cannot open the debug endpoint on 127.0.0.1:${inspectPort || devtoolsPort}: ${err.message}\n`);
+    process.exit(1);
+  });
 }
 
 // Electron shows uncaught main-process errors in a dialog and keeps running; print them instead.

@@ -1,7 +1,8 @@
 'use strict';
 // Minimal Chrome DevTools Protocol client over Chromium's --remote-debugging-pipe (fd 3 = our
-// commands, fd 4 = its replies and events, messages separated by NUL). Private to the stand-in:
-// Playwright has its own connection over the websocket port.
+// commands, fd 4 = its replies and events, messages separated by NUL). Chromium listens on no
+// port: Playwright's connection is relayed onto this pipe by debug-endpoints.cjs (an interceptor
+// takes the relayed replies and events before the stand-in sees them).
 const { EventEmitter } = require('node:events');
 
 const SCRIPT_PARSED = '{"method":"Debugger.scriptParsed"';
@@ -14,6 +15,7 @@ class CdpPipe extends EventEmitter {
     this._nextId = 1;
     this._pending = new Map();
     this._buffer = '';
+    this._interceptors = [];
     this.closed = false;
     readable.setEncoding('utf8');
     readable.on('data', (chunk) => this._onData(chunk));
@@ -39,6 +41,7 @@ class CdpPipe extends EventEmitter {
   }
 
   _dispatch(msg) {
+    for (const take of this._interceptors) if (take(msg)) return;
     if (msg.id !== undefined) {
       const p = this._pending.get(msg.id);
       if (!p) return;
@@ -67,6 +70,17 @@ class CdpPipe extends EventEmitter {
     if (sessionId) msg.sessionId = sessionId;
     this._out.write(JSON.stringify(msg) + '\0');
     return new Promise((resolve, reject) => this._pending.set(id, { resolve, reject, method }));
+  }
+
+  /** `take(msg)` sees every message first; returning true consumes it. Returns the remover. */
+  addInterceptor(take) {
+    this._interceptors.push(take);
+    return () => { this._interceptors = this._interceptors.filter((t) => t !== take); };
+  }
+
+  /** Writes a message as is (a relayed client's command, with ids the interceptor maps back). */
+  sendRaw(msg) {
+    if (!this.closed) this._out.write(JSON.stringify(msg) + '\0');
   }
 
   /** Fire-and-forget command (errors ignored): used for renderer dispatches on hot paths. */

@@ -1,6 +1,6 @@
 'use strict';
-// Starts Chromium for the stand-in: headless, a fresh profile folder named after our pid, a
-// private CDP pipe, and (when Playwright asked for it) the websocket port Playwright connects to.
+// Starts Chromium for the stand-in: headless, a fresh profile folder named after our pid and a
+// private CDP pipe (Playwright's connection reaches Chromium through it, see debug-endpoints.cjs).
 // Chromium runs under a tiny `sh` reaper that deletes the profile once Chromium has exited, so the
 // folder goes away also when our node process is killed (Chromium exits when its pipe closes).
 const { spawn } = require('node:child_process');
@@ -43,7 +43,11 @@ function pidAlive(pid) {
   }
 }
 
-/** Profile folders left by stand-ins that were killed (their pid is gone) are removed here. */
+/**
+ * Profile folders left by stand-ins that were killed (their pid is gone) are removed here. What
+ * cannot be removed (another user's folder in a shared /tmp) is skipped: it is not ours to clean,
+ * and it must not stop this start.
+ */
 function removeStaleProfiles() {
   for (const base of new Set([tmpdir(), '/tmp'])) {
     let names = [];
@@ -51,7 +55,8 @@ function removeStaleProfiles() {
     for (const name of names) {
       if (!name.startsWith(PROFILE_PREFIX)) continue;
       const pid = Number(name.slice(PROFILE_PREFIX.length).split('-')[0]);
-      if (Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) rmSync(join(base, name), { recursive: true, force: true });
+      if (!Number.isInteger(pid) || pid <= 0 || pidAlive(pid)) continue;
+      try { rmSync(join(base, name), { recursive: true, force: true }); } catch { /* not ours: skipped */ }
     }
   }
 }
@@ -70,7 +75,7 @@ const REAPER = [
 ].join('\n');
 
 /**
- * @param {{ remoteDebuggingPort?: string, headful?: boolean, extraArgs?: string[] }} opts
+ * @param {{ headful?: boolean, extraArgs?: string[] }} opts
  * @returns {{ cdp: CdpPipe, child: import('node:child_process').ChildProcess, profileDir: string, exited: Promise<void> }}
  */
 function startChromium(opts) {
@@ -104,8 +109,9 @@ function startChromium(opts) {
     process.env.CONFORM_STANDIN_CHROMIUM_LOGS ? '' : '--log-level=3', // Chromium's dbus/GPU noise only on request
     '--allow-file-access-from-files', // module scripts and CSS load from file:// as in Electron
     `--user-data-dir=${profileDir}`,
+    // The only CDP connection: no --remote-debugging-port, so Chromium listens on no port (other
+    // local users could attach to it). Playwright's connection is relayed onto this pipe.
     '--remote-debugging-pipe',
-    opts.remoteDebuggingPort !== undefined ? `--remote-debugging-port=${opts.remoteDebuggingPort}` : '',
     ...(opts.extraArgs || []),
     // Extra Chromium switches for experiments and odd machines (space-separated).
     ...(process.env.CONFORM_STANDIN_CHROMIUM_ARGS || '').split(' ').filter(Boolean),
