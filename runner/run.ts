@@ -24,7 +24,7 @@ import { UsageError } from './cli/errors.ts';
 import { Planner, type PlanOptions, type Step } from './run/plan.ts';
 import { withDetail } from './run/detail.ts';
 import { shardChannels, type ShardSpec } from './shard/partition.ts';
-import { runSecurityProbes } from './security/driver.ts';
+import { readGuardRoots, runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
 import { bridgesFromSource, readSourceChannels, withBridges } from './run/source.ts';
 import { AppGone, AppSession, LaunchFailed } from './run/session.ts';
@@ -214,6 +214,10 @@ class Runner {
       }
     }
     this.session = s;
+    // Guarded path params are valid only under their root (userData...): generate them there.
+    if (this.pack.transport !== 'tauri' && !this.planner.opts.guardRoots) {
+      this.planner.opts.guardRoots = await readGuardRoots(s).catch(() => undefined);
+    }
     if (s.preloadError) {
       // The window opened without (all of) its bridge: the checks say what is missing, this says why.
       this.incidents.push({ channel: '(launch)', reason: `launch ${this.launches}: the preload threw: ${s.preloadError}`, stderrTail: [] });

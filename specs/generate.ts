@@ -26,6 +26,8 @@ export interface GenerateOptions {
    * { pathUnder }`) point into: a run passes its own folder so an app's real file operations stay there.
    */
   pathRoot?: string;
+  /** The app's guard roots by name: a value guarded by `x-guard: { pathUnder: <name> }` is generated inside it. */
+  guardRoots?: Record<string, string>;
   /** The value's name when the schema has none (a positional param's name): picks hints such as paths. */
   name?: string;
 }
@@ -46,7 +48,7 @@ function makeFaker(seed: number): Faker {
  */
 export function generateValid(node: SchemaNode, store: SchemaStore, opts: GenerateOptions): unknown[] {
   const count = opts.count ?? 5;
-  const ctx: GenCtx = { store, f: makeFaker(opts.seed), full: false, maxDepth: opts.maxDepth ?? 4, pathRoot: opts.pathRoot };
+  const ctx: GenCtx = { store, f: makeFaker(opts.seed), full: false, maxDepth: opts.maxDepth ?? 4, pathRoot: opts.pathRoot, guardRoots: opts.guardRoots };
   const sub = subOf(node);
   const out: unknown[] = [];
   const own = node.schema && typeof node.schema === 'object' ? (node.schema as Record<string, unknown>) : {};
@@ -68,8 +70,8 @@ export function generateValid(node: SchemaNode, store: SchemaStore, opts: Genera
  * per branch of a top-level union.
  * Empty for schemas that accept anything (see `inspectSchema().invalidSkipped`).
  */
-export function generateInvalid(node: SchemaNode, store: SchemaStore, opts: { seed: number; maxDepth?: number; pathRoot?: string }): InvalidValue[] {
-  const ctx: GenCtx = { store, f: makeFaker(opts.seed), full: true, maxDepth: opts.maxDepth ?? 4, pathRoot: opts.pathRoot };
+export function generateInvalid(node: SchemaNode, store: SchemaStore, opts: { seed: number; maxDepth?: number; pathRoot?: string; guardRoots?: Record<string, string> }): InvalidValue[] {
+  const ctx: GenCtx = { store, f: makeFaker(opts.seed), full: true, maxDepth: opts.maxDepth ?? 4, pathRoot: opts.pathRoot, guardRoots: opts.guardRoots };
   const sub = subOf(node);
   const skipped = invalidSkipReason(store, sub);
   if (skipped) return [];

@@ -161,6 +161,13 @@ export function redactText(text: string): string {
 
 /** Shorter secret values are not scrubbed from text: they would hit ordinary words and numbers. */
 const MIN_SCRUB_LENGTH = 6;
+/**
+ * A plain lowercase word shorter than this (a generated "conform", "tamdiu") is not scrubbed from
+ * text either: it would blank the tool's own name and ordinary prose. Its field is still redacted
+ * by name and schema; secrets with digits, capitals or symbols are scrubbed from 6 characters on.
+ */
+const MIN_WORD_SCRUB_LENGTH = 12;
+const looksLikeWord = (s: string) => /^[a-z]+$/.test(s) && s.length < MIN_WORD_SCRUB_LENGTH;
 
 /**
  * Secret values seen during a run or recording (by x-secret or by name), and `scrub` to remove
@@ -186,7 +193,7 @@ export class SecretSet {
   }
 
   add(secret: string): void {
-    if (secret.length < MIN_SCRUB_LENGTH || secret === REDACTED) return;
+    if (secret.length < MIN_SCRUB_LENGTH || secret === REDACTED || looksLikeWord(secret)) return;
     const before = this.forms.size;
     for (const form of encodedForms(secret)) if (form.length >= MIN_SCRUB_LENGTH) this.forms.add(form);
     if (this.forms.size !== before) this.pattern = undefined;

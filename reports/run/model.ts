@@ -161,7 +161,9 @@ export function show(value: unknown): string {
 
 /** The one summary line every reporter prints. */
 export function coverageLine(c: SchemaCoverage): string {
-  const pct = c.schemaChecks ? Math.round((100 * c.verified) / c.schemaChecks) : 100;
+  // No schema check ran (the app never launched, or only event channels): nothing was verified.
+  if (!c.schemaChecks) return `schema coverage: no schema check ran${c.unspecifiedChannels.length ? `; ${c.unspecifiedChannels.length} channels with unspecified schemas` : ''}`;
+  const pct = Math.round((100 * c.verified) / c.schemaChecks);
   return `schema coverage: ${c.verified} of ${c.schemaChecks} schema checks verified against a stated schema (${pct}%), ${c.partial} partly (x-unspecified parts), ${c.unspecified} unverified (x-unspecified)${c.unspecifiedChannels.length ? `; ${c.unspecifiedChannels.length} channels with unspecified schemas` : ''}`;
 }
 

@@ -4,6 +4,7 @@
 import { isRequestChannel, type Channel, type Pack, type SchemaNode, type Stream } from '../../specs/model.ts';
 import { compileGrammar, type CompiledGrammar } from '../../specs/grammar.ts';
 import { isConformChannel, type CallObservation, type GroupObservation, type MainObservation, type StreamRun } from './observations.ts';
+import { openness } from './coverage.ts';
 import type { CheckContext, CheckDefinition, CheckResult, Severity } from './types.ts';
 import { atPath, brief, decode, sameEncoded, trimArgs } from './values.ts';
 import { assumedText, assumptionNotes, judgeValue } from './verdict.ts';
@@ -478,7 +479,7 @@ export const CHECKS: CheckDefinition[] = [
     id: 'call.valid-resolves',
     title: 'Valid calls succeed: a valid call that rejects (or gets the error branch) fails unless the contract documents when a valid input can fail (`errors.when`).',
     scope: 'channel',
-    severity: { default: 'error', rule: 'error; info when the contract documents the failure (`errors.when`)' },
+    severity: { default: 'error', rule: 'error; info when the contract documents the failure (`errors.when`) or leaves the params open (`x-unspecified`)' },
     run(ctx) {
       const out: CheckResult[] = [];
       for (const ch of ctx.pack.channels) {
@@ -496,9 +497,13 @@ export const CHECKS: CheckDefinition[] = [
         const n = calls.filter((c) => c.outcome === 'rejected' || isErrorBranch(ctx, ch, c.value)).length;
         const answer = bad.outcome === 'rejected' ? `rejected: ${brief(bad.error?.message, 200)}` : `got the error branch: ${brief(bad.value, 200)}`;
         const when = 'when' in ch.errors ? ch.errors.when : undefined;
+        // Params the contract leaves open (x-unspecified): what counts as valid input is not stated,
+        // so a refused generated input is what the app did, not a violation.
+        const open = openness(ctx.pack, ch.args) !== 'stated';
+        const allowed = when ? `; the contract allows it: ${when}` : open ? '; the contract leaves these params open (x-unspecified), so what is valid input is not stated' : '';
         out.push(result('call.valid-resolves', ch.name, 'failed',
-          `${n} of ${calls.length} valid call(s) failed; valid input #${bad.index} (${brief(bad.args, 120)}) ${answer}${when ? `; the contract allows it: ${when}` : ''}`, {
-            severity: when ? 'info' : 'error',
+          `${n} of ${calls.length} valid call(s) failed; valid input #${bad.index} (${brief(bad.args, 120)}) ${answer}${allowed}`, {
+            severity: when || open ? 'info' : 'error',
             expected: when ? `success, or a failure when ${when}` : 'success',
             actual: { args: bad.args, ...(bad.outcome === 'rejected' ? { rejected: bad.error?.message } : { resolved: bad.value }) }, input: bad.args,
             shapes: { actual: { outcome: { args: ch.args, returns: ch.returns } } },

@@ -35,7 +35,8 @@ const JUDGED: Record<string, 'args' | 'returns' | 'payload' | 'stream-payloads'>
 const WORST: Openness[] = ['stated', 'partial', 'unspecified'];
 const worst = (xs: Openness[]): Openness => xs.reduce<Openness>((a, b) => (WORST.indexOf(b) > WORST.indexOf(a) ? b : a), 'stated');
 
-function openness(pack: Pack, node: SchemaNode | undefined): Openness {
+/** How much of `node` the contract states: all of it, some (x-unspecified parts), or nothing. */
+export function openness(pack: Pack, node: SchemaNode | undefined): Openness {
   if (!node) return 'stated';
   const t = inspectSchema(node, pack.schemas);
   if (t.unspecified !== undefined) return 'unspecified';

@@ -31,6 +31,8 @@ export interface PlanOptions {
   invalidMax: number;
   /** Folder generated path-like values point into (the run's own folder). */
   pathRoot?: string;
+  /** The app's guard roots by name (read from the launched app): guarded paths are generated inside them. */
+  guardRoots?: Record<string, string>;
 }
 
 export interface GroupPlan {
@@ -143,7 +145,7 @@ export class Planner {
     const values: unknown[][] = [];
     if (ch.params.style === 'positional' && ch.params.list.length > 0) {
       const list = ch.params.list;
-      const perParam = list.map((p, i) => generateValid(p.schema, this.pack.schemas, { seed: subSeed(this.opts.seed, `valid:${ch.name}:${i}`), count: n, pathRoot: this.opts.pathRoot, name: p.name }));
+      const perParam = list.map((p, i) => generateValid(p.schema, this.pack.schemas, { seed: subSeed(this.opts.seed, `valid:${ch.name}:${i}`), count: n, pathRoot: this.opts.pathRoot, guardRoots: this.opts.guardRoots, name: p.name }));
       for (let k = 0; k < n; k++) {
         const args: unknown[] = [];
         for (let i = 0; i < list.length; i++) {
@@ -212,7 +214,7 @@ export class Planner {
     const seed = subSeed(this.opts.seed, `invalid:${ch.name}`);
     const fixtures = fixtureIndexes(ch);
     const out: { args: unknown[]; rule: string; brokenIndex: number }[] = [];
-    for (const inv of generateInvalid(ch.args, this.pack.schemas, { seed, pathRoot: this.opts.pathRoot })) {
+    for (const inv of generateInvalid(ch.args, this.pack.schemas, { seed, pathRoot: this.opts.pathRoot, guardRoots: this.opts.guardRoots })) {
       if (!Array.isArray(inv.value)) continue; // a non-array cannot be spread into bridge arguments
       const m = /^\/(\d+)/.exec(inv.path);
       if (!m) continue;

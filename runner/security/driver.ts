@@ -158,6 +158,21 @@ interface HarnessCall {
   note?: string;
 }
 
+/** Guard roots (`x-guard: { pathUnder }` names) as the app sees them: its userData lives in the run folder. */
+export async function readGuardRoots(s: Pick<AppSession, 'app'>): Promise<Record<string, string>> {
+  return (await s.app.evaluate(({ app }, names) => {
+    const out: Record<string, string> = {};
+    for (const n of names) {
+      try {
+        out[n] = app.getPath(n as Parameters<typeof app.getPath>[0]);
+      } catch {
+        /* unknown name on this platform */
+      }
+    }
+    return out;
+  }, ROOT_NAMES)) as Record<string, string>;
+}
+
 export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels: Channel[], opts: SecurityOptions): Promise<SecurityObservations> {
   const obs: SecurityObservations = { groups: [], skipped: [], notes: [] };
   let s = await host.session();
@@ -167,18 +182,7 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
   const cleanup: string[] = [];
   const logs = captureLogs(s);
   try {
-    // Guard roots as the app sees them (its userData is a temp folder chosen by launchApp).
-    const roots = (await s.app.evaluate(({ app }, names) => {
-      const out: Record<string, string> = {};
-      for (const n of names) {
-        try {
-          out[n] = app.getPath(n as Parameters<typeof app.getPath>[0]);
-        } catch {
-          /* unknown name on this platform */
-        }
-      }
-      return out;
-    }, ROOT_NAMES)) as Record<string, string>;
+    const roots = await readGuardRoots(s);
     const env: ProbeEnv = { roots, outsideDir, linkName, nonce };
     obs.paths = { outsideDir, roots };
     const plans = channels.map((ch) => buildProbes(pack, ch, env, opts.seed));

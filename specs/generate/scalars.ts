@@ -134,14 +134,23 @@ function fitLength(f: Faker, v: View, s: string): string {
 }
 
 /** A generated string never names /proc, /sys or /dev (they stay at a plain folder instead). */
-export function genString(f: Faker, v: View, key: string | undefined, pathRoot?: string): string {
-  const s = genStringRaw(f, v, key, pathRoot);
+/** Where generated paths point: the run's own folder, and the app's real guard roots once known. */
+export interface PathRoots {
+  root?: string;
+  /** `x-guard: { pathUnder: <name> }` roots as the app resolves them (userData, temp, ...). */
+  guardRoots?: Record<string, string>;
+}
+
+export function genString(f: Faker, v: View, key: string | undefined, paths?: PathRoots): string {
+  const s = genStringRaw(f, v, key, paths);
   if (!PSEUDO_FS.test(s)) return s;
   const moved = s.replace(PSEUDO_FS, '/var/tmp');
   return stringFits(v, moved) ? moved : s.replace(PSEUDO_FS, (m) => `/x${m.slice(2)}`);
 }
 
-function genStringRaw(f: Faker, v: View, key: string | undefined, pathRoot: string | undefined): string {
+function genStringRaw(f: Faker, v: View, key: string | undefined, paths: PathRoots | undefined): string {
+  // A guarded path is valid only under its guard root: generate it there when the app said where.
+  const pathRoot = (v.pathGuard ? paths?.guardRoots?.[v.pathGuard] : undefined) ?? paths?.root;
   if (pathRoot && !v.patterns.length && !v.formats.length && (v.pathGuard || (key && (FILE_KEY.test(key) || DIR_KEY.test(key))))) {
     const s = pathInside(f, pathRoot, key);
     if (stringFits(v, s)) return s;

@@ -21,6 +21,8 @@ export interface GenCtx {
   maxDepth: number;
   /** Folder that generated path-like strings point into (the run's own); absent: faker's paths. */
   pathRoot?: string;
+  /** The app's guard roots by name (`x-guard: { pathUnder }`), when known. */
+  guardRoots?: Record<string, string>;
   /** Pick union branches in turn (branch = (rotate + attempt) % n) instead of at random: covers every branch across rotations. */
   rotate?: number;
 }
@@ -139,7 +141,7 @@ function genPlain(ctx: GenCtx, sub: Sub, v: View, depth: number, key: string | u
     case 'boolean':
       return f.datatype.boolean();
     case 'string':
-      return genString(f, v, key, ctx.pathRoot);
+      return genString(f, v, key, { root: ctx.pathRoot, guardRoots: ctx.guardRoots });
     case 'integer':
     case 'number':
       try {

@@ -56,7 +56,7 @@ export interface View {
   patterns: string[];
   formats: string[];
   /** `x-guard: { pathUnder }`: the value is a filesystem path. */
-  pathGuard: boolean;
+  pathGuard: string | null;
   arrays: ArrayConjunct[];
   minItems?: number;
   maxItems?: number;
@@ -150,7 +150,7 @@ export function deepEqual(a: unknown, b: unknown, wildcard?: (v: unknown) => boo
 
 function build(store: SchemaStore, sub: Sub, key: string, decided?: ReadonlySet<object>): View {
   const v: View = {
-    key, never: false, void: false, hasConst: false, multipleOf: [], patterns: [], formats: [], pathGuard: false, arrays: [],
+    key, never: false, void: false, hasConst: false, multipleOf: [], patterns: [], formats: [], pathGuard: null, arrays: [],
     uniqueItems: false, contains: [], objects: [], required: new Set(), dependentRequired: new Map(),
     propertyNames: [], disjunctions: [], not: [], examples: [], unsupported: new Set(), propCache: new Map(), itemCache: new Map(),
   };
@@ -225,7 +225,7 @@ function build(store: SchemaStore, sub: Sub, key: string, decided?: ReadonlySet<
     v.maxLength = minOf(v.maxLength, num(s.maxLength));
     if (typeof s.pattern === 'string') v.patterns.push(s.pattern);
     if (typeof s.format === 'string') v.formats.push(s.format);
-    if (s['x-guard'] && typeof s['x-guard'] === 'object' && 'pathUnder' in s['x-guard']) v.pathGuard = true;
+    if (s['x-guard'] && typeof s['x-guard'] === 'object' && 'pathUnder' in s['x-guard']) v.pathGuard = String((s['x-guard'] as { pathUnder: unknown }).pathUnder);
 
     if (Array.isArray(s.prefixItems) || s.items !== undefined) {
       const prefix: Sub[] = Array.isArray(s.prefixItems) ? s.prefixItems.map((x: JsonSchema) => [{ schema: x, base }]) : [];

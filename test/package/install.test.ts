@@ -107,7 +107,7 @@ describe('conform installed from its tarball into another project', () => {
     // Right after init the app starts without its backend: exit 1, explained with the app's own output.
     const bare = await run('npx', ['conform', 'run'], project, 180_000);
     expect(bare.code, bare.out).toBe(1);
-    expect(bare.out).toMatch(/app said: notes-app: backend .* is not reachable/);
+    expect(bare.out).toMatch(/notes-app: backend .* is not reachable/);
 
     // The user's next steps: the backend in launch.servers, the reviewed pack.
     const port = await freePort();

@@ -107,7 +107,9 @@ describe('a run of an all-unspecified draft', () => {
     writeDraft(draftPack({ preload: 'examples/cosmosh-lite/preload.js', name: 'cosmosh-draft' }), dir);
     const { report: rep } = await runConformance({ pack: dir, app: 'examples/cosmosh-lite', seed: 1 });
     const cov = rep.coverage!;
-    expect(rep.summary.failed).toBe(0);
+    // A draft states nothing it could be held to: what the app did is reported (info, drift), never an error.
+    const errors = rep.checks.filter((c) => (c.status === 'failed' && c.severity === 'error') || c.status === 'blocked');
+    expect(errors.map((c) => `${c.id} ${c.channel}: ${c.message}`)).toEqual([]);
     expect(cov.schemaChecks).toBeGreaterThan(30);
     expect(cov.verified + cov.partial + cov.unspecified).toBe(cov.schemaChecks);
     // every return and payload is x-unspecified: only checks of channels without params are verified

@@ -82,6 +82,13 @@ describe('secret redaction', () => {
     expect(secrets.scrub('saw MAPLEAK-1 and PAIRLEAK-1')).toBe(`saw ${REDACTED} and ${REDACTED}`);
   });
 
+  it('does not scrub a short plain word seen as a secret value from all text (it would blank "conform run ...")', () => {
+    const secrets = new SecretSet();
+    secrets.add('conform');
+    secrets.add('hunter2');
+    expect(secrets.scrub('conform run x --seed 1; password hunter2')).toBe(`conform run x --seed 1; password ${REDACTED}`);
+  });
+
   it('redacts URL credentials: secret query parameters and userinfo passwords', () => {
     expect(redactText('GET https://h/x?user=a&access_token=abc123&page=2')).toBe(`GET https://h/x?user=a&access_token=${REDACTED}&page=2`);
     expect(redactText('postgres://admin:s3cretpw@db:5432/app')).toBe(`postgres://admin:${REDACTED}@db:5432/app`);
