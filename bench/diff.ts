@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { loadPackSync } from '../specs/loader.ts';
-import { diffPacks } from '../reports/diff/engine.ts';
+import { diffPacks } from '../specs/diff/engine.ts';
 
 const CHANNELS = 1000;
 const RUNS = 5;

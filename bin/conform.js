@@ -4,8 +4,8 @@
 // compiled dist/ (built by `npm pack`'s prepack). CONFORM_DIST=1 forces dist/ in a clone (bench).
 import { existsSync } from 'node:fs';
 
-const source = new URL('../runner/cli/main.ts', import.meta.url);
-const compiled = new URL('../dist/runner/cli/main.js', import.meta.url);
+const source = new URL('../cli/main.ts', import.meta.url);
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
 let cli;
 if (existsSync(source) && process.env.CONFORM_DIST !== '1') {
   const { register } = await import('tsx/esm/api');

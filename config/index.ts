@@ -8,7 +8,7 @@ import type { ErrorObject } from 'ajv/dist/2020.js';
 import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { createAjv } from '../specs/schema-store.ts';
 import { closeNames } from '../specs/loader.ts';
-import { UsageError } from '../runner/cli/errors.ts';
+import { UsageError } from '../cli/errors.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 
 /** A command (stub backend, dev server) started before the app and stopped after it. */

@@ -1,9 +1,9 @@
 // `conform init`'s work: find an Electron app's main and preload (package.json `main`, then the
 // `preload:` of its BrowserWindow), and the files to write for it: a config and a CI workflow.
-// The pack itself is drafted by runner/extract.
+// The pack itself is drafted by specs/extract.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { UsageError } from '../runner/cli/errors.ts';
+import { UsageError } from '../cli/errors.ts';
 
 export interface FoundApp {
   dir: string;

@@ -1,7 +1,7 @@
 // Flags over config over defaults, for `conform run`: a flag the user typed wins, a value from
 // conform.config.* comes next, commander's default last. Paths from the config are absolute already.
 import type { Command } from 'commander';
-import { UsageError } from '../runner/cli/errors.ts';
+import { UsageError } from '../cli/errors.ts';
 import { loadConfig, type ConformConfig, type ServerConfig } from './index.ts';
 
 /** The string options `conform run` parses, as commander gives them. */

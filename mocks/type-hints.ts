@@ -1,9 +1,9 @@
 // `conform mock --types <file...>` (with --preload): the app's own TypeScript types, read with the
-// analysis `conform extract` uses (runner/extract), as a draft pack. Where the contract leaves a
+// analysis `conform extract` uses (specs/extract), as a draft pack. Where the contract leaves a
 // return open (x-unspecified) the mock generates from the app's declared type instead of guessing,
 // so the UI gets the shape it was written for.
 import { stringify } from 'yaml';
-import { draftPack } from '../runner/extract/draft.ts';
+import { draftPack } from '../specs/extract/draft.ts';
 import { loadPackFromSources } from '../specs/loader.ts';
 import type { Pack } from '../specs/model.ts';
 

@@ -20,7 +20,7 @@ import type {
 } from './checks/observations.ts';
 import type { CheckResult, ValueShape } from './checks/types.ts';
 import { atPath, decode, sameEncoded, trimArgs } from './checks/values.ts';
-import { UsageError } from './cli/errors.ts';
+import { UsageError } from '../cli/errors.ts';
 import { Planner, type PlanOptions, type Step } from './run/plan.ts';
 import { withDetail } from './run/detail.ts';
 import { shardChannels, type ShardSpec } from './shard/partition.ts';

@@ -6,7 +6,7 @@ import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from './cli/errors.ts';
+import { UsageError } from '../cli/errors.ts';
 import { hostNodeFlags } from './standin/node-choice.ts';
 
 export type RuntimeKind = 'electron' | 'standin';

@@ -4,7 +4,7 @@
 // that quotes the server's own output.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { UsageError } from './cli/errors.ts';
+import { UsageError } from '../cli/errors.ts';
 import { redactText } from '../specs/redact.ts';
 import type { ServerConfig as ServerSpec } from '../config/index.ts';
 

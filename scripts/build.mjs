@@ -45,6 +45,6 @@ for (const d of SOURCE_DIRS) copyAssets(d);
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 writeFileSync(join(dist, 'package.json'), `${JSON.stringify({ name: `${pkg.name}-dist`, version: pkg.version, type: 'module', private: true }, null, 2)}\n`);
 // `conform --help` prints the commands from this manifest instead of loading every command's code.
-const cli = await import(pathToFileURL(join(dist, 'runner', 'cli', 'main.js')).href);
-writeFileSync(join(dist, 'runner', 'cli', cli.MANIFEST_FILE), `${JSON.stringify(await cli.commandManifest(), null, 2)}\n`);
+const cli = await import(pathToFileURL(join(dist, 'cli', 'main.js')).href);
+writeFileSync(join(dist, 'cli', cli.MANIFEST_FILE), `${JSON.stringify(await cli.commandManifest(), null, 2)}\n`);
 process.stderr.write(`build: ${relative(process.cwd(), dist) || 'dist'} ready\n`);

@@ -11,7 +11,7 @@ import type { CheckResult } from '../runner/checks/types.ts';
 import { decode, sameEncoded, trimArgs } from '../runner/checks/values.ts';
 import { AppSession } from '../runner/run/session.ts';
 import { startServers } from '../runner/servers.ts';
-import { UsageError } from '../runner/cli/errors.ts';
+import { UsageError } from '../cli/errors.ts';
 
 /**
  * A finding that fails a step: a failed check that is a contract violation. Findings the catalog

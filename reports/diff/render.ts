@@ -1,7 +1,7 @@
 // Renderers: the same DiffReport as JSON (stable, for tools), Markdown (for PR comments) and a
 // self-contained HTML page. They only format; every judgement is made by the rules.
-import type { Change, DiffReport, Severity } from './types.ts';
-import { SEVERITIES } from './types.ts';
+import type { Change, DiffReport, Severity } from '../../specs/diff/types.ts';
+import { SEVERITIES } from '../../specs/diff/types.ts';
 
 /** Stable JSON: keys in a fixed order (see README), changes already sorted by the engine. */
 export function renderJson(r: DiffReport): string {

@@ -156,7 +156,7 @@ export interface RunObservations {
   /** Channels whose generated checks were not run (grep filter, or a relaunch failed). */
   notRun?: string[];
   /**
-   * What the app's own source says about channels (runner/extract analysis of its preload and main):
+   * What the app's own source says about channels (specs/extract analysis of its preload and main):
    * bridge methods and the channel each invokes/sends, channels the preload subscribes to, channels
    * main sends on. Absent when no preload could be read.
    */

@@ -3,7 +3,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../../cli/errors.ts';
 import type { CheckResult } from '../checks/types.ts';
 import { baselineEntries, type Baseline, type BaselineEntry, type GateOptions, type Waiver } from './gate.ts';
 

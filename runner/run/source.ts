@@ -1,11 +1,11 @@
 // What the app's own source says about its channels, read statically (nothing of the app runs for
-// it): the preload's bridge methods and the channels they invoke or subscribe to (runner/extract's
+// it): the preload's bridge methods and the channels they invoke or subscribe to (specs/extract's
 // analysis), and the channels main's source sends on. Events sent only on rare paths (a restart
 // after a crash, a platform-only warning) never fire during a run, but their names are here.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import type { Channel, Pack } from '../../specs/model.ts';
-import { analyzePreload } from '../extract/analyze.ts';
+import { analyzePreload } from '../../specs/extract/analyze.ts';
 import type { SourceChannels } from '../checks/observations.ts';
 
 const SOURCE_EXT = /\.(c|m)?(j|t)s$/;

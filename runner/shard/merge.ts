@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { summarize, type ReportCheck, type RunReport } from '../../reports/run/model.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../../cli/errors.ts';
 import { JSON_REPORT_FILE } from '../../reports/run/json.ts';
 
 /** A shard's JSON report, from the file or from the folder it was written to. */

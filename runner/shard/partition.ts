@@ -1,7 +1,7 @@
 // `--shard i/n`: a deterministic part of a pack's channels, keeping what must run in one app
 // together (prerequisite and cleanup chains, a stream's start and abort calls).
 import type { Channel, Pack } from '../../specs/model.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../../cli/errors.ts';
 
 export interface ShardSpec {
   /** 1-based. */

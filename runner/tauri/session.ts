@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Pack } from '../../specs/model.ts';
 import { codec } from '../checks/values.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../../cli/errors.ts';
 import { tauriRuntimeMissing } from './prerequisites.ts';
 import type { MainObservation, WindowObservation } from '../checks/observations.ts';
 import { AppGone, type AppSession } from '../run/session.ts';

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.ts';
 import { findApp, preloadsNamedIn } from '../../config/init.ts';
 import { mergeRunConfig, type RunFlags } from '../../config/merge.ts';
-import { UsageError } from '../../runner/cli/errors.ts';
+import { UsageError } from '../../cli/errors.ts';
 import { startServers } from '../../runner/servers.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'conform-config-test-'));

@@ -3,10 +3,10 @@
 // with faults switched on.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { DRIFT_RULES, driftReport } from '../../reports/diff/drift.ts';
-import type { DriftObservations } from '../../reports/diff/drift.ts';
+import { DRIFT_RULES, driftReport } from '../../runner/drift.ts';
+import type { DriftObservations } from '../../runner/drift.ts';
 import type { MainObservation } from '../../runner/checks/observations.ts';
-import { observeApp } from '../../runner/cli/drift.ts';
+import { observeApp } from '../../cli/drift.ts';
 import { loadPackSync } from '../../specs/loader.ts';
 import { event, invoke, makePack } from './helpers.ts';
 
@@ -64,7 +64,7 @@ describe('drift rules', () => {
   });
 
   it('the README lists every drift rule with its severity', () => {
-    const readme = readFileSync('reports/diff/README.md', 'utf8');
+    const readme = readFileSync('specs/diff/README.md', 'utf8');
     for (const r of DRIFT_RULES) expect(readme.split('\n').find((l) => l.startsWith(`| \`${r.id}\` | ${r.severity} |`)), r.id).toBeDefined();
   });
 

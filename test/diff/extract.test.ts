@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PACKS_DIR, loadPackSync } from '../../specs/loader.ts';
-import { draftPack } from '../../runner/extract/draft.ts';
-import { SchemaImportError, importJsonSchemaFile, importZodModule } from '../../runner/extract/imports.ts';
-import { writeDraft } from '../../runner/extract/write.ts';
+import { draftPack } from '../../specs/extract/draft.ts';
+import { SchemaImportError, importJsonSchemaFile, importZodModule } from '../../specs/extract/imports.ts';
+import { writeDraft } from '../../specs/extract/write.ts';
 
 const FIX = 'test/fixtures/preloads';
 const tmp = mkdtempSync(join(tmpdir(), 'conform-extract-'));
@@ -335,7 +335,7 @@ describe('extract from each reference app preload', () => {
 describe('extract from a preload whose name TypeScript does not know', () => {
   it('reads a readable non-TS file as JavaScript; binary data is a usage error, not echoed', async () => {
     const { copyFileSync, writeFileSync } = await import('node:fs');
-    const { UsageError } = await import('../../runner/cli/errors.ts');
+    const { UsageError } = await import('../../cli/errors.ts');
     const js = readdirSync(FIX).find((f) => f.endsWith('.js'))!;
     const plain = join(tmp, 'preload.txt');
     copyFileSync(join(FIX, js), plain);

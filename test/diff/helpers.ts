@@ -2,8 +2,8 @@
 import { stringify } from 'yaml';
 import { loadPackFromSourcesSync } from '../../specs/loader.ts';
 import type { Pack } from '../../specs/model.ts';
-import { diffPacks } from '../../reports/diff/engine.ts';
-import type { Change } from '../../reports/diff/types.ts';
+import { diffPacks } from '../../specs/diff/engine.ts';
+import type { Change } from '../../specs/diff/types.ts';
 
 export interface PackBody {
   transport?: 'electron' | 'tauri';

@@ -3,8 +3,8 @@
 // without a pair.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { catalog } from '../../reports/diff/rules/index.ts';
-import type { Severity } from '../../reports/diff/types.ts';
+import { catalog } from '../../specs/diff/rules/index.ts';
+import type { Severity } from '../../specs/diff/types.ts';
 import { diffBodies, event, invoke } from './helpers.ts';
 import type { PackBody } from './helpers.ts';
 
@@ -260,7 +260,7 @@ describe('catalog', () => {
   });
 
   it('the README rule table lists every rule with its severity', () => {
-    const readme = readFileSync('reports/diff/README.md', 'utf8');
+    const readme = readFileSync('specs/diff/README.md', 'utf8');
     for (const r of catalog()) {
       const m = /^(param|return|payload|error-branch)-(.*)$/.exec(r.id);
       const row = readme.split('\n').find((l) => l.startsWith(`| \`${r.id}\` |`)) ?? (m ? readme.split('\n').find((l) => l.startsWith(`| \`${m[2]}\` |`)) : undefined);

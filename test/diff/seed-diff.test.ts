@@ -11,9 +11,9 @@ import { parse, stringify } from 'yaml';
 import { compileGrammar } from '../../specs/grammar.ts';
 import { DEFAULT_PACKS_DIR, loadPackSync } from '../../specs/loader.ts';
 import type { Pack } from '../../specs/model.ts';
-import { diffPacks } from '../../reports/diff/engine.ts';
-import { loadSide } from '../../reports/diff/source.ts';
-import type { Severity } from '../../reports/diff/types.ts';
+import { diffPacks } from '../../specs/diff/engine.ts';
+import { loadSide } from '../../specs/diff/source.ts';
+import type { Severity } from '../../specs/diff/types.ts';
 
 type Obj = Record<string, any>;
 const SEEDS = ['ollama-desktop', 'cosmosh', 'script-manager', 'clawdesk', 'tauri-completion'];

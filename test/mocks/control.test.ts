@@ -7,7 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ctl } from '../../runner/cli/mock.ts';
+import { ctl } from '../../cli/mock.ts';
 import { runCli, startElectronMock, type ElectronMock } from './helpers.ts';
 
 const BAD_CALLS = fileURLToPath(new URL('./fixtures/bad-calls.html', import.meta.url));

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../runner/cli/errors.ts';
+import { UsageError } from '../../cli/errors.ts';
 import { findInstalledElectron, launchApp, resolveRuntime, standinExecutable } from '../../runner/runtime.ts';
 
 const ENV_KEYS = ['CONFORM_ELECTRON', 'CONFORM_CHROMIUM', 'CONFORM_RUNTIME'] as const;

@@ -1,10 +1,10 @@
 // Stream rules: a stream present in both packs (matched by name). Stream events flow out of main,
 // so a grammar that accepts new sequences breaks listeners; one that accepts fewer binds main.
 // Grammars are compared as languages with the automata (languageContains both ways).
-import { compileGrammar, languageContains } from '../../../specs/grammar.ts';
-import type { CompiledGrammar } from '../../../specs/grammar.ts';
-import type { Stream } from '../../../specs/model.ts';
-import { ContractError } from '../../../specs/model.ts';
+import { compileGrammar, languageContains } from '../../grammar.ts';
+import type { CompiledGrammar } from '../../grammar.ts';
+import type { Stream } from '../../model.ts';
+import { ContractError } from '../../model.ts';
 import { budgetAdded, budgetFindings, budgetLoosened, budgetRemoved, budgetTightened } from './channel.ts';
 import type { Finding, StreamPair, StreamRule } from '../types.ts';
 

@@ -1,7 +1,7 @@
 // A flat, comparison-friendly view of one schema node: `$ref`s followed through the side's own
 // SchemaStore (cycle-safe), `$ref` siblings and `allOf` parts merged, `const` folded into `enum`.
 // Children stay unresolved NodeRefs (with their own base URI) so recursive types are walked lazily.
-import type { Guard, JsonSchema, SchemaStore } from '../../specs/model.ts';
+import type { Guard, JsonSchema, SchemaStore } from '../model.ts';
 
 export interface NodeRef {
   uri: string;

@@ -5,11 +5,11 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
-import { draftPack } from '../extract/draft.ts';
-import type { Draft } from '../extract/draft.ts';
-import { SchemaImportError, importJsonSchemaFile, importZodModule } from '../extract/imports.ts';
-import type { SchemaFile } from '../extract/imports.ts';
-import { writeDraft } from '../extract/write.ts';
+import { draftPack } from '../specs/extract/draft.ts';
+import type { Draft } from '../specs/extract/draft.ts';
+import { SchemaImportError, importJsonSchemaFile, importZodModule } from '../specs/extract/imports.ts';
+import type { SchemaFile } from '../specs/extract/imports.ts';
+import { writeDraft } from '../specs/extract/write.ts';
 import { UsageError } from './errors.ts';
 
 interface ExtractOptions {

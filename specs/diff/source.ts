@@ -3,9 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import { loadPackFromSourcesSync, loadPackSync } from '../../specs/loader.ts';
-import { ContractError } from '../../specs/model.ts';
-import type { Pack } from '../../specs/model.ts';
+import { loadPackFromSourcesSync, loadPackSync } from '../loader.ts';
+import { ContractError } from '../model.ts';
+import type { Pack } from '../model.ts';
 
 export interface SideOptions {
   /** Working directory: git runs here and folders resolve against it. Default process.cwd(). */

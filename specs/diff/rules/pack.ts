@@ -1,7 +1,7 @@
 // Pack rules: what exists on each side (channels, streams, bridge roots) and pack-wide settings.
 // Channels match by name; a removed and an added channel with the same kind and bridge path are
 // one renamed channel.
-import type { Channel, Pack, WindowPosture } from '../../../specs/model.ts';
+import type { Channel, Pack, WindowPosture } from '../../model.ts';
 import type { Finding, PackPair, PackRule } from '../types.ts';
 
 export interface ChannelMatch {

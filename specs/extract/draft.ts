@@ -13,7 +13,7 @@ import type { SchemaFile } from './imports.ts';
 import { TypeConverter, declaredAt, generateTypeSchemas, unspecified } from './schemas.ts';
 import type { NamedSchemas, Schema } from './schemas.ts';
 import { bridgeSignature, callbackArgType, declaredBridge, signatureParams, typed } from './signature.ts';
-import { UsageError } from '../cli/errors.ts';
+import { UsageError } from '../../cli/errors.ts';
 
 export interface DraftOptions {
   preload: string;

@@ -5,7 +5,7 @@
 // not entered again. Finished node pairs are memoized per store pair and direction, so a type
 // shared by many channels is compared once; a result is memoized only when no cycle reached above
 // its node (otherwise it would be cut short when reused from another root).
-import type { SchemaStore } from '../../specs/model.ts';
+import type { SchemaStore } from '../model.ts';
 import { canon, normalize } from './normalize.ts';
 import type { NodeRef, Norm } from './normalize.ts';
 import { ANNOTATION_RULES, VALUE_RULES, variantAdded, variantRemoved } from './rules/schema.ts';

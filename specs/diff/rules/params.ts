@@ -2,7 +2,7 @@
 // Positional params (Electron) match by name, then by position (a rename); named params (Tauri)
 // are the top-level properties of the argument object. Params flow into main: anything an
 // existing caller does that the new contract refuses breaks the renderer.
-import type { Channel, Pack, Params } from '../../../specs/model.ts';
+import type { Channel, Pack, Params } from '../../model.ts';
 import { normalize } from '../normalize.ts';
 import type { NodeRef } from '../normalize.ts';
 import type { ChannelPair, ChannelRule, Finding } from '../types.ts';

@@ -1,6 +1,6 @@
 // The diff engine: matches channels and streams of two packs, runs every rule of the catalog on
 // them, and returns a stable, sorted report. Rules judge; this file only pairs things up.
-import type { Channel, Pack } from '../../specs/model.ts';
+import type { Channel, Pack } from '../model.ts';
 import { compareSchemas } from './compare.ts';
 import type { SchemaDelta } from './compare.ts';
 import { normalize } from './normalize.ts';

@@ -1,5 +1,5 @@
 // Shapes shared by the diff engine, its rule catalog and its renderers.
-import type { Channel, Pack, Stream } from '../../specs/model.ts';
+import type { Channel, Pack, Stream } from '../model.ts';
 
 export type Severity = 'breaking' | 'warning' | 'info';
 export const SEVERITIES: Severity[] = ['breaking', 'warning', 'info'];
@@ -24,7 +24,7 @@ export const locationFlow: Record<SchemaLocation, Flow> = {
   'error-branch': 'out',
 };
 
-/** One reported change. This is also the JSON output shape (see reports/diff/README.md). */
+/** One reported change. This is also the JSON output shape (see specs/diff/README.md). */
 export interface Change {
   rule: string;
   severity: Severity;

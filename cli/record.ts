@@ -2,7 +2,7 @@
 // instrumentation hook and write its IPC traffic to a cassette as it happens (mocks/record.ts).
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import { driveRecording, DriveScriptError, startRecording } from '../../mocks/record.ts';
+import { driveRecording, DriveScriptError, startRecording } from '../mocks/record.ts';
 import { UsageError } from './errors.ts';
 
 export function register(program: Command): void {

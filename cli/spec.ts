@@ -1,7 +1,7 @@
 // `conform spec ...`: lint, list and sample contract packs.
 import type { Command } from 'commander';
-import { closeNames, loadPack } from '../../specs/loader.ts';
-import type { Channel, Pack, SchemaNode, SchemaStore } from '../../specs/model.ts';
+import { closeNames, loadPack } from '../specs/loader.ts';
+import type { Channel, Pack, SchemaNode, SchemaStore } from '../specs/model.ts';
 import { isUserError, oneParagraph, UsageError } from './errors.ts';
 
 /** The generator's API (specs/generate.ts), imported when `spec sample` runs. */
@@ -133,7 +133,7 @@ export function findChannel(pack: Pack, name: string): Channel {
 
 async function loadGenerator(): Promise<GeneratorModule> {
   // Imported lazily so `lint` and `list` never pay for faker.
-  const path = '../../specs/generate.ts';
+  const path = '../specs/generate.ts';
   try {
     return (await import(path)) as GeneratorModule;
   } catch (err) {

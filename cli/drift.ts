@@ -1,21 +1,21 @@
 // `conform drift <pack> --app <main>`: run the app with the instrumentation hook and no generated
 // calls, then compare what it registers, sends and answers (and what its bridge exposes) with the
-// pack. Observing happens here; judging in reports/diff/drift.ts.
-import { writePrivateFile } from '../private-file.ts';
+// pack. Observing happens here; judging in runner/drift.ts.
+import { writePrivateFile } from '../runner/private-file.ts';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { loadPackSync } from '../../specs/loader.ts';
-import type { MainObservation } from '../checks/observations.ts';
-import { launchApp } from '../runtime.ts';
-import { driftReport } from '../../reports/diff/drift.ts';
-import type { DriftObservations } from '../../reports/diff/drift.ts';
-import { failsOn } from '../../reports/diff/engine.ts';
-import { FORMATS, render } from '../../reports/diff/render.ts';
-import type { ReportFormat } from '../../reports/diff/render.ts';
-import type { Severity } from '../../reports/diff/types.ts';
+import { loadPackSync } from '../specs/loader.ts';
+import type { MainObservation } from '../runner/checks/observations.ts';
+import { launchApp } from '../runner/runtime.ts';
+import { driftReport } from '../runner/drift.ts';
+import type { DriftObservations } from '../runner/drift.ts';
+import { failsOn } from '../specs/diff/engine.ts';
+import { FORMATS, render } from '../reports/diff/render.ts';
+import type { ReportFormat } from '../reports/diff/render.ts';
+import type { Severity } from '../specs/diff/types.ts';
 import { UsageError } from './errors.ts';
 
-const INSTRUMENT = fileURLToPath(new URL('../instrument/index.cjs', import.meta.url));
+const INSTRUMENT = fileURLToPath(new URL('../runner/instrument/index.cjs', import.meta.url));
 
 // Runs in the page. Kept as source text: a function compiled by tsx can carry helper calls
 // (`__name`) that do not exist in the page.

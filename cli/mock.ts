@@ -7,15 +7,15 @@ import type { Command } from 'commander';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SecretSet } from '../../specs/redact.ts';
-import { CassetteError, cassetteSecrets, readCassette } from '../../mocks/cassette.ts';
-import { controlAnnouncement, startControlServer, writeControlTokenFile } from '../../mocks/control.ts';
-import { serveRendererEarly, type EarlyServer } from '../../mocks/serve.ts';
-import { createEngine, electronMockApp, type MockConfig } from '../../mocks/host.ts';
-import { judgedCalls, writeVerifyReports } from '../../mocks/verify.ts';
-import { loadPack } from '../../specs/loader.ts';
-import { resolveScenario } from '../../mocks/scenario.ts';
-import { launchApp } from '../runtime.ts';
+import { SecretSet } from '../specs/redact.ts';
+import { CassetteError, cassetteSecrets, readCassette } from '../mocks/cassette.ts';
+import { controlAnnouncement, startControlServer, writeControlTokenFile } from '../mocks/control.ts';
+import { serveRendererEarly, type EarlyServer } from '../mocks/serve.ts';
+import { createEngine, electronMockApp, type MockConfig } from '../mocks/host.ts';
+import { judgedCalls, writeVerifyReports } from '../mocks/verify.ts';
+import { loadPack } from '../specs/loader.ts';
+import { resolveScenario } from '../mocks/scenario.ts';
+import { launchApp } from '../runner/runtime.ts';
 import { UsageError } from './errors.ts';
 
 interface MockOptions {
@@ -134,7 +134,7 @@ function openInSystemBrowser(url: string): void {
 async function runBrowser(cfg: MockConfig, packs: string[], o: { headed: boolean; open: boolean; durationMs?: number; served?: EarlyServer }): Promise<void> {
   const startedAt = performance.now();
   const log = (line: string) => process.stderr.write(line + '\n');
-  const { startBrowserMock } = await import('../../mocks/browser.ts');
+  const { startBrowserMock } = await import('../mocks/browser.ts');
   const built = [];
   try {
     for (const p of packs) built.push(await createEngine({ ...cfg, pack: p }, log));

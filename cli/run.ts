@@ -6,21 +6,21 @@
 // exitCodeOf in reports/run/model.ts, shared with `conform merge-reports`.
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
-import { writePrivateFile } from '../private-file.ts';
+import { writePrivateFile } from '../runner/private-file.ts';
 import { join, resolve } from 'node:path';
-import { FILE_REPORTERS, REPORTER_NAMES } from '../../reports/run/index.ts';
-import { ListReporter } from '../../reports/run/list.ts';
-import { byChannel, exitCodeOf, type FailOn, type RunReport } from '../../reports/run/model.ts';
-import { gateReport } from '../gate/gate.ts';
-import { loadGate, writeBaseline } from '../gate/files.ts';
-import { parseShard } from '../shard/partition.ts';
-import { AppUnusable, RunInterrupted, runConformance } from '../run.ts';
+import { FILE_REPORTERS, REPORTER_NAMES } from '../reports/run/index.ts';
+import { ListReporter } from '../reports/run/list.ts';
+import { byChannel, exitCodeOf, type FailOn, type RunReport } from '../reports/run/model.ts';
+import { gateReport } from '../runner/gate/gate.ts';
+import { loadGate, writeBaseline } from '../runner/gate/files.ts';
+import { parseShard } from '../runner/shard/partition.ts';
+import { AppUnusable, RunInterrupted, runConformance } from '../runner/run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
 import { prepareOutDir } from './out-dir.ts';
-import { isExecutable, resolveRuntime } from '../runtime.ts';
-import { chooseNode } from '../standin/node-choice.ts';
-import { mergeRunConfig, type RunFlags } from '../../config/merge.ts';
-import { startServers } from '../servers.ts';
+import { isExecutable, resolveRuntime } from '../runner/runtime.ts';
+import { chooseNode } from '../runner/standin/node-choice.ts';
+import { mergeRunConfig, type RunFlags } from '../config/merge.ts';
+import { startServers } from '../runner/servers.ts';
 
 type RunCliOptions = RunFlags & { node?: string };
 

@@ -1,11 +1,11 @@
 // `conform diff <old> <new>`: compare two versions of a contract pack and say what breaks for whom.
-import { writePrivateFile } from '../private-file.ts';
+import { writePrivateFile } from '../runner/private-file.ts';
 import type { Command } from 'commander';
-import { diffPacks, failsOn } from '../../reports/diff/engine.ts';
-import { FORMATS, render } from '../../reports/diff/render.ts';
-import type { ReportFormat } from '../../reports/diff/render.ts';
-import { loadSide } from '../../reports/diff/source.ts';
-import type { Severity } from '../../reports/diff/types.ts';
+import { diffPacks, failsOn } from '../specs/diff/engine.ts';
+import { FORMATS, render } from '../reports/diff/render.ts';
+import type { ReportFormat } from '../reports/diff/render.ts';
+import { loadSide } from '../specs/diff/source.ts';
+import type { Severity } from '../specs/diff/types.ts';
 import { UsageError } from './errors.ts';
 
 const FAIL_ON: Severity[] = ['breaking', 'warning', 'info'];

@@ -1,12 +1,12 @@
 // `conform merge-reports <dirs...>`: the shard JSON reports of one run merged into one set of
 // reports (same verdicts as an unsharded run), gated as a whole by --baseline / --waivers.
 import type { Command } from 'commander';
-import { ListReporter } from '../../reports/run/list.ts';
-import { REPORTER_NAMES } from '../../reports/run/index.ts';
-import { gateReport } from '../gate/gate.ts';
-import { loadGate } from '../gate/files.ts';
-import { mergeReports, readShardReport } from '../shard/merge.ts';
-import { exitCodeOf } from '../../reports/run/model.ts';
+import { ListReporter } from '../reports/run/list.ts';
+import { REPORTER_NAMES } from '../reports/run/index.ts';
+import { gateReport } from '../runner/gate/gate.ts';
+import { loadGate } from '../runner/gate/files.ts';
+import { mergeReports, readShardReport } from '../runner/shard/merge.ts';
+import { exitCodeOf } from '../reports/run/model.ts';
 import { failOnOption, reporterList, updateBaseline, writeReports } from './run.ts';
 
 interface MergeCliOptions {

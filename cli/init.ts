@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { findConfigFile } from '../../config/index.ts';
-import { configSource, findApp, WORKFLOW } from '../../config/init.ts';
+import { findConfigFile } from '../config/index.ts';
+import { configSource, findApp, WORKFLOW } from '../config/init.ts';
 
 interface InitOptions { main?: string; preload?: string; pack: string; force?: boolean }
 
@@ -36,8 +36,8 @@ export function register(program: Command): void {
       if (existsSync(join(packDir, 'contract.yaml')) && !o.force) kept.push(relative(dir, join(packDir, 'contract.yaml')));
       else {
         // Loaded here: the TypeScript compiler it uses takes half a second to load.
-        const { draftPack } = await import('../extract/draft.ts');
-        const { writeDraft } = await import('../extract/write.ts');
+        const { draftPack } = await import('../specs/extract/draft.ts');
+        const { writeDraft } = await import('../specs/extract/write.ts');
         const draft = draftPack({ preload: app.preload, name: app.name });
         for (const w of draft.warnings) process.stderr.write(`conform init: warning: ${w}\n`);
         written.push(...writeDraft(draft, packDir).map((f) => relative(dir, f)));

@@ -4,7 +4,7 @@ import { Command, CommanderError, Help } from 'commander';
 import { readFileSync } from 'node:fs';
 import { isUserError, oneParagraph } from './errors.ts';
 
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
 
 /** Every command's module, loaded only when needed: the command being run, or all for full help. */
 const COMMANDS: Record<string, () => Promise<{ register(program: Command): void }>> = {

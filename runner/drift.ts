@@ -1,12 +1,12 @@
 // Drift: what a running app registers, sends and answers, compared with its pack. The app is
-// observed elsewhere (runner/cli/drift.ts runs it with the instrumentation hook and no generated
+// observed elsewhere (cli/drift.ts runs it with the instrumentation hook and no generated
 // calls); here the observations are only judged, by the drift rules below, into the same report
 // shape as `conform diff` (format `conform-drift/1`).
-import type { Channel, Pack } from '../../specs/model.ts';
-import { isConformChannel, type MainObservation } from '../../runner/checks/observations.ts';
-import { codec } from '../../runner/checks/values.ts';
-import { compareChanges } from './engine.ts';
-import type { Change, DiffReport, Finding, RuleInfo, Severity } from './types.ts';
+import type { Channel, Pack } from '../specs/model.ts';
+import { isConformChannel, type MainObservation } from './checks/observations.ts';
+import { codec } from './checks/values.ts';
+import { compareChanges } from '../specs/diff/engine.ts';
+import type { Change, DiffReport, Finding, RuleInfo, Severity } from '../specs/diff/types.ts';
 
 export interface DriftObservations {
   /** Records of the main-process hook, in order. */

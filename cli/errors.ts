@@ -1,6 +1,6 @@
 // Errors a user can fix. The CLI prints their message as one paragraph and exits 2; anything
 // else is an internal error (exit 3), printed without a stack unless CONFORM_DEBUG is set.
-import { ContractError } from '../../specs/model.ts';
+import { ContractError } from '../specs/model.ts';
 
 export class UsageError extends Error {
   readonly exitCode = 2;
