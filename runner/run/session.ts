@@ -74,6 +74,45 @@ export class AppGone extends Error {
   }
 }
 
+/** What `guardCall` needs of a launched app (the Electron session and the Tauri session alike). */
+export interface GuardedApp {
+  readonly alive: boolean;
+  gone(reason: string): AppGone;
+}
+
+/**
+ * Race a driver command against the app's exit and our own timeout. A hang or an exit becomes an
+ * AppGone; any other error is looked at again after `settleMs(err)` (the app may be exiting under
+ * it, in which case the exit is what is said), else it is `<what> failed: <message>`.
+ */
+export async function guardCall<T>(
+  app: GuardedApp,
+  exited: Promise<unknown>,
+  exitReason: () => string,
+  what: string,
+  p: Promise<T>,
+  timeoutMs: number,
+  settleMs: (err: Error) => number,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(app.gone(`${what} did not answer within ${timeoutMs} ms (hang)`)), timeoutMs);
+  });
+  const exit = exited.then(() => {
+    throw app.gone(exitReason());
+  });
+  try {
+    return await Promise.race([p, timeout, exit]);
+  } catch (err) {
+    if (err instanceof AppGone) throw err;
+    await Promise.race([exited, new Promise((r) => setTimeout(r, settleMs(err as Error)))]);
+    if (!app.alive) throw app.gone(exitReason());
+    throw app.gone(`${what} failed: ${(err as Error).message.split('\n')[0]}`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const STDERR_LINES = 40;
 
 export class AppSession {
@@ -261,27 +300,11 @@ export class AppSession {
   }
 
   /** Race a Playwright call against the app's exit and a timeout. */
-  private async guard<T>(what: string, p: Promise<T>, timeoutMs: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.gone(`${what} did not answer within ${timeoutMs} ms (hang)`)), timeoutMs);
-    });
-    const exit = this.exited.then(() => {
-      throw this.gone(`the app exited${this.exitInfo?.code != null ? ` with code ${this.exitInfo.code}` : ''}${this.exitInfo?.signal ? ` on ${this.exitInfo.signal}` : ''}`);
-    });
-    try {
-      return await Promise.race([p, timeout, exit]);
-    } catch (err) {
-      if (err instanceof AppGone) throw err;
-      // A Playwright error after the process died ("Target closed") is the exit, said plainly.
-      // A closed page may be an app that is quitting (e.g. quitAndInstall): give it time to exit.
-      const closing = /closed/i.test((err as Error).message ?? '');
-      await Promise.race([this.exited, new Promise((r) => setTimeout(r, closing ? 3_000 : 200))]);
-      if (!this.alive) throw this.gone(`the app exited${this.exitInfo?.code != null ? ` with code ${this.exitInfo.code}` : ''}${this.exitInfo?.signal ? ` on ${this.exitInfo.signal}` : ''}`);
-      throw this.gone(`${what} failed: ${(err as Error).message.split('\n')[0]}`);
-    } finally {
-      clearTimeout(timer);
-    }
+  private guard<T>(what: string, p: Promise<T>, timeoutMs: number): Promise<T> {
+    const exitReason = () => `the app exited${this.exitInfo?.code != null ? ` with code ${this.exitInfo.code}` : ''}${this.exitInfo?.signal ? ` on ${this.exitInfo.signal}` : ''}`;
+    // A Playwright error after the process died ("Target closed") is the exit, said plainly.
+    // A closed page may be an app that is quitting (e.g. quitAndInstall): give it time to exit.
+    return guardCall(this, this.exited, exitReason, what, p, timeoutMs, (err) => (/closed/i.test(err.message ?? '') ? 3_000 : 200));
   }
 
   /** Run a harness plan inside the renderer (one page.evaluate). */

@@ -9,7 +9,7 @@ import { codec } from '../checks/values.ts';
 import { UsageError } from '../../cli/errors.ts';
 import { tauriRuntimeMissing } from './prerequisites.ts';
 import type { MainObservation, WindowObservation } from '../checks/observations.ts';
-import { AppGone, type AppSession } from '../run/session.ts';
+import { AppGone, guardCall, type AppSession } from '../run/session.ts';
 import {
   childPids, findWebKitDriver, freePort, GroupProcess, needsXvfb, pidAlive, startXvfb, WebDriverClient, WebDriverError,
 } from './webdriver.ts';
@@ -185,24 +185,8 @@ export class TauriSession {
   }
 
   /** Race a WebDriver command against the app's exit and our own timeout. */
-  private async guard<T>(what: string, p: Promise<T>, timeoutMs: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(this.gone(`${what} did not answer within ${timeoutMs} ms (hang)`)), timeoutMs);
-    });
-    const exit = this.appExited.then(() => {
-      throw this.gone('the app exited');
-    });
-    try {
-      return await Promise.race([p, timeout, exit]);
-    } catch (err) {
-      if (err instanceof AppGone) throw err;
-      await this.waitExit(300);
-      if (!this.alive) throw this.gone('the app exited');
-      throw this.gone(`${what} failed: ${(err as Error).message.split('\n')[0]}`);
-    } finally {
-      clearTimeout(timer);
-    }
+  private guard<T>(what: string, p: Promise<T>, timeoutMs: number): Promise<T> {
+    return guardCall(this, this.appExited, () => 'the app exited', what, p, timeoutMs, () => 300);
   }
 
   private installExpr(): string {
