@@ -4,7 +4,7 @@
 // leaks a token. The positive control (the same probe with the real path is let in) shows that it
 // is the token, not the network, that keeps the other user out.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -171,7 +171,13 @@ describe.skipIf(!canRunAsOtherUser)('stale stand-in profiles of another user', (
       mkdirSync(join(theirs, 'Default'), { recursive: true });
       mkdirSync(mine);
       chownSync(mine, 65534, 65534);
-      const chromiumCjs = join(import.meta.dirname, '..', '..', 'runner', 'standin', 'main', 'chromium.cjs');
+      // nobody may not be able to read the checkout (a clone in a 0700 temp folder): run a copy of
+      // the module (and the one it requires) from a folder everyone can read.
+      const code = join(shared, 'code');
+      mkdirSync(code);
+      for (const f of ['chromium.cjs', 'cdp.cjs']) copyFileSync(join(import.meta.dirname, '..', '..', 'runner', 'standin', 'main', f), join(code, f));
+      chmodSync(code, 0o755);
+      const chromiumCjs = join(code, 'chromium.cjs');
       const r = spawnSync('/usr/sbin/runuser', ['-u', 'nobody', '--', process.execPath, '-e', `require(${JSON.stringify(chromiumCjs)}).removeStaleProfiles(); console.log('done')`],
         { encoding: 'utf8', cwd: '/', env: { ...process.env, TMPDIR: shared }, timeout: 30_000 });
       expect(r.stderr).toBe('');
