@@ -324,10 +324,12 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
   it('oc-tool-models-uncached: the cached tool-model list takes longer than its 1000 ms budget', async () => {
     const timed = `(async () => { const t0 = performance.now(); const list = await window.ollama.getToolSupportingModels(); return { ms: performance.now() - t0, list }; })()`;
     const without = await settle(clean.page, timed, 5000);
-    const withIt = await withFault('oc-tool-models-uncached', (s) => settle(s.page, timed, 5000));
+    // The uncached list is paced by the emulated server (one /api/show per model): the bound only
+    // guards against a hang, and it is wide because a loaded 2-core machine stretches that pace.
+    const withIt = await withFault('oc-tool-models-uncached', (s) => settle(s.page, timed, 15_000));
     expect(without.ok).toBe(true);
     expect(without.value.ms).toBeLessThan(500);
-    expect(withIt.ok).toBe(true);
+    expect(withIt.ok, JSON.stringify(withIt)).toBe(true);
     expect(withIt.value.ms).toBeGreaterThan(1000);
     expect(withIt.value.list).toEqual(expect.arrayContaining(['llama3.2:1b']));
   });
