@@ -5,7 +5,7 @@
 // contract-file errors, 130 when interrupted (partial reports are still written). The rule is
 // exitCodeOf in reports/run/model.ts, shared with `conform merge-reports`.
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writePrivateFile } from '../runner/private-file.ts';
 import { join, resolve } from 'node:path';
 import { FILE_REPORTERS, REPORTER_NAMES } from '../reports/run/index.ts';
@@ -17,8 +17,6 @@ import { parseShard } from '../runner/shard/partition.ts';
 import { AppUnusable, RunInterrupted, runConformance } from '../runner/run.ts';
 import { oneParagraph, UsageError } from './errors.ts';
 import { prepareOutDir } from './out-dir.ts';
-import { isExecutable, resolveRuntime } from '../runner/runtime.ts';
-import { chooseNode } from '../runner/standin/node-choice.ts';
 import { mergeRunConfig, type RunFlags } from '../config/merge.ts';
 import { startServers } from '../runner/servers.ts';
 
@@ -80,7 +78,7 @@ export function register(program: Command): void {
     .option('--call-timeout <ms>', 'timeout of one call inside the renderer', '3000')
     .option('--stream-timeout <ms>', 'longest wait for a stream to end (caps the contract budgets)', '15000')
     .option('--fail-on <severity>', 'lowest finding severity that fails the run (exit 1): error | warning; blocked checks always fail it', 'error')
-    .option('--node <path|version>', "node for the app's main on the stand-in: a binary, or a version (24, 24.11.1) taken from the npm registry into a cache")
+    .option('--node <path|version>', "node for the app's main on the stand-in: a binary, or a version (24, 24.11.1) taken from the npm registry into a cache (default: the Node the app's Electron ships)")
     .option('--launch-timeout <s>', "longest wait for the app's process and first window, per launch (seconds)", '30')
     .option('--baseline <file>', 'fail only on findings not in this baseline; report fixed ones')
     .option('--update-baseline <file>', "record this run's findings as the baseline (they then pass as baselined)")
@@ -105,16 +103,6 @@ export function register(program: Command): void {
       // Before the app launches: a run must never end with nowhere to put its reports.
       const outDir = files.length ? prepareOutDir(o.out) : resolve(o.out);
 
-      // Which Node runs main on the stand-in, said in the header (the app's Electron may ship another).
-      const env: Record<string, string> = {};
-      // A built Tauri binary (an executable that is not a script) has no Node main to choose for.
-      const tauriBinary = statSync(app).isFile() && isExecutable(app) && !/\.[cm]?[jt]s$/.test(app);
-      if (!tauriBinary && resolveRuntime({ electron: o.electron, appDir: app }).kind === 'standin') {
-        const node = chooseNode({ node: o.node, app });
-        process.stdout.write(`conform: ${node.note}\n`);
-        if (node.warning) process.stderr.write(`conform: warning: ${oneParagraph(node.warning)}\n`);
-        if (node.path) env.CONFORM_NODE = node.path;
-      }
       const list = reporters.includes('list') ? new ListReporter(process.stdout) : null;
       const controller = new AbortController();
       const onSigint = () => {
@@ -128,7 +116,9 @@ export function register(program: Command): void {
       try {
         outcome = await runConformance({
           pack: packArg, app, electron: o.electron, seed, grep: o.grep, shard, callTimeoutMs, streamTimeoutMs, launchTimeoutMs, signal: controller.signal,
-          args: launch.args, env: { ...launch.env, ...env }, cwd: launch.cwd,
+          args: launch.args, env: launch.env, cwd: launch.cwd, node: o.node,
+          // The header: which Node runs main on the stand-in (the app's Electron ships its own).
+          onRuntime: (rt) => { if (rt.node) process.stdout.write(`conform: ${rt.node.note}\n`); },
           progress: list ? { channelStarted: (c) => list.channelStarted(c), note: (m) => list.note(m) } : undefined,
         });
       } catch (err) {

@@ -3,7 +3,7 @@
 // crash or hang, then judge everything with the check catalog and build the report.
 // Data flows one way: plan -> renderer calls + main observations -> checks -> report.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { loadPack } from '../specs/loader.ts';
 import type { Channel, Pack, SchemaNode, Stream } from '../specs/model.ts';
 import { compileGrammar } from '../specs/grammar.ts';
@@ -28,6 +28,7 @@ import { readGuardRoots, runSecurityProbes } from './security/driver.ts';
 import { scrubCanaries } from './security/checks.ts';
 import { bridgesFromSource, readSourceChannels, withBridges } from './run/source.ts';
 import { AppGone, AppSession, LaunchFailed } from './run/session.ts';
+import { resolveRuntime, type RuntimeChoice } from './runtime.ts';
 import { LaunchLedger } from './run/launches.ts';
 import { createRunFolder, diffHost, removeRunFolder, snapshotHost } from './run/host.ts';
 import { schemaCoverage } from './checks/coverage.ts';
@@ -58,6 +59,10 @@ export interface RunOptions {
   invalidMax?: number;
   /** Extra environment for the app (e.g. CONFORM_FAULTS). */
   env?: Record<string, string>;
+  /** Node for main on the stand-in, a binary or a version (`--node`); default: CONFORM_NODE, else the one the app's Electron ships. */
+  node?: string;
+  /** Told once, before the first launch of an Electron app, which runtime and Node it runs on (the run header). */
+  onRuntime?(runtime: RuntimeChoice): void;
   /** Working folder of the app; default: the run folder's home (relative paths stay inside it). */
   cwd?: string;
   progress?: { channelStarted?(channel: string): void; note?(message: string): void };
@@ -192,7 +197,7 @@ class Runner {
       try {
         s = this.pack.transport === 'tauri'
           ? await startTauriSession(this.pack, { binary: this.opts.app, args: this.opts.args, env: this.opts.env, signal: this.opts.signal, launchTimeoutMs: this.opts.launchTimeoutMs }, ++this.launches)
-          : await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, env: this.opts.env, cwd: this.opts.cwd, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs, runDir: this.opts.runDir }, ++this.launches);
+          : await AppSession.start({ main: this.opts.app, args: this.opts.args, electron: this.opts.electron, node: this.opts.node, env: this.opts.env, cwd: this.opts.cwd, roots: this.pack.roots, launchTimeoutMs: this.opts.launchTimeoutMs, runDir: this.opts.runDir }, ++this.launches);
       } catch (err) {
         if (err instanceof UsageError) throw err;
         if (this.opts.signal?.aborted) throw new RunInterrupted();
@@ -743,6 +748,10 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
   const inShard = opts.shard ? new Set(shardChannels(pack, opts.shard, pack.channels.filter((c) => filtered(c.name)))) : null;
   const match = (n: string) => filtered(n) && (!inShard || inShard.has(n));
   let selected = pack.channels.filter((c) => match(c.name));
+  // Chosen before the host is snapshot: a Node downloaded into the cache is not the app's doing.
+  if (pack.transport !== 'tauri' && opts.onRuntime) {
+    opts.onRuntime(resolveRuntime({ electron: opts.electron, appDir: dirname(resolve(opts.app)), app: opts.app, node: opts.node ?? opts.env?.CONFORM_NODE }));
+  }
   // Everything the app may write goes in the run's own folder; the host is compared after the run.
   const hostBefore = snapshotHost();
   const runDir = createRunFolder(opts.seed);

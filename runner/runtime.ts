@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../cli/errors.ts';
-import { hostNodeFlags } from './standin/node-choice.ts';
+import { chooseNode, hostNodeFlags, type NodeChoice } from './standin/node-choice.ts';
 
 export type RuntimeKind = 'electron' | 'standin';
 
@@ -19,6 +19,8 @@ export interface RuntimeChoice {
   chromiumPath?: string;
   /** One sentence saying why this runtime was chosen, for logs and reports. */
   reason: string;
+  /** Which Node runs the app's main (stand-in, when the app is known): runner/standin/node-choice.ts. */
+  node?: NodeChoice;
 }
 
 export interface ResolveRuntimeOptions {
@@ -26,6 +28,10 @@ export interface ResolveRuntimeOptions {
   electron?: string;
   /** Where to look for `node_modules/electron` first (the app's folder); default: cwd. */
   appDir?: string;
+  /** The app's main script or folder: on the stand-in, its declared Electron picks main's Node. */
+  app?: string;
+  /** A node binary or version for main (like `--node`); default: CONFORM_NODE, else the app's Electron's. */
+  node?: string;
 }
 
 const conformRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -99,6 +105,7 @@ export function resolveRuntime(opts: ResolveRuntimeOptions = {}): RuntimeChoice 
   const chrome = findChromium();
   return {
     kind: 'standin',
+    node: opts.app ? chooseNode({ node: opts.node, app: opts.app }) : undefined,
     executablePath: standinExecutable,
     chromiumPath: chrome.path,
     reason: process.env.CONFORM_RUNTIME === 'standin'
@@ -122,6 +129,8 @@ export interface LaunchAppOptions {
   electron?: string;
   /** Launch timeout; default 30 s. */
   timeoutMs?: number;
+  /** Node for main on the stand-in, a binary or a version (like `--node`); default: CONFORM_NODE, else the one the app's Electron ships. */
+  node?: string;
   /**
    * The whole run's folder: this launch's folder goes inside it, and the stand-in removes it if
    * Conform dies. Default: a launch folder of its own in the temp dir.
@@ -302,13 +311,20 @@ function groupGone(pgid: number): boolean {
 export const REAL_ELECTRON_DEBUG_WARNING =
   'conform: warning: on real Electron, Playwright opens an unauthenticated Node inspector and a Chromium DevTools port on 127.0.0.1 while the app runs; any local user can attach to them (run code as you, read what the app holds). Run on a machine no other user shares, or use the stand-in (CONFORM_RUNTIME=standin), which guards both.';
 let warnedRealElectron = false;
+/** Node-choice warnings already printed in this process (a relaunch repeats none). */
+const warnedNode = new Set<string>();
 
 export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   const main = resolve(opts.main);
-  const runtime = resolveRuntime({ electron: opts.electron, appDir: dirname(main) });
+  const runtime = resolveRuntime({ electron: opts.electron, appDir: dirname(main), app: main, node: opts.node ?? opts.env?.CONFORM_NODE });
   if (runtime.kind === 'electron' && !warnedRealElectron) {
     warnedRealElectron = true;
     process.stderr.write(`${REAL_ELECTRON_DEBUG_WARNING}\n`);
+  }
+  const nodeWarning = runtime.node?.warning;
+  if (nodeWarning && !warnedNode.has(nodeWarning)) {
+    warnedNode.add(nodeWarning);
+    process.stderr.write(`conform: warning: ${nodeWarning}\n`);
   }
   removeStaleAppDirs();
   const tempDir = mkdtempSync(join(opts.runDir ?? tmpdir(), `${APP_DIR_PREFIX}${process.pid}-`));
@@ -320,6 +336,8 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   // The app's HOME, XDG dirs and TMPDIR are its own folder's: what it writes there never reaches the host.
   Object.assign(env, hostSafeEnv(tempDir), { CONFORM_PARENT_PID: String(process.pid), CONFORM_RUN_DIR: opts.runDir ?? tempDir, CONFORM_OUTPUT_LOG: outputLog }, opts.env ?? {});
   if (runtime.chromiumPath) env.CONFORM_CHROMIUM = runtime.chromiumPath;
+  if (runtime.node?.path) env.CONFORM_NODE = runtime.node.path;
+  else delete env.CONFORM_NODE; // a version given there was resolved: the host's Node runs main
   // On the host's Node, main gets the globals Electron's own Node has (a chosen node: as it is).
   if (runtime.kind === 'standin' && !env.CONFORM_NODE && env.CONFORM_NODE_FLAGS === undefined) env.CONFORM_NODE_FLAGS = hostNodeFlags().join(' ');
   const requireArgs = (opts.require ?? []).flatMap((m) => ['-r', resolve(m)]);

@@ -16,6 +16,8 @@ const ENCODER_SOURCE = codec.encodeValue.toString();
 export interface SessionOptions {
   main: string;
   electron?: string;
+  /** Node for main on the stand-in (a binary or a version), as launchApp's `node`. */
+  node?: string;
   args?: string[];
   env?: Record<string, string>;
   /** Working folder of the app; default: this process's. */
@@ -171,6 +173,7 @@ export class AppSession {
         env: opts.env,
         cwd: opts.cwd,
         electron: opts.electron,
+        node: opts.node,
         timeoutMs,
         runDir: opts.runDir,
       });

