@@ -86,7 +86,7 @@ describe('main on the Node the app declares', () => {
     const cache = join(tmp, 'race-cache');
     const script = join(tmp, 'choose.mts');
     writeFileSync(script, `import { chooseNode } from ${JSON.stringify(join(root, 'runner/standin/node-choice.ts'))};\nconsole.log(JSON.stringify(chooseNode({ app: ${JSON.stringify(join(root, 'test/runner/apps/electron41'))} })));\n`);
-    const env = { ...process.env, npm_config_registry: registry.url, npm_config_cache: join(tmp, 'npm-cache'), XDG_CACHE_HOME: cache };
+    const env: Record<string, string | undefined> = { ...process.env, npm_config_registry: registry.url, npm_config_cache: join(tmp, 'npm-cache'), XDG_CACHE_HOME: cache };
     delete env.CONFORM_NODE;
     const choose = () => new Promise<{ path?: string; note: string }>((resolve, reject) => {
       execFile(process.execPath, ['--import', 'tsx', script], { cwd: root, env, timeout: 240_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(JSON.parse(stdout.trim().split('\n').pop()!))));
