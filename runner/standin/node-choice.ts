@@ -23,6 +23,9 @@ export interface NodeChoice {
   warning?: string;
 }
 
+/** The oldest Node major the stand-in runs on (its bootstrap needs module.register; Conform's engines say >= 20). */
+const STANDIN_MIN_NODE = 20;
+
 const conformRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
@@ -155,8 +158,12 @@ function automaticNode(app: string): NodeChoice {
   const ships = `as Electron ${mapped.electron} ships (${details})`;
   const wanted = semver.valid(mapped.node) ? `Node ${mapped.node}` : `Node ${mapped.node}.x`;
   const host = nodeVersion('node');
-  if (semver.major(host) === Number(mapped.node.split('.')[0])) {
+  const major = Number(mapped.node.split('.')[0]);
+  if (semver.major(host) === major) {
     return { version: host, note: `main on the host's Node ${host}: ${wanted} ${ships}, same major` };
+  }
+  if (major < STANDIN_MIN_NODE) {
+    return { version: host, note: `main on the host's Node ${host}: ${wanted} ${ships}, older than the stand-in runs on (Node ${STANDIN_MIN_NODE}+)` };
   }
   try {
     const got = obtainNode(mapped.node);

@@ -98,6 +98,13 @@ describe('node choice', () => {
     expect(c.note).toBe(`main on the host's Node ${process.versions.node}: Node ${entry!.deps.node.version} as Electron ${electron} ships (electron-dependencies), same major`);
   });
 
+  it("an Electron that ships a Node older than the stand-in runs on (20): the host's Node, said in the header", () => {
+    const c = chooseNode({ app: appDeclaring('old', '12.0.0') });
+    expect(c.path).toBeUndefined();
+    expect(c.warning).toBeUndefined();
+    expect(c.note).toBe(`main on the host's Node ${process.versions.node}: Node 14.16.0 as Electron 12.0.0 ships (electron-releases), older than the stand-in runs on (Node 20+)`);
+  });
+
   it('a cached Node of the exact version is used without asking the registry; else the newest cached one of its major', () => {
     if (hostMajor === 24) return void console.log('skipped: the host Node is 24, the one Electron 41 ships');
     const cache = join(process.env.XDG_CACHE_HOME!, 'conform', 'node');
