@@ -1,8 +1,9 @@
 // Which Node an Electron release ships, from maintained data packages (never a hand table):
-// `electron-dependencies` (Electron 29 on) and `electron-releases` (up to 23). Both are read lazily,
-// only when a mapping is asked for (the first is 5.5 MB of JSON). Electron 24-28 and releases
-// newer than the data fall back to the npm registry: `electron@<v>` depends on the `@types/node`
-// of the Node major it ships (online only; the major alone is known then).
+// `electron-dependencies` (Electron 29 on), read lazily, only when a mapping is asked for (5.5 MB of
+// JSON). Older releases and releases newer than the data fall back to the npm registry:
+// `electron@<v>` depends on the `@types/node` of the Node major it ships (online only; the major
+// alone is known then). `electron-releases` (up to 23) was left out: 73 MB installed, and every
+// Electron before 29 ships a Node older than the stand-in runs on, so main takes the host's anyway.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import semver from 'semver';
@@ -33,11 +34,6 @@ const tables: { name: string; load(): NodeTable; loaded?: NodeTable }[] = [
       return new Map(Object.entries(index).flatMap(([v, r]) => (r.deps?.node?.version ? [[v, r.deps.node.version] as [string, string]] : [])));
     },
   },
-  {
-    name: 'electron-releases',
-    // lite.json (0.9 MB) has deps.node; index.json (73 MB) adds only release notes.
-    load: () => new Map((require('electron-releases/lite.json') as { version: string; deps?: { node?: string } }[]).flatMap((r) => (r.deps?.node ? [[r.version, r.deps.node] as [string, string]] : []))),
-  },
 ];
 
 function table(t: (typeof tables)[number]): NodeTable {
@@ -63,8 +59,7 @@ export function electronVersionOf(spec: string): string | undefined {
 
 /**
  * The known release of `version`'s major closest below it, else the closest above it. A stable
- * version takes stable releases only: nightlies were often built on an older Node (the 23.0.0
- * nightlies in electron-releases name Node 16, Electron 23.0.0 shipped Node 18).
+ * version takes stable releases only: nightlies were often built before their major's Node upgrade.
  */
 function nearestInMajor(known: Iterable<string>, version: string): string | undefined {
   const major = semver.major(version);

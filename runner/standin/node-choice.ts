@@ -152,7 +152,7 @@ function automaticNode(app: string): NodeChoice {
   const mapped = nodeForElectron(declared);
   if (!mapped) {
     return hostChoice(`main on Node {host} (the host's), the app declares Electron ${declared}`,
-      `which Node Electron ${declared} ships is not known here (not in electron-dependencies or electron-releases, and the npm registry gave no answer): main runs on the host's Node {host}; pick one with --node <version>`);
+      `which Node Electron ${declared} ships is not known here (not in electron-dependencies, and the npm registry gave no answer): main runs on the host's Node {host}; pick one with --node <version>`);
   }
   const details = [mapped.source, mapped.nearest && `nearest known release ${mapped.nearest}`, declared !== mapped.electron && `the app declares ${declared}`].filter(Boolean).join('; ');
   const ships = `as Electron ${mapped.electron} ships (${details})`;

@@ -4,7 +4,9 @@
 // npm only ever talks to a loopback registry nobody listens on here (test/runner/node-download.test.ts
 // serves a real download).
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,10 +78,8 @@ describe('node choice', () => {
     const far = nodeForElectron('41.999.0', offline)!;
     expect(far.nearest).toMatch(/^41\.\d+\.\d+$/);
     expect(far.node).toBe(depsIndex()[far.nearest!]!.deps.node.version);
-    // Before Electron 29: electron-releases.
-    expect(nodeForElectron('12.0.0', offline)).toEqual({ electron: '12.0.0', node: '14.16.0', source: 'electron-releases' });
-    // 23.x exists there only as nightlies built on an older Node: never taken for a stable 23.
-    expect(nodeForElectron('23.1.0', offline)).toBeUndefined();
+    // Before Electron 29 (not in the data): the registry's answer only.
+    expect(nodeForElectron('12.0.0', offline)).toBeUndefined();
     // In no data package: the registry's answer (the major alone), else unknown.
     expect(nodeForElectron('26.1.0', offline)).toBeUndefined();
     expect(nodeForElectron('26.1.0', () => '18')).toEqual({ electron: '26.1.0', node: '18', source: 'the npm registry: electron@26.1.0 depends on @types/node 18' });
@@ -98,11 +98,28 @@ describe('node choice', () => {
     expect(c.note).toBe(`main on the host's Node ${process.versions.node}: Node ${entry!.deps.node.version} as Electron ${electron} ships (electron-dependencies), same major`);
   });
 
-  it("an Electron that ships a Node older than the stand-in runs on (20): the host's Node, said in the header", () => {
-    const c = chooseNode({ app: appDeclaring('old', '12.0.0') });
+  it("an Electron that ships a Node older than the stand-in runs on (20): the host's Node, said in the header", async () => {
+    // Electron 12 is in no data package: a loopback registry answers which @types/node it depends on.
+    const registry = createServer((req, res) => {
+      if (req.url !== '/electron') return void res.writeHead(404).end('{}');
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
+        name: 'electron', 'dist-tags': { latest: '12.0.0' },
+        versions: { '12.0.0': { name: 'electron', version: '12.0.0', dependencies: { '@types/node': '^14.6.2' }, dist: { tarball: 'http://127.0.0.1:1/x.tgz' } } },
+      }));
+    });
+    await new Promise<void>((r) => registry.listen(0, '127.0.0.1', r));
+    const dead = process.env.npm_config_registry;
+    process.env.npm_config_registry = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/`;
+    let c;
+    try {
+      c = chooseNode({ app: appDeclaring('old', '12.0.0') });
+    } finally {
+      process.env.npm_config_registry = dead;
+      await new Promise((r) => registry.close(r));
+    }
     expect(c.path).toBeUndefined();
     expect(c.warning).toBeUndefined();
-    expect(c.note).toBe(`main on the host's Node ${process.versions.node}: Node 14.16.0 as Electron 12.0.0 ships (electron-releases), older than the stand-in runs on (Node 20+)`);
+    expect(c.note).toBe(`main on the host's Node ${process.versions.node}: Node 14 as Electron 12.0.0 ships (the npm registry: electron@12.0.0 depends on @types/node 14), older than the stand-in runs on (Node 20+)`);
   });
 
   it('a cached Node of the exact version is used without asking the registry; else the newest cached one of its major', () => {
