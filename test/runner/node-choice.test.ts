@@ -4,9 +4,9 @@
 // npm only ever talks to a loopback registry nobody listens on here (test/runner/node-download.test.ts
 // serves a real download).
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,27 +99,27 @@ describe('node choice', () => {
   });
 
   it("an Electron that ships a Node older than the stand-in runs on (20): the host's Node, said in the header", async () => {
-    // Electron 12 is in no data package: a loopback registry answers which @types/node it depends on.
-    const registry = createServer((req, res) => {
-      if (req.url !== '/electron') return void res.writeHead(404).end('{}');
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        name: 'electron', 'dist-tags': { latest: '12.0.0' },
-        versions: { '12.0.0': { name: 'electron', version: '12.0.0', dependencies: { '@types/node': '^14.6.2' }, dist: { tarball: 'http://127.0.0.1:1/x.tgz' } } },
-      }));
-    });
-    await new Promise<void>((r) => registry.listen(0, '127.0.0.1', r));
+    // Electron 12 is in no data package: a loopback registry answers which @types/node it depends on
+    // (in a child process: the choice asks npm synchronously, so a server in this one could not answer).
+    const packument = { name: 'electron', 'dist-tags': { latest: '12.0.0' }, versions: { '12.0.0': { name: 'electron', version: '12.0.0', dependencies: { '@types/node': '^14.6.2' }, dist: { tarball: 'http://127.0.0.1:1/x.tgz' } } } };
+    const registry = spawn(process.execPath, ['-e', `
+      const s = require('node:http').createServer((req, res) => req.url === '/electron'
+        ? res.writeHead(200, { 'content-type': 'application/json' }).end(${JSON.stringify(JSON.stringify(packument))})
+        : res.writeHead(404).end('{}'));
+      s.listen(0, '127.0.0.1', () => console.log(s.address().port));`], { stdio: ['ignore', 'pipe', 'inherit'] });
     const dead = process.env.npm_config_registry;
-    process.env.npm_config_registry = `http://127.0.0.1:${(registry.address() as AddressInfo).port}/`;
     let c;
     try {
+      const [port] = await once(registry.stdout!, 'data') as [Buffer];
+      process.env.npm_config_registry = `http://127.0.0.1:${String(port).trim()}/`;
       c = chooseNode({ app: appDeclaring('old', '12.0.0') });
     } finally {
       process.env.npm_config_registry = dead;
-      await new Promise((r) => registry.close(r));
+      registry.kill();
     }
     expect(c.path).toBeUndefined();
     expect(c.warning).toBeUndefined();
-    expect(c.note).toBe(`main on the host's Node ${process.versions.node}: Node 14 as Electron 12.0.0 ships (the npm registry: electron@12.0.0 depends on @types/node 14), older than the stand-in runs on (Node 20+)`);
+    expect(c.note).toBe(`main on the host's Node ${process.versions.node}: Node 14.x as Electron 12.0.0 ships (the npm registry: electron@12.0.0 depends on @types/node 14), older than the stand-in runs on (Node 20+)`);
   });
 
   it('a cached Node of the exact version is used without asking the registry; else the newest cached one of its major', () => {
