@@ -13,7 +13,7 @@ import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cas
 import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
 import { seededRandom } from '../specs/random.ts';
-import { examplesOf, fakeLogLine, RenderableValues } from './values.ts';
+import { examplesOf, fakeLogLine, looksLikeFailure, RenderableValues } from './values.ts';
 import { TauriPlugins } from './tauri-plugins.ts';
 import { loadStreamStates, StreamStates, type StateEvent } from './state.ts';
 
@@ -264,7 +264,6 @@ export class MockEngine {
         if (!hasEmptyList(v)) return v;
         fallback ??= { v };
       }
-      if (fallback && attempt >= 2) return fallback.v;
     }
     if (fallback) return fallback.v;
     throw new MockError(`conform mock: the generator found no valid value for ${label} (${node.uri})`);
@@ -295,7 +294,8 @@ export class MockEngine {
     if (examplesOf(ch.returns!, this.pack.schemas).length > 0) return undefined;
     if (inspectSchema(hint, hints.pack.schemas).unspecified !== undefined) return undefined;
     try {
-      const value = this.generate(hint, `${ch.name}#types`, (v) => this.pack.schemas.validate(ch.returns!, v).valid && !this.isErrorBranch(ch, v), hints);
+      // An app's type is often `Response | ErrorResponse`: a UI to look at needs the success branch.
+      const value = this.generate(hint, `${ch.name}#types`, (v) => this.pack.schemas.validate(ch.returns!, v).valid && !this.isErrorBranch(ch, v) && !looksLikeFailure(v), hints);
       this.warnOnce(`types ${ch.name}`, `conform mock: ${ch.name}: the contract leaves the return open; answering from the app's types (--types)`);
       return { value };
     } catch {

@@ -79,6 +79,22 @@ function numberFor(key: string, integer: boolean): number | undefined {
   return integer ? Math.round(n) : n;
 }
 
+/**
+ * Whether a value reads as the failure branch of a result union: `{ success: false }`,
+ * `{ ok: false }`, or an `error` set with no `data`/`result` beside it.
+ */
+export function looksLikeFailure(v: Json): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, Json>;
+  if (o.success === false || o.ok === false) return true;
+  return o.error !== undefined && o.error !== null && o.error !== '' && !('data' in o) && !('result' in o);
+}
+
+/** A flag whose name asks "is it up?" (`ollama:available`, `connected`) is true: the screen a developer wants first. */
+function booleanFor(key: string): boolean | undefined {
+  return /(available|online|connected|healthy|ready|reachable|alive)$/i.test(key) ? true : undefined;
+}
+
 /** A log line that reads like one (deterministic for `seed`); `n`, the line's number in its log, keeps timestamps in order. */
 export function fakeLogLine(seed: number, n: number): string {
   faker.seed(seed);
@@ -195,7 +211,7 @@ export class RenderableValues {
       if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i], key));
       else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...at, k], k);
       else if (key !== undefined) {
-        const next = typeof v === 'string' ? stringFor(key) : typeof v === 'number' ? numberFor(key, Number.isInteger(v)) : undefined;
+        const next = typeof v === 'string' ? stringFor(key) : typeof v === 'number' ? numberFor(key, Number.isInteger(v)) : typeof v === 'boolean' ? booleanFor(key) : undefined;
         if (next !== undefined) leaves.push({ at, v: next });
       }
     };
