@@ -179,7 +179,7 @@ export class MockEngine {
     this.strictParams = opts.strictParams ?? false;
     this.values = new RenderableValues(pack.schemas, (p) =>
       this.log(
-        `conform mock: ${p.label}: the contract leaves ${p.path ? `${p.path} of its value` : 'its value'} open (${p.note}); answering ${p.answered === 'example' ? "the pack's example" : `a guessed ${p.answered}`} so the UI can render. For real data record a session (conform record --drive <script>) and pass --cassette, or give the type in the pack.`,
+        `conform mock: ${p.label}: the contract leaves ${p.path ? `${p.path} of its value` : 'its value'} open (${p.note}); answering ${p.answered === 'example' ? "the pack's example" : `a guessed ${p.answered}`} so the UI can render. For real data record a session (conform record --drive <script>) and pass --cassette, give the app's own types (--preload <file> --types <file.d.ts>), or give the type in the pack.`,
       ),
     );
     this.states = new StreamStates(loadStreamStates(pack));

@@ -45,6 +45,29 @@ describe('values a UI can render', () => {
     expect(logs).toEqual(["conform mock: ollama:list: the contract leaves the return open; answering from the app's types (--types)"]);
   });
 
+  it("with the app's types a `Response | ErrorResponse` return answers the success branch, its lists never empty (cosmosh-lite's global.d.ts)", async () => {
+    const app = fileURLToPath(new URL('../../examples/cosmosh-lite/', import.meta.url));
+    const { engine } = await createEngine({ pack: 'cosmosh-lite', seed: 1, preload: join(app, 'preload.js'), types: [join(app, 'global.d.ts')] });
+    for (const channel of ['backend:ssh-list-servers', 'backend:ssh-list-folders', 'backend:ssh-list-tags', 'backend:port-forward-list-rules', 'backend:local-terminal-list-profiles']) {
+      for (let i = 0; i < 4; i++) {
+        const out = (await engine.call(channel, [])) as { ok: true; value: { success: unknown; data: { items: Record<string, unknown>[] } } };
+        expect(out.value.success, channel).toBe(true);
+        expect(out.value.data.items.length, channel).toBeGreaterThan(0);
+        for (const item of out.value.data.items) expect(typeof item.id, channel).toBe('string');
+      }
+    }
+  });
+
+  it('without types, the first use of an open return warns naming the channel and the ways to real data (cassette, --types, the pack)', async () => {
+    const logs: string[] = [];
+    const { engine } = await createEngine({ pack: 'cosmosh-lite', seed: 1 }, (l) => logs.push(l));
+    await engine.call('backend:ssh-list-servers', []);
+    await engine.call('backend:ssh-list-servers', []);
+    const warnings = logs.filter((l) => l.includes('backend:ssh-list-servers'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/leaves its value open .*--cassette.*--types <file\.d\.ts>.*in the pack/);
+  });
+
   it('open item types of a typed list are objects, never null or bare scalars', async () => {
     const { engine } = await createEngine({ pack: 'clawdesk', seed: 2 });
     for (let i = 0; i < 5; i++) {
