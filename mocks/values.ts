@@ -5,6 +5,7 @@
 // its name (plural -> a list of objects, else an object), warning once per channel how to do
 // better, and (2) replaces leaves by field name with faker values. A change is kept only while the
 // whole value stays valid against its schema, so enums, formats and patterns always win.
+import { isDeepStrictEqual } from 'node:util';
 import { faker } from '@faker-js/faker/locale/en';
 import { inspectSchema } from '../specs/generate.ts';
 import type { SchemaNode, SchemaStore } from '../specs/model.ts';
@@ -163,7 +164,10 @@ export class RenderableValues {
   /** Make `value` (valid for `node`) renderable, deterministically for `seed`; returns a value that is still valid. */
   fill(node: SchemaNode, value: Json, label: string, seed: number): Json {
     faker.seed(seed);
+    // The pack's example is answered as written; fields are faked by name only in generated values.
+    if (examplesOf(node, this.store).some((e) => isDeepStrictEqual(e, value))) return structuredClone(value);
     let out = structuredClone(value);
+    let wholeExample = false;
     const traits = this.traits.get(node.uri) ?? inspectSchema(node, this.store);
     this.traits.set(node.uri, traits);
     for (const pointer of traits.unspecifiedPaths) {
@@ -174,9 +178,11 @@ export class RenderableValues {
         const next = setAt(structuredClone(out), at, guess);
         if (!this.store.validate(node, next).valid) continue;
         out = next;
+        if (examples.length > 0) wholeExample = true;
         this.report({ label: label.replace(/#.*$/, ''), path: pointer, note: traits.unspecified ?? 'x-unspecified', answered: examples.length > 0 ? 'example' : Array.isArray(guess) ? 'list' : typeof guess === 'object' ? 'object' : 'value named after the field' });
       }
     }
+    if (wholeExample) return out;
     // A scalar answer is named by its channel (`sessions:get-path` -> a path).
     return this.byFieldName(node, out, lastWord(label.replace(/#.*$/, '')));
   }

@@ -68,6 +68,12 @@ describe('values a UI can render', () => {
     expect(warnings[0]).toMatch(/leaves its value open .*--cassette.*--types <file\.d\.ts>.*in the pack/);
   });
 
+  it("the pack's example is answered as written, never faked by field name (clawdesk get_config: seed 002's port 1420)", async () => {
+    const { engine } = await createEngine({ pack: 'clawdesk', seed: 1 });
+    for (let i = 0; i < 3; i++) expect(await engine.call('get_config', {})).toEqual({ ok: true, value: { gateway: { port: 1420 }, providers: {} } });
+    expect(await engine.call('compact_session', { sessionId: 's1' })).toEqual({ ok: true, value: { messagesBefore: 45, messagesAfter: 12, tokensSaved: 8420 } });
+  });
+
   it('open item types of a typed list are objects, never null or bare scalars', async () => {
     const { engine } = await createEngine({ pack: 'clawdesk', seed: 2 });
     for (let i = 0; i < 5; i++) {
