@@ -163,6 +163,35 @@ describe('streams that agree with state (specs/packs/script-manager/mock/state.y
     for (const [c, p] of events) expect(pack.schemas.validate(pack.byName.get(c)!.payload!, p).valid).toBe(true);
   });
 
+  it("lists agree with the calls that change them: ollama:list is stable, lists a pulled model, drops a deleted one (ollama-desktop's state.yaml, included by ollama-chat)", async () => {
+    const { engine } = await createEngine({ pack: 'ollama-chat', seed: 4, speed: 0 });
+    const names = async () => ((await engine.call('ollama:list', [])) as { value: { name: string }[] }).value.map((m) => m.name);
+    const before = await names();
+    expect(before.length).toBeGreaterThan(0);
+    expect(await names()).toEqual(before); // the same list until something changes it
+    expect((await engine.call('ollama:pull', ['phi3:mini'])).ok).toBe(true);
+    expect(await names()).toEqual([...before, 'phi3:mini']);
+    await engine.call('ollama:pull', ['phi3:mini']);
+    expect(await names()).toEqual([...before, 'phi3:mini']); // pulled once, listed once
+    await engine.call('ollama:delete', [before[0]]);
+    expect(await names()).toEqual([...before.slice(1), 'phi3:mini']);
+    // A failed pull installs nothing.
+    engine.setFault('ollama:pull', { error: 'pull model manifest: file does not exist' });
+    expect((await engine.call('ollama:pull', ['no-such:model'])).ok).toBe(false);
+    expect(await names()).not.toContain('no-such:model');
+    engine.close();
+  });
+
+  it('a state file list naming a channel the pack lacks is an error with file:line', async () => {
+    const dir = join(tmp, 'ollama-desktop');
+    cpSync(join(PACKS, 'ollama-desktop'), dir, { recursive: true });
+    writeFileSync(join(dir, 'mock', 'state.yaml'), 'lists:\n  models:\n    list: ollama:list\n    keyField: name\n    add:\n      - { call: ollama:install, key: "param:name" }\n');
+    const err = await createEngine({ pack: dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ContractError);
+    expect(String((err as Error).message)).toMatch(/add: "ollama:install" is not a channel of pack ollama-desktop/);
+    expect((err as ContractError).pos).toMatchObject({ file: join(dir, 'mock', 'state.yaml'), line: 5 });
+  });
+
   it('a state file that names what the pack lacks is an error with file:line', async () => {
     const dir = join(tmp, 'script-manager');
     cpSync(join(PACKS, 'script-manager'), dir, { recursive: true });
