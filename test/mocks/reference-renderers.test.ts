@@ -30,7 +30,7 @@ describe('reference renderers under --browser --preload', () => {
     }
   }, 90_000);
 
-  it('ollama-chat (--types): models listed with their sizes, saved sessions shown, a chat answer streams in as text', async () => {
+  it('ollama-chat (--types): models listed with their sizes, saved sessions shown, a pulled model listed, a chat answer streams in as text', async () => {
     const { mock, errors } = await openReferenceApp('ollama-chat');
     try {
       const page = mock.page;
@@ -44,6 +44,12 @@ describe('reference renderers under --browser --preload', () => {
         return items.length > 0 && items[0]!.textContent !== 'New chat';
       }, undefined, { timeout: 15_000 });
       await expect.poll(() => page.textContent('#status')).toBe('Ollama running');
+      // Pulling through the UI lists the model (ollama-desktop's mock/state.yaml `lists:`).
+      const before = await page.locator(list).count();
+      await page.fill('#pull-name', 'phi3:mini');
+      await page.click('#pull');
+      await page.waitForFunction((sel) => Array.from(document.querySelectorAll<HTMLOptionElement>(sel)).some((o) => o.value === 'phi3:mini'), list, { timeout: 15_000 });
+      expect(await page.locator(list).count()).toBe(before + 1);
       await page.fill('textarea', 'Hello there');
       await page.click('button:has-text("Send")');
       await page.waitForFunction(() => Array.from(document.querySelectorAll('#transcript *')).some((e) => e.children.length === 0 && /^(\S+ )+\S*$/.test(e.textContent ?? '') && e.textContent !== 'Hello there'), undefined, { timeout: 15_000 });
