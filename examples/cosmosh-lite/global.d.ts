@@ -1,7 +1,8 @@
 // The renderer's declaration of window.electron (Cosmosh keeps it in
 // packages/renderer/src/vite-env.d.ts): the envelopes this app's backend really returns
-// (backend.js), which seed 004 names without fields. `conform mock --types` generates the
-// returns the contract leaves open from it.
+// (backend.js), which seed 004 names without fields; test/examples/cosmosh-lite.test.ts checks the
+// running app's answers against it. `conform mock --types` generates the returns the contract
+// leaves open from it.
 export {};
 
 type ColorKey = 'slate' | 'red' | 'orange' | 'amber' | 'green' | 'teal' | 'blue' | 'indigo' | 'violet' | 'pink';

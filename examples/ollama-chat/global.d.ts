@@ -1,7 +1,7 @@
 // The renderer's declaration of window.ollama and window.utils (seed 000 keeps its types in
 // src/global.d.ts, which the document does not show): what this app's main really returns
-// (main.js, ollama-api.js). `conform mock --types` generates the returns the contract leaves
-// open from it.
+// (main.js, ollama-api.js); test/examples/ollama-chat.test.ts checks the running app's answers
+// against it. `conform mock --types` generates the returns the contract leaves open from it.
 export {};
 
 /** One entry of Ollama's /api/tags, passed through unchanged. */
