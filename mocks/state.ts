@@ -175,6 +175,8 @@ function readStateFile(pack: Pack, file: string, own: boolean): StateDefs {
  */
 export class ListStates {
   private held = new Map<string, { shell: unknown; at: string; items: unknown[] }>();
+  /** Adds and removes not yet applied: a call only notes them (cheap, so a replay keeps its timing). */
+  private pending = new Map<string, { add: boolean; key: unknown }[]>();
 
   constructor(
     private defs: ListStateDef[],
@@ -193,6 +195,14 @@ export class ListStates {
       const items = Array.isArray(getPath(shell, at || undefined)) ? structuredClone(getPath(shell, at || undefined) as unknown[]) : [];
       this.held.set(def.name, (s = { shell, at, items }));
     }
+    for (const op of this.pending.get(def.name) ?? []) {
+      if (!op.add) s.items = s.items.filter((i) => getPath(i, def.keyField) !== op.key);
+      else if (!s.items.some((i) => getPath(i, def.keyField) === op.key)) {
+        const template = s.items.find((i) => typeof i === 'object' && i !== null);
+        s.items.push(template ? { ...structuredClone(template as object), [def.keyField]: op.key } : { [def.keyField]: op.key });
+      }
+    }
+    this.pending.delete(def.name);
     return s;
   }
 
@@ -204,21 +214,14 @@ export class ListStates {
     return valid(value) ? value : structuredClone(s.shell);
   }
 
-  /** After a call succeeded: apply the adds and removes it stands for. `param(name)` reads its args. */
+  /** After a call succeeded: note the adds and removes it stands for. `param(name)` reads its args. */
   note(channel: string, param: (name: string) => unknown): void {
     for (const def of this.defs) {
-      for (const a of def.add.filter((x) => x.call === channel)) {
-        const key = param(a.param);
+      const ops = [...def.add.map((x) => ({ x, add: true })), ...def.remove.map((x) => ({ x, add: false }))].filter(({ x }) => x.call === channel);
+      for (const { x, add } of ops) {
+        const key = param(x.param);
         if (key === undefined || key === null) continue;
-        const s = this.state(def);
-        if (s.items.some((i) => getPath(i, def.keyField) === key)) continue;
-        const template = s.items.find((i) => typeof i === 'object' && i !== null);
-        s.items.push(template ? { ...structuredClone(template as object), [def.keyField]: key } : { [def.keyField]: key });
-      }
-      for (const r of def.remove.filter((x) => x.call === channel)) {
-        const key = param(r.param);
-        const s = this.state(def);
-        s.items = s.items.filter((i) => getPath(i, def.keyField) !== key);
+        this.pending.set(def.name, [...(this.pending.get(def.name) ?? []), { add, key }]);
       }
     }
   }
