@@ -19,7 +19,7 @@ export function getPath(value: unknown, path: string | undefined): unknown {
   return cur;
 }
 
-function setPath(value: unknown, path: string | undefined, item: unknown): unknown {
+export function setPath(value: unknown, path: string | undefined, item: unknown): unknown {
   if (!path) return item;
   const keys = path.split('.');
   const copy = structuredClone(value) as Record<string, unknown>;
@@ -30,7 +30,7 @@ function setPath(value: unknown, path: string | undefined, item: unknown): unkno
 }
 
 /** Path of the first array in a generated list result (the result itself when it is an array). */
-function findArrayPath(value: unknown, prefix = '', depth = 0): string | undefined {
+export function findArrayPath(value: unknown, prefix = '', depth = 0): string | undefined {
   if (Array.isArray(value)) return prefix;
   if (depth > 2 || typeof value !== 'object' || value === null) return undefined;
   for (const [k, v] of Object.entries(value)) {

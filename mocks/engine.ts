@@ -13,9 +13,9 @@ import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cas
 import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
 import { seededRandom } from '../specs/random.ts';
-import { examplesOf, fakeLogLine, RenderableValues } from './values.ts';
+import { examplesOf, fakeLogLine, looksLikeFailure, RenderableValues } from './values.ts';
 import { TauriPlugins } from './tauri-plugins.ts';
-import { loadStreamStates, StreamStates, type StateEvent } from './state.ts';
+import { ListStates, loadStateDefs, StreamStates, type StateEvent } from './state.ts';
 
 /** A settled call: a value the caller resolves with, or an error the caller rejects with. */
 export type Outcome =
@@ -164,6 +164,7 @@ export class MockEngine {
   private plugins?: TauriPlugins;
   private warned = new Set<string>();
   private states: StreamStates;
+  private lists: ListStates;
   /** Call entries of the cassette in call-time order, for attributing recorded events to calls. */
   private callTimeline: { entry: CassetteEntry; callT: number }[] = [];
 
@@ -179,10 +180,12 @@ export class MockEngine {
     this.strictParams = opts.strictParams ?? false;
     this.values = new RenderableValues(pack.schemas, (p) =>
       this.log(
-        `conform mock: ${p.label}: the contract leaves ${p.path ? `${p.path} of its value` : 'its value'} open (${p.note}); answering ${p.answered === 'example' ? "the pack's example" : `a guessed ${p.answered}`} so the UI can render. For real data record a session (conform record --drive <script>) and pass --cassette, or give the type in the pack.`,
+        `conform mock: ${p.label}: the contract leaves ${p.path ? `${p.path} of its value` : 'its value'} open (${p.note}); answering ${p.answered === 'example' ? "the pack's example" : `a guessed ${p.answered}`} so the UI can render. For real data record a session (conform record --drive <script>) and pass --cassette, give the app's own types (--preload <file> --types <file.d.ts>), or give the type in the pack.`,
       ),
     );
-    this.states = new StreamStates(loadStreamStates(pack));
+    const stateDefs = loadStateDefs(pack);
+    this.states = new StreamStates(stateDefs.streams);
+    this.lists = new ListStates(stateDefs.lists, (name) => this.generatedResult(pack.byName.get(name)!));
     if (opts.typeHints) this.typeHints = { pack: opts.typeHints, store: opts.typeHints.schemas, values: new RenderableValues(opts.typeHints.schemas) };
     if (pack.transport === 'tauri') this.plugins = new TauriPlugins(pack.app);
     const defs = [...(pack.collections ?? []), ...(opts.collections ?? [])];
@@ -264,7 +267,6 @@ export class MockEngine {
         if (!hasEmptyList(v)) return v;
         fallback ??= { v };
       }
-      if (fallback && attempt >= 2) return fallback.v;
     }
     if (fallback) return fallback.v;
     throw new MockError(`conform mock: the generator found no valid value for ${label} (${node.uri})`);
@@ -295,7 +297,8 @@ export class MockEngine {
     if (examplesOf(ch.returns!, this.pack.schemas).length > 0) return undefined;
     if (inspectSchema(hint, hints.pack.schemas).unspecified !== undefined) return undefined;
     try {
-      const value = this.generate(hint, `${ch.name}#types`, (v) => this.pack.schemas.validate(ch.returns!, v).valid && !this.isErrorBranch(ch, v), hints);
+      // An app's type is often `Response | ErrorResponse`: a UI to look at needs the success branch.
+      const value = this.generate(hint, `${ch.name}#types`, (v) => this.pack.schemas.validate(ch.returns!, v).valid && !this.isErrorBranch(ch, v) && !looksLikeFailure(v), hints);
       this.warnOnce(`types ${ch.name}`, `conform mock: ${ch.name}: the contract leaves the return open; answering from the app's types (--types)`);
       return { value };
     } catch {
@@ -434,6 +437,10 @@ export class MockEngine {
       rec.source = 'collection';
       outcome = { ok: true, value: this.states.answer(ch, this.paramValue(ch, args, '0'), () => this.generatedResult(ch), (v) => !this.validateResult(ch, v)) };
     }
+    if (!outcome && this.lists.answers(channel)) {
+      rec.source = 'collection';
+      outcome = { ok: true, value: this.lists.answer(channel, (v) => !this.validateResult(ch, v)) };
+    }
     if (!outcome && this.collections.handles(channel)) {
       rec.source = 'collection';
       try {
@@ -462,9 +469,11 @@ export class MockEngine {
       if (settles) {
         const results = await Promise.all(runs);
         const failed = results.find((r) => r && !r.ok);
-        return failed ?? outcome;
+        if (failed) return failed;
       }
     }
+    // A call that succeeded changes the lists it adds to or removes from (state.yaml `lists:`).
+    if (outcome.ok) this.lists.note(channel, (name) => this.paramValue(ch, args, name));
     return outcome;
   }
 

@@ -5,6 +5,7 @@
 // its name (plural -> a list of objects, else an object), warning once per channel how to do
 // better, and (2) replaces leaves by field name with faker values. A change is kept only while the
 // whole value stays valid against its schema, so enums, formats and patterns always win.
+import { isDeepStrictEqual } from 'node:util';
 import { faker } from '@faker-js/faker/locale/en';
 import { inspectSchema } from '../specs/generate.ts';
 import type { SchemaNode, SchemaStore } from '../specs/model.ts';
@@ -79,6 +80,22 @@ function numberFor(key: string, integer: boolean): number | undefined {
   return integer ? Math.round(n) : n;
 }
 
+/**
+ * Whether a value reads as the failure branch of a result union: `{ success: false }`,
+ * `{ ok: false }`, or an `error` set with no `data`/`result` beside it.
+ */
+export function looksLikeFailure(v: Json): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const o = v as Record<string, Json>;
+  if (o.success === false || o.ok === false) return true;
+  return o.error !== undefined && o.error !== null && o.error !== '' && !('data' in o) && !('result' in o);
+}
+
+/** A flag whose name asks "is it up?" (`ollama:available`, `connected`) is true: the screen a developer wants first. */
+function booleanFor(key: string): boolean | undefined {
+  return /(available|online|connected|healthy|ready|reachable|alive)$/i.test(key) ? true : undefined;
+}
+
 /** A log line that reads like one (deterministic for `seed`); `n`, the line's number in its log, keeps timestamps in order. */
 export function fakeLogLine(seed: number, n: number): string {
   faker.seed(seed);
@@ -147,7 +164,10 @@ export class RenderableValues {
   /** Make `value` (valid for `node`) renderable, deterministically for `seed`; returns a value that is still valid. */
   fill(node: SchemaNode, value: Json, label: string, seed: number): Json {
     faker.seed(seed);
+    // The pack's example is answered as written; fields are faked by name only in generated values.
+    if (examplesOf(node, this.store).some((e) => isDeepStrictEqual(e, value))) return structuredClone(value);
     let out = structuredClone(value);
+    let wholeExample = false;
     const traits = this.traits.get(node.uri) ?? inspectSchema(node, this.store);
     this.traits.set(node.uri, traits);
     for (const pointer of traits.unspecifiedPaths) {
@@ -158,9 +178,11 @@ export class RenderableValues {
         const next = setAt(structuredClone(out), at, guess);
         if (!this.store.validate(node, next).valid) continue;
         out = next;
+        if (examples.length > 0) wholeExample = true;
         this.report({ label: label.replace(/#.*$/, ''), path: pointer, note: traits.unspecified ?? 'x-unspecified', answered: examples.length > 0 ? 'example' : Array.isArray(guess) ? 'list' : typeof guess === 'object' ? 'object' : 'value named after the field' });
       }
     }
+    if (wholeExample) return out;
     // A scalar answer is named by its channel (`sessions:get-path` -> a path).
     return this.byFieldName(node, out, lastWord(label.replace(/#.*$/, '')));
   }
@@ -195,7 +217,7 @@ export class RenderableValues {
       if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...at, i], key));
       else if (typeof v === 'object' && v !== null) for (const [k, x] of Object.entries(v)) walk(x, [...at, k], k);
       else if (key !== undefined) {
-        const next = typeof v === 'string' ? stringFor(key) : typeof v === 'number' ? numberFor(key, Number.isInteger(v)) : undefined;
+        const next = typeof v === 'string' ? stringFor(key) : typeof v === 'number' ? numberFor(key, Number.isInteger(v)) : typeof v === 'boolean' ? booleanFor(key) : undefined;
         if (next !== undefined) leaves.push({ at, v: next });
       }
     };

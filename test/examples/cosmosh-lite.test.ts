@@ -101,6 +101,31 @@ describe('cosmosh-lite: real flows through window.electron', () => {
     expect(r.noEvent).toMatchObject({ success: false, code: 'AUDIT_EVENT_NOT_FOUND' });
   });
 
+  it('global.d.ts declares what the app really returns (the types `conform mock --types` answers from)', async () => {
+    const { loadTypeHints } = await import('../../mocks/type-hints.ts');
+    const hints = (await loadTypeHints(`${APP}/preload.js`, [`${APP}/global.d.ts`]))!;
+    const calls: [string, string, unknown[]][] = [
+      ['backend:test-ping', 'backendTestPing', []],
+      ['backend:settings-get', 'backendSettingsGet', []],
+      ['backend:audit-list-events', 'backendAuditListEvents', [{ page: 1, pageSize: 5 }]],
+      ['backend:ssh-list-servers', 'backendSshListServers', []],
+      ['backend:ssh-list-folders', 'backendSshListFolders', []],
+      ['backend:ssh-list-tags', 'backendSshListTags', []],
+      ['backend:ssh-list-keychains', 'backendSshListKeychains', []],
+      ['backend:port-forward-list-rules', 'backendPortForwardListRules', []],
+      ['backend:local-terminal-list-profiles', 'backendLocalTerminalListProfiles', []],
+      ['backend:ssh-update-server', 'backendSshUpdateServer', ['no-such-id', { name: 'x' }]],
+      ['app:get-version-info', 'getAppVersionInfo', []],
+      ['i18n:get-locale', 'getLocale', []],
+    ];
+    const answers = await s.page.evaluate((list) => Promise.all(list.map(([, method, args]) => (window as any).electron[method](...args))), calls);
+    calls.forEach(([channel], i) => {
+      const declared = hints.byName.get(channel)!.returns!;
+      const v = hints.schemas.validate(declared, answers[i]);
+      expect(v.valid, `${channel}: ${JSON.stringify(v.issues[0])}`).toBe(true);
+    });
+  }, 60_000);
+
   it('proxies folders, tags, keychains, port-forward rules, profiles and settings', async () => {
     const r = await s.page.evaluate(async () => {
       const e = (window as any).electron;

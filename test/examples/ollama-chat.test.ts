@@ -182,6 +182,32 @@ describe('ollama-chat: real flows', () => {
     expect(r.after).toEqual([]);
     expect(r.unknown).toMatch(/Asset not found/);
   });
+
+  it('global.d.ts declares what the app really returns (the types `conform mock --types` answers from)', async () => {
+    const { loadTypeHints } = await import('../../mocks/type-hints.ts');
+    const hints = (await loadTypeHints(`${APP}/preload.js`, [`${APP}/global.d.ts`]))!;
+    const session = { id: 's-1', title: 'Hello', model: 'llama3.2:1b', messages: [{ role: 'user', content: 'hi' }], updatedAt: '2026-01-01T00:00:00.000Z' };
+    const answers = await s.page.evaluate(async (session) => {
+      const o = (window as any).ollama;
+      const u = (window as any).utils;
+      await o.save([session]);
+      return {
+        'ollama:list': await o.listModels(),
+        'ollama:available': await o.isAvailable(),
+        'ollama:run': await o.runModel('llama3.2:1b'),
+        'sessions:load': await o.load(),
+        'session:getPath': await o.getPath(),
+        'ollama:get-tool-models': await o.getToolSupportingModels(),
+        'utils:getPath': await u.getPath(),
+        'utils:is-first-launch': await u.isFirstLaunch(),
+        'utils:get-hardware-performance-warning': await u.getWarning('7b'),
+      };
+    }, session);
+    for (const [channel, value] of Object.entries(answers)) {
+      const v = hints.schemas.validate(hints.byName.get(channel)!.returns!, value);
+      expect(v.valid, `${channel}: ${JSON.stringify(v.issues[0])}`).toBe(true);
+    }
+  }, 60_000);
 });
 
 describe('ollama-chat: every fault changes observable behaviour', () => {

@@ -45,6 +45,35 @@ describe('values a UI can render', () => {
     expect(logs).toEqual(["conform mock: ollama:list: the contract leaves the return open; answering from the app's types (--types)"]);
   });
 
+  it("with the app's types a `Response | ErrorResponse` return answers the success branch, its lists never empty (cosmosh-lite's global.d.ts)", async () => {
+    const app = fileURLToPath(new URL('../../examples/cosmosh-lite/', import.meta.url));
+    const { engine } = await createEngine({ pack: 'cosmosh-lite', seed: 1, preload: join(app, 'preload.js'), types: [join(app, 'global.d.ts')] });
+    for (const channel of ['backend:ssh-list-servers', 'backend:ssh-list-folders', 'backend:ssh-list-tags', 'backend:port-forward-list-rules', 'backend:local-terminal-list-profiles']) {
+      for (let i = 0; i < 4; i++) {
+        const out = (await engine.call(channel, [])) as { ok: true; value: { success: unknown; data: { items: Record<string, unknown>[] } } };
+        expect(out.value.success, channel).toBe(true);
+        expect(out.value.data.items.length, channel).toBeGreaterThan(0);
+        for (const item of out.value.data.items) expect(typeof item.id, channel).toBe('string');
+      }
+    }
+  });
+
+  it('without types, the first use of an open return warns naming the channel and the ways to real data (cassette, --types, the pack)', async () => {
+    const logs: string[] = [];
+    const { engine } = await createEngine({ pack: 'cosmosh-lite', seed: 1 }, (l) => logs.push(l));
+    await engine.call('backend:ssh-list-servers', []);
+    await engine.call('backend:ssh-list-servers', []);
+    const warnings = logs.filter((l) => l.includes('backend:ssh-list-servers'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/leaves its value open .*--cassette.*--types <file\.d\.ts>.*in the pack/);
+  });
+
+  it("the pack's example is answered as written, never faked by field name (clawdesk get_config: seed 002's port 1420)", async () => {
+    const { engine } = await createEngine({ pack: 'clawdesk', seed: 1 });
+    for (let i = 0; i < 3; i++) expect(await engine.call('get_config', {})).toEqual({ ok: true, value: { gateway: { port: 1420 }, providers: {} } });
+    expect(await engine.call('compact_session', { sessionId: 's1' })).toEqual({ ok: true, value: { messagesBefore: 45, messagesAfter: 12, tokensSaved: 8420 } });
+  });
+
   it('open item types of a typed list are objects, never null or bare scalars', async () => {
     const { engine } = await createEngine({ pack: 'clawdesk', seed: 2 });
     for (let i = 0; i < 5; i++) {
@@ -132,6 +161,35 @@ describe('streams that agree with state (specs/packs/script-manager/mock/state.y
     // Every payload still matches its schema.
     const pack = engine.pack;
     for (const [c, p] of events) expect(pack.schemas.validate(pack.byName.get(c)!.payload!, p).valid).toBe(true);
+  });
+
+  it("lists agree with the calls that change them: ollama:list is stable, lists a pulled model, drops a deleted one (ollama-desktop's state.yaml, included by ollama-chat)", async () => {
+    const { engine } = await createEngine({ pack: 'ollama-chat', seed: 4, speed: 0 });
+    const names = async () => ((await engine.call('ollama:list', [])) as { value: { name: string }[] }).value.map((m) => m.name);
+    const before = await names();
+    expect(before.length).toBeGreaterThan(0);
+    expect(await names()).toEqual(before); // the same list until something changes it
+    expect((await engine.call('ollama:pull', ['phi3:mini'])).ok).toBe(true);
+    expect(await names()).toEqual([...before, 'phi3:mini']);
+    await engine.call('ollama:pull', ['phi3:mini']);
+    expect(await names()).toEqual([...before, 'phi3:mini']); // pulled once, listed once
+    await engine.call('ollama:delete', [before[0]]);
+    expect(await names()).toEqual([...before.slice(1), 'phi3:mini']);
+    // A failed pull installs nothing.
+    engine.setFault('ollama:pull', { error: 'pull model manifest: file does not exist' });
+    expect((await engine.call('ollama:pull', ['no-such:model'])).ok).toBe(false);
+    expect(await names()).not.toContain('no-such:model');
+    engine.close();
+  });
+
+  it('a state file list naming a channel the pack lacks is an error with file:line', async () => {
+    const dir = join(tmp, 'ollama-desktop');
+    cpSync(join(PACKS, 'ollama-desktop'), dir, { recursive: true });
+    writeFileSync(join(dir, 'mock', 'state.yaml'), 'lists:\n  models:\n    list: ollama:list\n    keyField: name\n    add:\n      - { call: ollama:install, key: "param:name" }\n');
+    const err = await createEngine({ pack: dir }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ContractError);
+    expect(String((err as Error).message)).toMatch(/add: "ollama:install" is not a channel of pack ollama-desktop/);
+    expect((err as ContractError).pos).toMatchObject({ file: join(dir, 'mock', 'state.yaml'), line: 5 });
   });
 
   it('a state file that names what the pack lacks is an error with file:line', async () => {
