@@ -54,11 +54,16 @@ export function exampleApp(opts: { main: string; env: Record<string, string>; re
 
 export type Settled = { ok?: boolean; value?: any; error?: string; pending?: boolean };
 
+/** How long a call that should answer gets (generous: answers take milliseconds, but a loaded 2-core machine stalls). */
+export const SETTLE_MS = 15_000;
+/** How long a call that should hang is watched: nothing ever settles it, so a short look cannot mislead. */
+export const HANG_WATCH_MS = 1_500;
+
 /**
  * Settle a renderer-side expression within `ms`: { ok, value } | { ok: false, error } | { pending: true }.
  * Passed as source text: Playwright evaluates it over CDP, which the page's CSP (no eval) does not block.
  */
-export async function settle(page: Page, expr: string, ms = 1500): Promise<Settled> {
+export async function settle(page: Page, expr: string, ms = SETTLE_MS): Promise<Settled> {
   return page.evaluate(`(async () => {
     const p = Promise.resolve().then(() => ${expr});
     return await Promise.race([
