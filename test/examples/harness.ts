@@ -28,7 +28,7 @@ export function exampleApp(opts: { main: string; env: Record<string, string>; re
       const launched = await launchApp({ main: opts.main, require: instrument ? [INSTRUMENT] : [], env: { CONFORM_FAULTS: faults, ...opts.env } });
       live.add(launched);
       const page = await launched.app.firstWindow();
-      await page.waitForFunction(opts.ready, undefined, { timeout: 15_000 });
+      await page.waitForFunction(opts.ready, undefined, { timeout: 30_000 });
       return { launched, page };
     },
     async stop(s) {

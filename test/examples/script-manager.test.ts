@@ -52,7 +52,7 @@ async function start(faults: string[] = []): Promise<Running> {
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   let page: Page;
   try {
-    page = await launched.app.firstWindow({ timeout: 15_000 });
+    page = await launched.app.firstWindow({ timeout: 30_000 });
   } catch (e) {
     const state = await launched.app.evaluate(({ app, BrowserWindow }) => ({
       ready: app.isReady(),
@@ -135,7 +135,7 @@ interface Match {
   type?: string;
 }
 
-async function waitForEvent(r: Running, m: Match, timeout = 10_000): Promise<void> {
+async function waitForEvent(r: Running, m: Match, timeout = 30_000): Promise<void> {
   await r.page.waitForFunction((m) => (window as any).__sm.events.some((e: any) =>
     e.channel === m.channel &&
     (m.scriptId === undefined || e.payload?.scriptId === m.scriptId) &&
