@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleApp, HANG_WATCH_MS, mainCrashes, settle, type Started } from './harness.ts';
+import { exampleApp, HANG_WATCH_MS, settle, settleThenCrashes, type Started } from './harness.ts';
 
 const APP = fileURLToPath(new URL('../../examples/cosmosh-lite', import.meta.url));
 const FAULTS = JSON.parse(readFileSync(new URL('../../examples/faults.json', import.meta.url), 'utf8')) as { id: string; app: string }[];
@@ -382,13 +382,9 @@ describe('cosmosh-lite: every fault changes observable behaviour', () => {
 
   it('cl-settings-get-crash: reading settings leaves an unhandled rejection in main', async () => {
     // Observed through Conform's instrumentation hook, as `conform run` sees it.
-    // No waiting window: the clean app catches the locale sync's failure, so it cannot leave an
-    // unhandled rejection; the faulty one's rejection is awaited (polled from the hook) and may come
-    // after the answer.
+    // The clean app catches the locale sync's failure; the faulty one leaves it unhandled.
     const readAndWatch = (crashExpected: boolean) => async (s: Started) => {
-      const read = await settle(s.page, 'window.electron.backendSettingsGet()');
-      if (crashExpected) await expect.poll(async () => (await mainCrashes(s.launched.app)).length, { timeout: 30_000 }).toBeGreaterThan(0);
-      const crashes = await mainCrashes(s.launched.app);
+      const { settled: read, crashes } = await settleThenCrashes(s, 'window.electron.backendSettingsGet()', crashExpected);
       return { read, crashes };
     };
     const without = await withFault('', readAndWatch(false), true);

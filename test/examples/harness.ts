@@ -2,6 +2,7 @@
 // faults and Conform's instrumentation hook), stop it, and settle bridge calls inside its renderer.
 import { fileURLToPath } from 'node:url';
 import type { ElectronApplication, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { launchApp, type LaunchedApp } from '../../runner/runtime.ts';
 
 const INSTRUMENT = fileURLToPath(new URL('../../runner/instrument/index.cjs', import.meta.url));
@@ -78,4 +79,15 @@ export async function mainCrashes(app: ElectronApplication): Promise<any[]> {
   return app.evaluate(() =>
     (globalThis as any).__conform.drain(0, 100000).items.filter((o: any) => o.kind === 'unhandled-rejection' || o.kind === 'uncaught-exception'),
   );
+}
+
+/**
+ * Settle `expr`, then read main's crashes. No waiting window: where a crash is expected it may come
+ * after the answer (fire-and-forget work), so it is awaited (polled from the hook); where none is
+ * expected the app leaves no unawaited work to fail, so the list is read at once.
+ */
+export async function settleThenCrashes(s: Started, expr: string, crashExpected: boolean): Promise<{ settled: Settled; crashes: any[] }> {
+  const settled = await settle(s.page, expr);
+  if (crashExpected) await expect.poll(async () => (await mainCrashes(s.launched.app)).length, { timeout: 30_000 }).toBeGreaterThan(0);
+  return { settled, crashes: await mainCrashes(s.launched.app) };
 }

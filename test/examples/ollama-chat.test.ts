@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleApp, HANG_WATCH_MS, mainCrashes, settle, type Started } from './harness.ts';
+import { exampleApp, HANG_WATCH_MS, settle, settleThenCrashes, type Started } from './harness.ts';
 
 const APP = fileURLToPath(new URL('../../examples/ollama-chat', import.meta.url));
 const FAULTS = JSON.parse(readFileSync(new URL('../../examples/faults.json', import.meta.url), 'utf8')) as { id: string; app: string }[];
@@ -347,13 +347,9 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
 
   it('oc-sessions-load-crash: loading sessions leaves an unhandled rejection in main', async () => {
     // Observed through Conform's instrumentation hook, as `conform run` sees it.
-    // No waiting window: the clean handler awaits its whole migration before it answers, so once it
-    // answered nothing of it is left to fail; the faulty one leaves the migration running, so its
-    // rejection is awaited (polled from the hook) and may come after the answer.
+    // The clean handler awaits its whole migration before it answers; the faulty one leaves it running.
     const loadAndWatch = (crashExpected: boolean) => async (s: Started) => {
-      const loaded = await settle(s.page, 'window.ollama.load()');
-      if (crashExpected) await expect.poll(async () => (await mainCrashes(s.launched.app)).length, { timeout: 30_000 }).toBeGreaterThan(0);
-      const crashes = await mainCrashes(s.launched.app);
+      const { settled: loaded, crashes } = await settleThenCrashes(s, 'window.ollama.load()', crashExpected);
       return { loaded, crashes };
     };
     const without = await withFault('', loadAndWatch(false), true);
