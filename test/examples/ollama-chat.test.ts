@@ -52,8 +52,11 @@ async function chat(page: Page, model: string, prompt: string, opts: { stopAfter
   );
   const until = opts.until ?? { terminals: 1 };
   try {
-    if (typeof until === 'function') await until();
-    else {
+    if (typeof until === 'function') {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([until(), new Promise((_r, reject) => (timer = setTimeout(() => reject(new Error('Timeout 30000ms exceeded')), 30_000)))])
+        .finally(() => clearTimeout(timer));
+    } else {
       await page.waitForFunction((u) => {
         const events: ChatRun['events'] = (window as any).__chat.events;
         const doneAt = events.findIndex((e) => e.type === 'done');
