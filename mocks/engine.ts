@@ -211,6 +211,11 @@ export class MockEngine {
     this.sink = sink;
   }
 
+  /** Streams still running (a finished or aborted stream has no timers left, so it sends nothing more). */
+  get streamsRunning(): number {
+    return this.active.length;
+  }
+
   get scenarioName(): string {
     return this.scenario.name;
   }

@@ -46,7 +46,8 @@ export interface ConformApp {
   events(channel: string): unknown[];
   /**
    * After `after` (a call that must end a stream: stop, kill), wait `settleMs`, then watch
-   * `windowMs`: an event on `channels` matching `match` fails the step as `stream.quiet-after-cleanup`.
+   * `windowMs` (both on main's clock): an event on `channels` matching `match` that main sent in that
+   * window fails the step as `stream.quiet-after-cleanup`.
    */
   expectQuiet(after: string, channels: string[], match: (payload: any) => boolean, opts?: { settleMs?: number; windowMs?: number }): Promise<void>;
 }
@@ -119,16 +120,23 @@ class Driver implements ConformApp {
   }
 
   async expectQuiet(after: string, channels: string[], match: (payload: any) => boolean, opts: { settleMs?: number; windowMs?: number } = {}): Promise<void> {
-    await new Promise((r) => setTimeout(r, opts.settleMs ?? 300));
+    const windowMs = opts.windowMs ?? 600;
+    // A quiet window is a time window by definition (as `conform run` judges
+    // stream.quiet-after-cleanup). It is measured on main's clock, the clock of every observation's
+    // `t`: a test process or an IPC round trip stalled by a loaded machine neither shortens nor
+    // shifts it, and only events main sent inside it count.
     await this.collect();
-    const from = this.main.length;
-    await new Promise((r) => setTimeout(r, opts.windowMs ?? 600));
-    await this.collect();
-    const late = this.main.slice(from).filter((o) => o.kind === 'send' && o.channel && channels.includes(o.channel) && match(decode((o.args ?? [])[0])));
+    const from = this.session.mainNow + (opts.settleMs ?? 300);
+    const to = from + windowMs;
+    while (this.session.mainNow < to) {
+      await new Promise((r) => setTimeout(r, Math.max(10, to - this.session.mainNow)));
+      await this.collect();
+    }
+    const late = this.main.filter((o) => o.t > from && o.t <= to && o.kind === 'send' && o.channel && channels.includes(o.channel) && match(decode((o.args ?? [])[0])));
     if (late.length) {
       throw new ContractViolation([{
         id: 'stream.quiet-after-cleanup', channel: after, status: 'failed',
-        message: `${late.length} ${late[0]!.channel} event(s) in the ${opts.windowMs ?? 600} ms after ${after}: something it should have ended is still running`,
+        message: `${late.length} ${late[0]!.channel} event(s) in the ${windowMs} ms after ${after}: something it should have ended is still running`,
         actual: late.slice(0, 3).map((o) => decode((o.args ?? [])[0])),
       }]);
     }

@@ -31,9 +31,12 @@ const assetsDir = () => path.join(userData(), 'assets');
 const toolModelsFile = () => path.join(userData(), 'tool-models.json');
 const firstLaunchMarker = () => path.join(userData(), '.first-launch-done');
 
+let tmpSeq = 0;
 async function writeJsonAtomic(file, value) {
   await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
+  // One temp file per write: two overlapping writes of the same file (the page's start-up and a
+  // user action both refreshing a cache) must not rename each other's temp file away.
+  const tmp = `${file}.${process.pid}.${++tmpSeq}.tmp`;
   await fsp.writeFile(tmp, JSON.stringify(value, null, 2));
   await fsp.rename(tmp, file);
 }

@@ -10,7 +10,7 @@ const SPAWNS_GRANDCHILD = "require('child_process').spawn(process.execPath, ['-e
 test('killTree stops the script and its grandchildren', { timeout: 60_000 }, async ({ conform }) => {
   const script = (await conform.call('scripts:create', { name: 'tree', command: 'node', args: ['-e', SPAWNS_GRANDCHILD] })) as { id: string };
   await conform.call('process:start', script.id);
-  await conform.waitForEvent('process:log:event', (p) => p.scriptId === script.id && /grandchild tick/.test(p.text), 10_000);
+  await conform.waitForEvent('process:log:event', (p) => p.scriptId === script.id && /grandchild tick/.test(p.text), 30_000);
   await conform.call('process:killTree', script.id);
   await conform.expectQuiet('process:killTree', ['process:log:event'], (p) => p.scriptId === script.id);
   await conform.call('scripts:delete', script.id);

@@ -11,14 +11,14 @@ test('a script is created, runs, logs, stops and is deleted', { timeout: 60_000 
   expect(((await conform.call('scripts:list')) as { id: string }[]).map((s) => s.id)).toContain(script.id);
 
   await conform.call('process:start', script.id);
-  await conform.waitForEvent('process:status:event', (p) => p.scriptId === script.id && p.status === 'running');
-  await conform.waitForEvent('process:log:event', (p) => p.scriptId === script.id && /tick/.test(p.text));
+  await conform.waitForEvent('process:status:event', (p) => p.scriptId === script.id && p.status === 'running', 30_000);
+  await conform.waitForEvent('process:log:event', (p) => p.scriptId === script.id && /tick/.test(p.text), 30_000);
   const snapshot = (await conform.call('process:snapshot', script.id)) as { status: string; pid?: number };
   expect(snapshot.status).toBe('running');
   expect(snapshot.pid).toEqual(expect.any(Number));
 
   await conform.call('process:stop', script.id);
-  await conform.waitForEvent('process:status:event', (p) => p.scriptId === script.id && p.status === 'stopped');
+  await conform.waitForEvent('process:status:event', (p) => p.scriptId === script.id && p.status === 'stopped', 30_000);
   expect(await conform.call('process:readLog', script.id)).toMatch(/tick/);
 
   await conform.call('scripts:delete', script.id);

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleApp, mainCrashes, settle, type Started } from './harness.ts';
+import { exampleApp, HANG_WATCH_MS, settle, settleThenCrashes, type Started } from './harness.ts';
 
 const APP = fileURLToPath(new URL('../../examples/cosmosh-lite', import.meta.url));
 const FAULTS = JSON.parse(readFileSync(new URL('../../examples/faults.json', import.meta.url), 'utf8')) as { id: string; app: string }[];
@@ -397,21 +397,23 @@ describe('cosmosh-lite: every fault changes observable behaviour', () => {
   });
 
   it('cl-test-ping-hang: the health check never settles', async () => {
-    const { without, withIt } = await both('cl-test-ping-hang', 'window.electron.backendTestPing()');
+    // A hang is an absence: the faulty call is watched for a short, fixed time (it never settles).
+    const call = 'window.electron.backendTestPing()';
+    const without = await settle(clean.page, call);
+    const withIt = await withFault('cl-test-ping-hang', (s) => settle(s.page, call, HANG_WATCH_MS));
     expect(without).toMatchObject({ ok: true, value: { success: true, data: { message: 'pong' } } });
     expect(withIt).toEqual({ pending: true });
   });
 
   it('cl-settings-get-crash: reading settings leaves an unhandled rejection in main', async () => {
     // Observed through Conform's instrumentation hook, as `conform run` sees it.
-    const readAndWatch = async (s: Started) => {
-      const read = await settle(s.page, 'window.electron.backendSettingsGet()');
-      await s.page.waitForTimeout(200);
-      const crashes = await mainCrashes(s.launched.app);
+    // The clean app catches the locale sync's failure; the faulty one leaves it unhandled.
+    const readAndWatch = (crashExpected: boolean) => async (s: Started) => {
+      const { settled: read, crashes } = await settleThenCrashes(s, 'window.electron.backendSettingsGet()', crashExpected);
       return { read, crashes };
     };
-    const without = await withFault('', readAndWatch, true);
-    const withIt = await withFault('cl-settings-get-crash', readAndWatch, true);
+    const without = await withFault('', readAndWatch(false), true);
+    const withIt = await withFault('cl-settings-get-crash', readAndWatch(true), true);
     expect(without.read).toMatchObject({ ok: true, value: { success: true, data: { settings: expect.any(Object) } } });
     expect(without.crashes).toEqual([]);
     expect(withIt.read).toMatchObject({ ok: true, value: { success: true } });

@@ -2,6 +2,7 @@
 // faults and Conform's instrumentation hook), stop it, and settle bridge calls inside its renderer.
 import { fileURLToPath } from 'node:url';
 import type { ElectronApplication, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { launchApp, type LaunchedApp } from '../../runner/runtime.ts';
 
 const INSTRUMENT = fileURLToPath(new URL('../../runner/instrument/index.cjs', import.meta.url));
@@ -28,7 +29,7 @@ export function exampleApp(opts: { main: string; env: Record<string, string>; re
       const launched = await launchApp({ main: opts.main, require: instrument ? [INSTRUMENT] : [], env: { CONFORM_FAULTS: faults, ...opts.env } });
       live.add(launched);
       const page = await launched.app.firstWindow();
-      await page.waitForFunction(opts.ready, undefined, { timeout: 15_000 });
+      await page.waitForFunction(opts.ready, undefined, { timeout: 30_000 });
       return { launched, page };
     },
     async stop(s) {
@@ -54,11 +55,16 @@ export function exampleApp(opts: { main: string; env: Record<string, string>; re
 
 export type Settled = { ok?: boolean; value?: any; error?: string; pending?: boolean };
 
+/** How long a call that should answer gets (generous: answers take milliseconds, but a loaded 2-core machine stalls). */
+export const SETTLE_MS = 15_000;
+/** How long a call that should hang is watched: nothing ever settles it, so a short look cannot mislead. */
+export const HANG_WATCH_MS = 1_500;
+
 /**
  * Settle a renderer-side expression within `ms`: { ok, value } | { ok: false, error } | { pending: true }.
  * Passed as source text: Playwright evaluates it over CDP, which the page's CSP (no eval) does not block.
  */
-export async function settle(page: Page, expr: string, ms = 1500): Promise<Settled> {
+export async function settle(page: Page, expr: string, ms = SETTLE_MS): Promise<Settled> {
   return page.evaluate(`(async () => {
     const p = Promise.resolve().then(() => ${expr});
     return await Promise.race([
@@ -73,4 +79,15 @@ export async function mainCrashes(app: ElectronApplication): Promise<any[]> {
   return app.evaluate(() =>
     (globalThis as any).__conform.drain(0, 100000).items.filter((o: any) => o.kind === 'unhandled-rejection' || o.kind === 'uncaught-exception'),
   );
+}
+
+/**
+ * Settle `expr`, then read main's crashes. No waiting window: where a crash is expected it may come
+ * after the answer (fire-and-forget work), so it is awaited (polled from the hook); where none is
+ * expected the app leaves no unawaited work to fail, so the list is read at once.
+ */
+export async function settleThenCrashes(s: Started, expr: string, crashExpected: boolean): Promise<{ settled: Settled; crashes: any[] }> {
+  const settled = await settle(s.page, expr);
+  if (crashExpected) await expect.poll(async () => (await mainCrashes(s.launched.app)).length, { timeout: 30_000 }).toBeGreaterThan(0);
+  return { settled, crashes: await mainCrashes(s.launched.app) };
 }

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exampleApp, mainCrashes, settle, type Started } from './harness.ts';
+import { exampleApp, HANG_WATCH_MS, settle, settleThenCrashes, type Started } from './harness.ts';
 
 const APP = fileURLToPath(new URL('../../examples/ollama-chat', import.meta.url));
 const FAULTS = JSON.parse(readFileSync(new URL('../../examples/faults.json', import.meta.url), 'utf8')) as { id: string; app: string }[];
@@ -21,39 +21,75 @@ interface ChatRun {
   events: { type: 'token' | 'done' | 'error' | 'aborted'; payload: unknown }[];
 }
 
+/** When a chat has shown what it will show: a count of terminal events or tokens, or a token after chat-done. */
+interface Until {
+  terminals?: number;
+  tokens?: number;
+  tokenAfterDone?: boolean;
+}
+
 /**
- * Start a chat through window.ollama.streamPrompt inside the renderer and collect the events in
- * arrival order until `quietMs` pass without any event after the first terminal one (or after the
- * last event at all, for streams that never end), capped by `timeoutMs`.
+ * Start a chat through window.ollama.streamPrompt inside the renderer and collect its events in
+ * arrival order until `until` holds (by default: one terminal event), or until the app shows it by
+ * other means (`until` as a function, e.g. a line on main's stderr). No quiet window: then a marker
+ * call (session:getPath) goes through the same ordered IPC channel, so every event main sent before
+ * answering it is in the result; an event main sends later than that is not waited for.
  */
-async function chat(page: Page, model: string, prompt: string, opts: { stopAfterTokens?: number; quietMs?: number; timeoutMs?: number } = {}): Promise<ChatRun> {
-  return page.evaluate(
-    ({ model, prompt, stopAfterTokens, quietMs, timeoutMs }) =>
-      new Promise<ChatRun>((resolve) => {
-        const o = (window as any).ollama;
-        const events: ChatRun['events'] = [];
-        const unsubs: (() => void)[] = [];
-        let quiet: ReturnType<typeof setTimeout> | undefined;
-        const finish = () => {
-          for (const u of unsubs) u();
-          resolve({ events });
-        };
-        const armQuiet = () => {
-          clearTimeout(quiet);
-          quiet = setTimeout(finish, quietMs);
-        };
-        const on = (type: ChatRun['events'][number]['type']) => (payload: unknown) => {
-          events.push({ type, payload });
-          if (type === 'token' && stopAfterTokens && events.filter((e) => e.type === 'token').length === stopAfterTokens) o.stop();
-          armQuiet();
-        };
-        unsubs.push(o.onResponse(on('token')), o.onDone(on('done')), o.onError(on('error')), o.onAbort(on('aborted')));
-        setTimeout(finish, timeoutMs);
-        armQuiet();
-        o.streamPrompt(model, prompt, []);
-      }),
-    { model, prompt, stopAfterTokens: opts.stopAfterTokens ?? 0, quietMs: opts.quietMs ?? 600, timeoutMs: opts.timeoutMs ?? 8000 },
+async function chat(page: Page, model: string, prompt: string, opts: { stopAfterTokens?: number; until?: Until | (() => Promise<unknown>) } = {}): Promise<ChatRun> {
+  await page.evaluate(
+    ({ model, prompt, stopAfterTokens }) => {
+      const o = (window as any).ollama;
+      const events: ChatRun['events'] = [];
+      const on = (type: ChatRun['events'][number]['type']) => (payload: unknown) => {
+        events.push({ type, payload });
+        if (type === 'token' && stopAfterTokens && events.filter((e) => e.type === 'token').length === stopAfterTokens) o.stop();
+      };
+      const unsubs = [o.onResponse(on('token')), o.onDone(on('done')), o.onError(on('error')), o.onAbort(on('aborted'))];
+      (window as any).__chat = { events, unsubs };
+      o.streamPrompt(model, prompt, []);
+    },
+    { model, prompt, stopAfterTokens: opts.stopAfterTokens ?? 0 },
   );
+  const until = opts.until ?? { terminals: 1 };
+  try {
+    if (typeof until === 'function') {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([until(), new Promise((_r, reject) => (timer = setTimeout(() => reject(new Error('Timeout 30000ms exceeded')), 30_000)))])
+        .finally(() => clearTimeout(timer));
+    } else {
+      await page.waitForFunction((u) => {
+        const events: ChatRun['events'] = (window as any).__chat.events;
+        const doneAt = events.findIndex((e) => e.type === 'done');
+        return (u.terminals === undefined || events.filter((e) => e.type !== 'token').length >= u.terminals)
+          && (u.tokens === undefined || events.filter((e) => e.type === 'token').length >= u.tokens)
+          && (!u.tokenAfterDone || (doneAt >= 0 && events.slice(doneAt + 1).some((e) => e.type === 'token')));
+      }, until, { timeout: 30_000 });
+    }
+  } catch (err) {
+    const seen = await page.evaluate(() => (window as any).__chat.events.map((e: { type: string }) => e.type).join(' ')).catch(() => '?');
+    throw new Error(`chat ${model}: ${JSON.stringify(typeof until === 'function' ? 'the awaited sign' : until)} not seen (${(err as Error).message.split('\n')[0]}); events: ${seen || 'none'}`);
+  }
+  return page.evaluate(async () => {
+    const c = (window as any).__chat;
+    await (window as any).ollama.getPath();
+    for (const u of c.unsubs) u();
+    return { events: c.events };
+  });
+}
+
+/** Resolves when main writes `text` on its stderr (listening from now on). */
+function stderrLine(s: Started, text: string): Promise<void> {
+  const stderr = s.launched.app.process().stderr!;
+  return new Promise((resolve) => {
+    let seen = '';
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (!seen.includes(text)) return;
+      stderr.off('data', onData);
+      resolve();
+    };
+    stderr.on('data', onData);
+  });
 }
 
 const types = (r: ChatRun) => r.events.map((e) => e.type);
@@ -228,14 +264,17 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
 
   it('oc-chat-done-twice: a second chat-done follows the first', async () => {
     const without = await chat(clean.page, 'llama3.2:1b', 'hi');
-    const withIt = await withFault('oc-chat-done-twice', (s) => chat(s.page, 'llama3.2:1b', 'hi'));
+    const withIt = await withFault('oc-chat-done-twice', (s) => chat(s.page, 'llama3.2:1b', 'hi', { until: { terminals: 2 } }));
     expect(terminals(without).map((e) => e.type)).toEqual(['done']);
     expect(terminals(withIt).map((e) => e.type)).toEqual(['done', 'done']);
   });
 
   it('oc-chat-done-missing: a successful chat never ends', async () => {
     const without = await chat(clean.page, 'llama3.2:1b', 'hi');
-    const withIt = await withFault('oc-chat-done-missing', (s) => chat(s.page, 'llama3.2:1b', 'hi', { quietMs: 1000 }));
+    // The faulty stream is over once it sent as many tokens as the clean one (the emulated answer
+    // has the same length); the clean app sends chat-done right after its last token.
+    const tokens = types(without).filter((t) => t === 'token').length;
+    const withIt = await withFault('oc-chat-done-missing', (s) => chat(s.page, 'llama3.2:1b', 'hi', { until: { tokens } }));
     expect(types(without).at(-1)).toBe('done');
     expect(types(withIt).length).toBeGreaterThan(5);
     expect(terminals(withIt)).toEqual([]);
@@ -243,7 +282,11 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
 
   it('oc-chat-error-swallowed: a failing chat sends no chat-error', async () => {
     const without = await chat(clean.page, 'no-such-model', 'hi');
-    const withIt = await withFault('oc-chat-error-swallowed', (s) => chat(s.page, 'no-such-model', 'hi', { quietMs: 1000 }));
+    // The faulty app only logs the failure on main's stderr: that line is the sign the chat is over.
+    const withIt = await withFault('oc-chat-error-swallowed', (s) => {
+      const logged = stderrLine(s, 'chat failed:');
+      return chat(s.page, 'no-such-model', 'hi', { until: () => logged });
+    });
     expect(types(without)).toEqual(['error']);
     expect(String(without.events[0].payload)).toMatch(/not found/);
     expect(withIt.events).toEqual([]);
@@ -251,7 +294,7 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
 
   it('oc-chat-done-overtakes-token: tokens arrive after chat-done', async () => {
     const without = await chat(clean.page, 'llama3.2:1b', 'hi');
-    const withIt = await withFault('oc-chat-done-overtakes-token', (s) => chat(s.page, 'llama3.2:1b', 'hi'));
+    const withIt = await withFault('oc-chat-done-overtakes-token', (s) => chat(s.page, 'llama3.2:1b', 'hi', { until: { tokenAfterDone: true } }));
     expect(types(without).at(-1)).toBe('done');
     const doneAt = types(withIt).indexOf('done');
     expect(doneAt).toBeGreaterThan(0);
@@ -286,8 +329,8 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
 
   it('oc-fetch-tool-models-unregistered: the invoke finds no handler', async () => {
     const call = 'window.ollama.fetchToolSupportingModels()';
-    const without = await settle(clean.page, call, 8000);
-    const withIt = await withFault('oc-fetch-tool-models-unregistered', (s) => settle(s.page, call, 8000));
+    const without = await settle(clean.page, call);
+    const withIt = await withFault('oc-fetch-tool-models-unregistered', (s) => settle(s.page, call));
     expect(without.ok).toBe(true);
     expect(without.value).toEqual(expect.arrayContaining(['llama3.2:1b']));
     expect(withIt.ok).toBe(false);
@@ -325,21 +368,21 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
 
   it('oc-reset-hang: resetChat never settles', async () => {
     const without = await settle(clean.page, 'window.ollama.resetChat()');
-    const withIt = await withFault('oc-reset-hang', (s) => settle(s.page, 'window.ollama.resetChat()'));
+    // A hang is an absence: the faulty call is watched for a short, fixed time (it never settles).
+    const withIt = await withFault('oc-reset-hang', (s) => settle(s.page, 'window.ollama.resetChat()', HANG_WATCH_MS));
     expect(without).toEqual({ ok: true });
     expect(withIt).toEqual({ pending: true });
   });
 
   it('oc-sessions-load-crash: loading sessions leaves an unhandled rejection in main', async () => {
     // Observed through Conform's instrumentation hook, as `conform run` sees it.
-    const loadAndWatch = async (s: Started) => {
-      const loaded = await settle(s.page, 'window.ollama.load()');
-      await s.page.waitForTimeout(200);
-      const crashes = await mainCrashes(s.launched.app);
+    // The clean handler awaits its whole migration before it answers; the faulty one leaves it running.
+    const loadAndWatch = (crashExpected: boolean) => async (s: Started) => {
+      const { settled: loaded, crashes } = await settleThenCrashes(s, 'window.ollama.load()', crashExpected);
       return { loaded, crashes };
     };
-    const without = await withFault('', loadAndWatch, true);
-    const withIt = await withFault('oc-sessions-load-crash', loadAndWatch, true);
+    const without = await withFault('', loadAndWatch(false), true);
+    const withIt = await withFault('oc-sessions-load-crash', loadAndWatch(true), true);
     expect(without).toEqual({ loaded: { ok: true, value: [] }, crashes: [] });
     expect(withIt.loaded).toEqual({ ok: true, value: [] });
     // One per sessions:load (the page loads its sessions at start-up too).
@@ -349,10 +392,10 @@ describe('ollama-chat: every fault changes observable behaviour', () => {
 
   it('oc-tool-models-uncached: the cached tool-model list takes longer than its 1000 ms budget', async () => {
     const timed = `(async () => { const t0 = performance.now(); const list = await window.ollama.getToolSupportingModels(); return { ms: performance.now() - t0, list }; })()`;
-    const without = await settle(clean.page, timed, 5000);
-    // The uncached list is paced by the emulated server (one /api/show per model): the bound only
-    // guards against a hang, and it is wide because a loaded 2-core machine stretches that pace.
-    const withIt = await withFault('oc-tool-models-uncached', (s) => settle(s.page, timed, 15_000));
+    const without = await settle(clean.page, timed);
+    // The uncached list is paced by the emulated server (one /api/show per model): settle's bound
+    // (SETTLE_MS) only guards against a hang, wide because a loaded 2-core machine stretches that pace.
+    const withIt = await withFault('oc-tool-models-uncached', (s) => settle(s.page, timed));
     expect(without.ok).toBe(true);
     expect(without.value.ms).toBeLessThan(500);
     expect(withIt.ok, JSON.stringify(withIt)).toBe(true);

@@ -52,7 +52,7 @@ async function start(faults: string[] = []): Promise<Running> {
   const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
   let page: Page;
   try {
-    page = await launched.app.firstWindow({ timeout: 15_000 });
+    page = await launched.app.firstWindow({ timeout: 30_000 });
   } catch (e) {
     const state = await launched.app.evaluate(({ app, BrowserWindow }) => ({
       ready: app.isReady(),
@@ -118,6 +118,15 @@ async function clearEvents(r: Running): Promise<void> {
   });
 }
 
+/**
+ * A marker instead of a quiet window: main's events and its invoke answers reach the renderer in
+ * the order main sent them (one ordered IPC channel), so once a later call's answer is back, every
+ * event main sent before answering it has arrived.
+ */
+async function eventsFlushed(r: Running): Promise<void> {
+  expect(await value(r, 'api.process.ping')).toBe('pong');
+}
+
 interface Match {
   channel: string;
   scriptId?: string;
@@ -126,7 +135,7 @@ interface Match {
   type?: string;
 }
 
-async function waitForEvent(r: Running, m: Match, timeout = 10_000): Promise<void> {
+async function waitForEvent(r: Running, m: Match, timeout = 30_000): Promise<void> {
   await r.page.waitForFunction((m) => (window as any).__sm.events.some((e: any) =>
     e.channel === m.channel &&
     (m.scriptId === undefined || e.payload?.scriptId === m.scriptId) &&
@@ -300,7 +309,7 @@ describe('script-manager reference app', () => {
     expect(failed).toEqual({ ok: false, error: 'Update check failed: update feed answered HTTP 404 for channel "nightly"' });
 
     void call(r, 'api.updates.quitAndInstall').catch(() => undefined);
-    expect(await Promise.race([r.exited.then(() => 'exited'), sleep(10_000).then(() => 'still running')])).toBe('exited');
+    expect(await Promise.race([r.exited.then(() => 'exited'), sleep(30_000).then(() => 'still running after 30 s')])).toBe('exited');
   });
 });
 
@@ -404,7 +413,7 @@ const probes: Record<string, FaultProbe> = {
     probe: async (r) => {
       await ensureChannel(r, 'stable');
       const result = await value(r, 'api.updates.check');
-      await sleep(300);
+      await eventsFlushed(r);
       return { result, types: await updateTypes(r) };
     },
     clean: (v) => expect(v).toEqual({ result: { ok: true }, types: ['available'] }),
@@ -414,7 +423,7 @@ const probes: Record<string, FaultProbe> = {
     probe: async (r) => {
       await ensureChannel(r, 'stable');
       await value(r, 'api.updates.check');
-      await sleep(300);
+      await eventsFlushed(r);
       return updateTypes(r);
     },
     clean: (v) => expect(v).toEqual(['available']),
@@ -428,7 +437,12 @@ const probes: Record<string, FaultProbe> = {
         await (window as any).api.updates.download();
         return performance.now();
       });
-      await sleep(300);
+      // The faulty trailing progress goes out on main's timer PROGRESS_INTERVAL_MS (50 ms,
+      // updater.js) after the last chunk. A main timer started now with a longer delay fires after
+      // it (Node runs timers in deadline order, however loaded the machine), then the marker call
+      // brings everything main sent before it to the renderer.
+      await r.launched.app.evaluate(() => new Promise<void>((res) => setTimeout(res, 100)));
+      await eventsFlushed(r);
       const all = await events(r, 'updates:event');
       const types = all.map((e) => e.payload.type);
       return { afterDownloaded: types.slice(types.indexOf('downloaded') + 1), afterSettled: all.filter((e) => e.at > settledAt).length };
@@ -461,7 +475,15 @@ const probes: Record<string, FaultProbe> = {
       const out = await call(r, 'api.scripts.upsert', { id: 'upserted', name: 'upserted', command: 'node' });
       // Electron (and the stand-in) report an uncaught exception in main on stderr; whether the
       // process then exits differs (Electron shows a dialog and goes on), so stderr is the probe.
-      await Promise.race([r.exited, sleep(1000)]);
+      // The faulty bookkeeping runs on setImmediate after the handler; a marker main writes to the
+      // same stderr from a later setImmediate comes after its report (writes to a pipe are
+      // synchronous), so the report is complete once the marker is read.
+      const marker = `conform-test-marker-${Date.now()}`;
+      await r.launched.app.evaluate((_e, m) => new Promise<void>((res) => setImmediate(() => {
+        process.stderr.write(`${m}\n`);
+        res();
+      })), marker);
+      await expect.poll(() => r.stderr().includes(marker), { timeout: 30_000 }).toBe(true);
       return { upserted: out.ok, uncaughtTypeError: /TypeError: Cannot read properties of undefined \(reading 'forEach'\)/.test(r.stderr()) };
     },
     clean: (v) => expect(v).toEqual({ upserted: true, uncaughtTypeError: false }),
@@ -479,12 +501,19 @@ const probes: Record<string, FaultProbe> = {
     },
   },
   'sm-settings-get-hangs': {
-    probe: async (r) => r.page.evaluate(() => Promise.race([
-      (window as any).api.settings.get().then(() => 'settled'),
-      new Promise((res) => setTimeout(() => res('pending after 1500 ms'), 1500)),
-    ])),
+    // No timer: settings:get does no I/O, so a clean one answers within main's task that received
+    // it; two calls made one after the other after it are each handled in a later task, and their
+    // answers come back in order, after its answer. Still pending after them means it hangs.
+    probe: async (r) => r.page.evaluate(async () => {
+      const api = (window as any).api;
+      let state = 'pending after two later calls settled';
+      void api.settings.get().then(() => (state = 'settled'));
+      await api.process.ping();
+      await api.process.ping();
+      return state;
+    }),
     clean: (v) => expect(v).toBe('settled'),
-    faulty: (v) => expect(v).toBe('pending after 1500 ms'),
+    faulty: (v) => expect(v).toBe('pending after two later calls settled'),
   },
   'sm-list-slow': {
     probe: async (r) => r.page.evaluate(async () => {
@@ -510,7 +539,13 @@ const probes: Record<string, FaultProbe> = {
         await (window as any).api.process.stop(id);
         return performance.now();
       }, s.id);
-      await sleep(700);
+      // No quiet window: a clean stop answers after the script exited and its output drained (its
+      // "stopped" status comes before the answer); the faulty one leaves it ticking (every 100 ms),
+      // so wait for whichever comes first: "stopped", or three ticks after the stop.
+      await r.page.waitForFunction(({ id, after }) => (window as any).__sm.events.some((e: any) => e.channel === 'process:status:event' && e.payload?.scriptId === id && e.payload?.status === 'stopped')
+        || (window as any).__sm.events.filter((e: any) => e.channel === 'process:log:event' && e.payload?.scriptId === id && e.at > after).length >= 3,
+      { id: s.id, after: stoppedAt }, { timeout: 30_000 });
+      await eventsFlushed(r);
       const logsAfter = (await events(r, 'process:log:event')).filter((e) => e.at > stoppedAt).length;
       const status = (await value(r, 'api.process.snapshot', s.id)).status;
       await value(r, 'api.process.killTree', s.id);

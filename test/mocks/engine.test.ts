@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { loadPack } from '../../specs/loader.ts';
 import { compileGrammar } from '../../specs/grammar.ts';
 import { parseCassette } from '../../mocks/cassette.ts';
@@ -112,7 +112,10 @@ describe('synthesized streams', () => {
       if (ending) engine.setFault('ollama:chat-stream', { stream: ending });
       else engine.clearFaults();
       engine.send('ollama:chat-stream', ['llama3', 'hi', [], undefined]);
-      await new Promise((r) => setTimeout(r, 50));
+      // Wait for the terminal event; then the engine has no stream left running, so nothing of this
+      // run can come later.
+      await vi.waitFor(() => expect(events.length > 0 && g.isTerminal(events.at(-1)!.channel)).toBe(true), { timeout: 10_000 });
+      expect(engine.streamsRunning).toBe(0);
       return events.map((e) => e.channel);
     };
     const normal = await run();
@@ -136,7 +139,8 @@ describe('synthesized streams', () => {
     const run = async () => {
       events.length = 0;
       await engine.call('updates:download', []);
-      await new Promise((r) => setTimeout(r, 30));
+      // A call-settles stream: the call resolves after its last event, and nothing stays running.
+      expect(engine.streamsRunning).toBe(0);
       expect(new Set(events.map((e) => e.channel))).toEqual(new Set(stream.events));
       for (const e of events) expect(pack.schemas.validate(pack.byName.get(e.channel)!.payload!, e.args[0]).valid).toBe(true);
       return events.map((e) => String((e.args[0] as Record<string, unknown>)[stream.variantField!]));
@@ -170,8 +174,9 @@ describe('synthesized streams', () => {
     await started;
     engine.send('ollama:stop', []);
     await ended;
-    // Nothing of the run comes after the terminal event.
-    await new Promise((r) => setTimeout(r, 60));
+    // Nothing of the run comes after the terminal event: the abort finished the stream (its
+    // pending timers are cleared), so the engine has no stream left that could send.
+    expect(engine.streamsRunning).toBe(0);
     const names = events.map((e) => e.channel);
     expect(names.at(-1)).toBe('ollama:chat-aborted');
     expect(names.filter((n) => n === 'ollama:chat-token').length).toBeLessThan(10);
@@ -182,7 +187,7 @@ describe('synthesized streams', () => {
     const { sink, events } = collectingSink();
     engine.attach(sink);
     for (let i = 0; i < 4; i++) await engine.call('process:start', ['my-script']);
-    await new Promise((r) => setTimeout(r, 20));
+    // Speed 0: every planned start event is delivered during the call itself.
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) expect((e.args[0] as { scriptId: string }).scriptId).toBe('my-script');
   });
@@ -196,7 +201,6 @@ describe('synthesized streams', () => {
     for (let i = 0; i < 10 && events.length === 0; i++) {
       const out = await engine.call('app:start-sftp-temporary-file-watch', ['/tmp/cosmosh-sftp/a.txt']);
       if (out.ok) ids.push(out.value);
-      await new Promise((r) => setTimeout(r, 10));
     }
     expect(events.length).toBeGreaterThan(0);
     for (const e of events) expect(ids).toContain((e.args[0] as { watchId: string }).watchId);

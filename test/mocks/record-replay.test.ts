@@ -1,7 +1,7 @@
 // Record a session of the ollama-chat reference app (stand-in, instrumentation hook), then replay
 // the cassette through the mock: the renderer doing the same calls sees the same events in the
 // same order, with the recorded timing (within tolerance). Also: a crash keeps what was recorded.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,14 +38,35 @@ function session(page: Page): Promise<{ model: string; chat: Timed[]; pull: Time
     for (const off of offs) off();
     const pull: { c: string; at: number }[] = [];
     const t1 = performance.now();
-    const offPull = api.onPullProgress(() => pull.push({ c: 'progress', at: performance.now() - t1 }));
+    let pullSucceeded!: () => void;
+    const success = new Promise<void>((r) => (pullSucceeded = r));
+    const offPull = api.onPullProgress((p: { status?: string }) => {
+      pull.push({ c: 'progress', at: performance.now() - t1 });
+      if (p?.status === 'success') pullSucceeded();
+    });
     await api.pullModel(model);
     const settledAt = performance.now() - t1;
-    // Events sent right before the answer may arrive just after it (separate IPC messages): keep listening a little.
-    await new Promise((r) => setTimeout(r, 150));
+    // Events sent right before the answer may arrive just after it (separate IPC messages): wait
+    // for the pull's last progress event ("success") rather than a while.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([success, new Promise((_r, reject) => (timer = setTimeout(() => reject(new Error('no "success" pull progress within 30 s of the answer')), 30_000)))]);
+    clearTimeout(timer);
     offPull();
     return { model, chat, pull, settledAt };
   });
+}
+
+/**
+ * The page's own start-up calls are over: its last one (fetch-tool-models, fired without awaiting)
+ * was handled and every handler call main got has settled, as the instrumentation hook saw it.
+ */
+async function startupCallsSettled(rec: Recording): Promise<void> {
+  await expect.poll(async () => {
+    const items = (await rec.launched.app.evaluate(() => (globalThis as any).__conform.drain(0, 100000).items)) as { kind: string; channel?: string; callId?: number }[];
+    const settled = new Set(items.filter((o) => o.kind === 'handler-settle').map((o) => o.callId));
+    const calls = items.filter((o) => o.kind === 'handler-call');
+    return calls.some((o) => o.channel === 'ollama:fetch-tool-models') && calls.every((o) => settled.has(o.callId));
+  }, { timeout: 30_000 }).toBe(true);
 }
 
 describe('record then replay (examples/ollama-chat)', () => {
@@ -65,7 +86,7 @@ describe('record then replay (examples/ollama-chat)', () => {
     recording = await startRecording({ app: APP, out: cassette, pack: 'ollama-chat', env: ENV });
     const page = await recording.launched.app.firstWindow({ timeout: 60_000 });
     await page.waitForFunction(() => (window as any).ollama, undefined, { timeout: 30_000 });
-    await page.waitForTimeout(800); // let the app's own start-up calls finish
+    await startupCallsSettled(recording);
     recorded = await session(page);
     const { entries } = await recording.stop();
     expect(entries).toBeGreaterThan(5);
@@ -132,7 +153,8 @@ describe('record then replay (examples/ollama-chat)', () => {
       await page.evaluate(() => (window as any).ollama.listModels());
       // A credential-named field in the args must reach the cassette redacted.
       await page.evaluate(() => (window as any).ollama.save([{ id: 's1', title: 'demo', model: 'm', messages: [], apiKey: 'sk-live-abcdef123456' }]).catch(() => undefined));
-      await page.waitForTimeout(100);
+      // Kill once the recorder wrote the save (it drains main every few ms and appends at once).
+      await expect.poll(() => existsSync(out) && readFileSync(out, 'utf8').includes('"sessions:save"'), { timeout: 30_000 }).toBe(true);
       process.kill(rec.launched.app.process().pid!, 'SIGKILL');
       const result = await rec.done;
       expect(result.crashed).toBe(true);

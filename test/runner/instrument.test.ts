@@ -99,7 +99,9 @@ session.post('Runtime.enable', () => {
   require(${JSON.stringify(hook)});
   console.log('printed by main');
   console.error('also printed');
-  setTimeout(() => process.stdout.write('mirrored=' + mirrored + '\\n'), 50);
+  // A command's answer comes after every notification the session got before it, so the count is
+  // final once this answers (a marker through the same ordered channel, not a wait).
+  session.post('Runtime.evaluate', { expression: '0' }, () => process.stdout.write('mirrored=' + mirrored + '\\n'));
 });
 `;
   const run = (env: Record<string, string>) => execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -44,7 +44,7 @@ function chromiumUsing(profileFragment: string): string[] {
   const out = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
   return out.split('\n').filter((l) => l.includes(profileFragment) && !l.includes(' ps '));
 }
-async function waitFor(cond: () => boolean, ms = 8000): Promise<boolean> {
+async function waitFor(cond: () => boolean, ms = 30_000): Promise<boolean> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (cond()) return true;
