@@ -987,7 +987,7 @@ class PackBuilder {
     const node = this.store.node(pointerUri(file.uri, path));
     const list = (node.schema as { examples: unknown[] }).examples;
     list.forEach((example, i) => {
-      const { valid, issues } = this.store.validate(node, example);
+      const { valid, issues } = this.store.validateOnce(node, example);
       if (!valid) {
         const issue = issues[0]!;
         throw new ContractError(

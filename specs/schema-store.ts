@@ -5,6 +5,8 @@
 import Ajv2020Import from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
+import { dereference, format as interpreterFormats, validate as interpret } from '@cfworker/json-schema';
+import type { Schema as CfSchema } from '@cfworker/json-schema';
 import { ContractError } from './model.ts';
 import type { JsonSchema, SchemaNode, SchemaStore, SourcePos, ValidationIssue } from './model.ts';
 
@@ -51,6 +53,14 @@ export interface ConformSchemaStore extends SchemaStore {
   fileUris(): string[];
   /** The compiled validator for a node (compiled on first use, then cached). Throws ajv's error if the schema is bad. */
   validator(node: SchemaNode): ValidateFunction;
+  /**
+   * `validate` for a value checked once (an `examples` entry): without compiling where the
+   * interpreter (@cfworker/json-schema) judges like ajv. Only "valid" is taken from the
+   * interpreter; "invalid", and every schema it cannot judge like ajv, goes to ajv, so the verdict
+   * and the issues are always ajv's. Compiling costs ~0.5 ms and ~80 KB per schema: a pack with
+   * thousands of examples spent most of its load compiling schemas to check one value each.
+   */
+  validateOnce(node: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] };
   /** The ajv instance (shared by everything using this store). */
   readonly ajv: Ajv;
 }
@@ -172,11 +182,67 @@ export function toIssues(errors: ErrorObject[] | null | undefined): ValidationIs
   }));
 }
 
+// ------------------------------------------------------------------ the interpreter (validateOnce)
+
+/** ajv-formats' numeric formats (int32, float, ...): the interpreter checks formats of strings only. */
+const NUMERIC_FORMATS = new Set<string>();
+let formatsAligned = false;
+
+/** The interpreter's `format` table made ajv's (same functions), so both judge every string format alike. */
+function alignInterpreterFormats(ajv: Ajv): void {
+  if (formatsAligned) return;
+  formatsAligned = true;
+  const table = interpreterFormats as Record<string, (s: string) => boolean>;
+  for (const [name, def] of Object.entries(ajv.formats)) {
+    const f = typeof def === 'object' && !(def instanceof RegExp) ? def : { validate: def };
+    if ('type' in f && f.type === 'number') {
+      NUMERIC_FORMATS.add(name);
+      continue;
+    }
+    const v = f.validate as RegExp | ((s: string) => boolean) | boolean;
+    table[name] = v instanceof RegExp ? (s) => v.test(s) : typeof v === 'function' ? (s) => v(s) : () => true;
+  }
+}
+
+/**
+ * Keywords the interpreter does not judge as ajv does (ajv-only keywords, numeric formats,
+ * float `multipleOf`, which it rounds): a store whose files hold any of them checks examples with ajv.
+ */
+function interpreterJudgesLikeAjv(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(interpreterJudgesLikeAjv);
+  if (value === null || typeof value !== 'object') return true;
+  for (const [k, v] of Object.entries(value)) {
+    if (k === 'x-void' || k === '$dynamicRef' || k === '$dynamicAnchor' || k === 'unevaluatedProperties' || k === 'unevaluatedItems') return false;
+    if (k === 'format' && typeof v === 'string' && NUMERIC_FORMATS.has(v)) return false;
+    if (k === 'multipleOf' && typeof v === 'number' && !Number.isInteger(v)) return false;
+    if (!interpreterJudgesLikeAjv(v)) return false;
+  }
+  return true;
+}
+
 export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
   const ajv = createAjv();
+  alignInterpreterFormats(ajv);
   const docs = new Map<string, SchemaFile>();
   const registered = new Map<string, SchemaNode>();
   const validators = new Map<string, ValidateFunction>();
+  // The interpreter's schemas by absolute URI; null once a file holds what it cannot judge like ajv.
+  let interpreted: Record<string, CfSchema | boolean> | null = Object.create(null) as Record<string, CfSchema | boolean>;
+
+  function interpretFile(uri: string, doc: unknown): void {
+    if (!interpreted) return;
+    try {
+      if (interpreterJudgesLikeAjv(doc)) {
+        // dereference indexes every subschema by URI and marks each with non-enumerable
+        // properties (__absolute_uri__, __absolute_ref__), invisible to ajv and to the loader.
+        dereference(doc as object, interpreted, new URL(uri));
+        return;
+      }
+    } catch {
+      // e.g. two subschemas under one URI: leave such packs to ajv
+    }
+    interpreted = null;
+  }
 
   function addFile(file: SchemaFile): void {
     const uri = splitUri(file.uri).file;
@@ -185,6 +251,7 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     // The document itself is not meta-validated here: it holds non-schema parts (channels...);
     // the loader meta-validates each schema inside it with positions.
     ajv.addSchema(file.doc as object, uri, undefined, false);
+    interpretFile(uri, file.doc);
   }
   for (const f of files) addFile(f);
 
@@ -210,6 +277,7 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     if (uri.includes('#')) throw new Error(`register: URI must not have a fragment: ${uri}`);
     if (registered.has(uri) || docs.has(uri)) throw new Error(`register: URI already in the store: ${uri}`);
     ajv.addSchema(schema as object, uri);
+    interpretFile(uri, schema);
     const n: SchemaNode = { uri, schema };
     registered.set(uri, n);
     return n;
@@ -230,6 +298,33 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     return v;
   }
 
+  function validate(n: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] } {
+    const v = validator(n);
+    const valid = v(value) as boolean;
+    return { valid, issues: valid ? [] : toIssues(v.errors) };
+  }
+
+  /** The interpreter's answer where it has one: true (valid), else undefined (ask ajv). */
+  function interpretedValid(n: SchemaNode, value: unknown): true | undefined {
+    if (!interpreted) return undefined;
+    if (interpreted[n.uri] === undefined && docs.has(splitUri(n.uri).file)) {
+      // A schema inside a list (a positional param's): the walk of its file passed it by.
+      try {
+        const { file, pointer } = splitUri(n.uri);
+        dereference(n.schema as CfSchema, interpreted, new URL(file), pointer);
+      } catch {
+        return undefined;
+      }
+    }
+    const schema = interpreted[n.uri];
+    if (schema === undefined) return undefined;
+    try {
+      return interpret(value, schema, '2020-12', interpreted, true).valid ? true : undefined;
+    } catch {
+      return undefined; // a $ref it cannot resolve the way ajv does (percent-encoded names...)
+    }
+  }
+
   return {
     ajv,
     node,
@@ -239,11 +334,8 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     file: (uri) => docs.get(splitUri(uri).file),
     fileUris: () => [...docs.keys()],
     validator,
-    validate(n, value) {
-      const v = validator(n);
-      const valid = v(value) as boolean;
-      return { valid, issues: valid ? [] : toIssues(v.errors) };
-    },
+    validate,
+    validateOnce: (n, value) => (interpretedValid(n, value) ? { valid: true, issues: [] } : validate(n, value)),
     resolve(ref, baseUri) {
       // ajv's own URI resolver, so the store and ajv always agree on what a $ref points at.
       const target = ajv.opts.uriResolver.resolve(baseUri, ref);
