@@ -270,7 +270,11 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     const { found, value } = getAt(entry.doc, segments);
     if (!found) throw new ContractError(`nothing at ${uri}`);
     if (!isSchema(value)) throw new ContractError(`${uri} is not a schema (an object or a boolean)`);
-    return { uri, schema: value, pos: entry.posOf?.(pointer) };
+    // The place is looked up when read: it needs the file's positions, parsed only when asked for.
+    const at = entry.posOf;
+    const n = { uri, schema: value } as SchemaNode;
+    if (at) Object.defineProperty(n, 'pos', { enumerable: true, configurable: true, get: () => at(pointer) });
+    return n;
   }
 
   function register(uri: string, schema: JsonSchema): SchemaNode {
