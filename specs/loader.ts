@@ -1130,7 +1130,7 @@ class PackBuilder {
     const f = this.contract;
     const at = (...p: Seg[]) => ['channels', name, ...p];
     const kind = raw.kind as ChannelKind;
-    const pos = f.posAt(['channels', name], 'key');
+    const posOf = () => f.posAt(['channels', name], 'key');
     const fail = (p: Seg[], msg: string, which: 'key' | 'value' = 'value'): never => {
       throw new ContractError(`${keyPath(p)}: ${msg}`, f.posAt(p, which), String(p[p.length - 1]));
     };
@@ -1182,7 +1182,7 @@ class PackBuilder {
       if (callable) {
         throw new ContractError(
           `${keyPath(at())}: a ${kind} channel must state "returns" (a schema, or void for Promise<void>)`,
-          pos,
+          posOf(),
           name,
         );
       }
@@ -1198,11 +1198,11 @@ class PackBuilder {
       if (kind !== 'event' && kind !== 'channel-stream') fail(at('payload'), `only event and channel-stream channels have a payload (this is a ${kind})`, 'key');
       payload = this.schemaAt({ file: f, path: at('payload') });
     } else if (kind === 'channel-stream') {
-      throw new ContractError(`${keyPath(at())}: a channel-stream must state "payload" (the Channel<T> message schema)`, pos, name);
+      throw new ContractError(`${keyPath(at())}: a channel-stream must state "payload" (the Channel<T> message schema)`, posOf(), name);
     }
     const channelParam = raw.channelParam as string | undefined;
     if (kind === 'channel-stream') {
-      if (!channelParam) throw new ContractError(`${keyPath(at())}: a channel-stream must name its "channelParam" (the param carrying the Channel)`, pos, name);
+      if (!channelParam) throw new ContractError(`${keyPath(at())}: a channel-stream must name its "channelParam" (the param carrying the Channel)`, posOf(), name);
       const props = params.style === 'named' && isObj(params.schema.schema) ? (params.schema.schema.properties as Record<string, unknown> | undefined) : undefined;
       if (params.style !== 'named') fail(at('channelParam'), `channelParam "${channelParam}" but the channel has no params`);
       if (props && !(channelParam in props)) fail(at('channelParam'), `channelParam "${channelParam}" is not a property of params (${Object.keys(props).join(', ')})`);
@@ -1306,7 +1306,7 @@ class PackBuilder {
           : { type: 'array', maxItems: 0 };
     const args = params.style === 'named' ? params.schema : this.store.register(argsUri(this.src.name, name), argsSchema);
 
-    return {
+    return withLazyPos({
       name,
       kind,
       bridge,
@@ -1332,8 +1332,7 @@ class PackBuilder {
       ...(raw.destructive !== undefined ? { destructive: raw.destructive as string } : {}),
       notes: asNotes(raw.notes),
       definedIn: this.src.name,
-      pos,
-    };
+    }, posOf);
   }
 
   /**
@@ -1416,7 +1415,7 @@ class PackBuilder {
         }
       }
     }
-    const out: Collection = { name, idField: raw.idField!, pos: f.posAt(['collections', name], 'key') };
+    const out: Collection = withLazyPos({ name, idField: raw.idField! }, () => f.posAt(['collections', name], 'key'));
     for (const key of ['idParam', 'itemPath', ...COLLECTION_OPS] as const) if (raw[key] !== undefined) out[key] = raw[key];
     return out;
   }
@@ -1497,7 +1496,7 @@ class PackBuilder {
       }
       return { event: c.event, field: c.field, equals: c.equals };
     });
-    return {
+    return withLazyPos({
       name,
       start,
       events: [...events],
@@ -1512,12 +1511,21 @@ class PackBuilder {
         ...((raw.assumed ?? {}) as StreamAssumptions),
       },
       notes: asNotes(raw.notes),
-      pos: f.posAt(['streams', name], 'key'),
-    };
+    }, () => f.posAt(['streams', name], 'key'));
   }
 }
 
 // ------------------------------------------------------------------ helpers
+
+/**
+ * `obj` with a `pos` looked up when first read: a place needs `yaml`'s parse of the file, which a
+ * load that finds nothing wrong never pays for (reports read it for a failing channel only).
+ */
+function withLazyPos<T extends object>(obj: T, at: () => SourcePos): T & { pos: SourcePos } {
+  let pos: SourcePos | undefined;
+  Object.defineProperty(obj, 'pos', { enumerable: true, configurable: true, get: () => (pos ??= at()) });
+  return obj as T & { pos: SourcePos };
+}
 
 /** The pack-level `assumed:` of a contract file: `bridge` (every bridge path), `budgets` (every budget). */
 function packAssumed(f: YamlFile): { bridge?: string; budgets?: string } {
