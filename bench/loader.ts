@@ -19,6 +19,8 @@ interface Measured {
   bytes: number;
   channels: number;
   rssMB: number;
+  /** Wall time of the whole child process, measured by the parent. */
+  wallMs?: number;
 }
 
 if (process.argv[2] === '--child') {
@@ -76,8 +78,11 @@ try {
   writeChannelsPack(packsA, 'wide', 1000);
   writeChannelsPack(packsB, 'wide', 1000);
   const self = fileURLToPath(import.meta.url);
-  const measure = (...dirs: string[]) =>
-    JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', self, '--child', ...dirs], { encoding: 'utf8', maxBuffer: 1 << 24 }).trim().split('\n').pop()!) as Measured;
+  const measure = (...dirs: string[]): Measured => {
+    const t = performance.now();
+    const out = execFileSync(process.execPath, ['--import', 'tsx', self, '--child', ...dirs], { encoding: 'utf8', maxBuffer: 1 << 24 });
+    return { ...(JSON.parse(out.trim().split('\n').pop()!) as Measured), wallMs: performance.now() - t };
+  };
   const cases: [string, Measured][] = [
     ['cosmosh (baseline)', measure(join(DEFAULT_PACKS_DIR, 'cosmosh'))],
     ['31k small $defs', measure(manyDefs)],
@@ -85,14 +90,15 @@ try {
   ];
   const base = cases[0]![1];
   const mbps = (m: Measured) => m.bytes / 1e6 / (m.ms / 1000);
-  console.log(`case                    MB   channels   load s    MB/s   peak RSS MB   MB/s vs base   RSS vs base`);
+  console.log('case                    MB   channels   load s   process s    MB/s   peak RSS MB   MB/s vs base   RSS vs base');
   for (const [name, m] of cases) {
     console.log(
-      `${name.padEnd(20)} ${(m.bytes / 1e6).toFixed(2).padStart(5)}  ${String(m.channels).padStart(8)}  ${(m.ms / 1000).toFixed(2).padStart(7)}  ${mbps(m).toFixed(2).padStart(6)}  ${m.rssMB
-        .toFixed(0)
-        .padStart(12)}  ${`${(mbps(m) / mbps(base)).toFixed(2)}x`.padStart(13)}  ${`${(m.rssMB / base.rssMB).toFixed(1)}x`.padStart(12)}`,
+      `${name.padEnd(20)} ${(m.bytes / 1e6).toFixed(2).padStart(5)}  ${String(m.channels).padStart(8)}  ${(m.ms / 1000).toFixed(2).padStart(7)}  ${(m.wallMs! / 1000)
+        .toFixed(2)
+        .padStart(10)}  ${mbps(m).toFixed(2).padStart(6)}  ${m.rssMB.toFixed(0).padStart(12)}  ${`${(mbps(m) / mbps(base)).toFixed(2)}x`.padStart(13)}  ${`${(m.rssMB / base.rssMB).toFixed(1)}x`.padStart(12)}`,
     );
   }
+  console.log('load s: loading in the process; process s: the whole fresh process (node and tsx start included)');
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -33,7 +33,7 @@ import type {
   WindowPosture,
 } from './model.ts';
 import { createAjv, createSchemaStore, pointerUri, splitUri } from './schema-store.ts';
-import type { ConformSchemaStore, SchemaFile } from './schema-store.ts';
+import type { Ajv, ConformSchemaStore, SchemaFile } from './schema-store.ts';
 
 /** Where packs live by default: specs/packs next to this file. */
 export const DEFAULT_PACKS_DIR = fileURLToPath(new URL('./packs/', import.meta.url));
@@ -583,6 +583,17 @@ function eachSubschema(schema: unknown, fn: (s: Record<string, unknown>) => void
 
 const NON_SCHEMA_VALUE_KEYS = new Set(['const', 'enum', 'examples', 'default', 'x-unspecified', 'x-guard']);
 
+let checking: Ajv | undefined;
+
+/**
+ * An ajv for questions about schemas (keywords, formats, keyword meta-schemas, the JSON Schema
+ * meta-schema, URI resolution); it holds no pack files and validates no values. The store's own
+ * ajv gets the files on its first compile, which a lint never makes.
+ */
+function checkingAjv(): Ajv {
+  return (checking ??= createAjv());
+}
+
 class LoadContext {
   private readonly packs = new Map<string, Pack>();
   private readonly loading: string[] = [];
@@ -933,16 +944,16 @@ class PackBuilder {
    * unknown formats, patterns that are not valid regular expressions (ajv's `u` flag).
    */
   private checkStrict(site: SchemaSite, schema: unknown): void {
-    const { keywords } = this.store.ajv.RULES;
-    const formats = this.store.ajv.formats;
+    const { keywords } = checkingAjv().RULES;
+    const formats = checkingAjv().formats;
     eachSubschema(schema, (sub) => {
       for (const [k, v] of Object.entries(sub)) {
         if (!(k in keywords)) throw this.compileError(site, schema as JsonSchema, `strict mode: unknown keyword: "${k}"`);
-        const def = this.store.ajv.getKeyword(k);
+        const def = checkingAjv().getKeyword(k);
         if (typeof def === 'object' && def.metaSchema) {
           let check = this.keywordChecks.get(k);
-          if (!check) this.keywordChecks.set(k, (check = this.store.ajv.compile(def.metaSchema)));
-          if (!check(v)) throw this.compileError(site, schema as JsonSchema, `keyword "${k}" value is invalid: ${this.store.ajv.errorsText(check.errors)}`);
+          if (!check) this.keywordChecks.set(k, (check = checkingAjv().compile(def.metaSchema)));
+          if (!check(v)) throw this.compileError(site, schema as JsonSchema, `keyword "${k}" value is invalid: ${checkingAjv().errorsText(check.errors)}`);
         }
         if (k === 'format' && typeof v === 'string' && !(v in formats)) throw this.compileError(site, schema as JsonSchema, `unknown format "${v}" ignored in schema at path "#"`);
         if (k === 'pattern' && typeof v === 'string') {
@@ -990,7 +1001,7 @@ class PackBuilder {
     const node = this.store.node(uri);
     if (this.checkedSchemas.has(uri)) return node;
     this.checkedSchemas.add(uri);
-    const ajv = this.store.ajv;
+    const ajv = checkingAjv();
     if (typeof node.schema === 'object') {
       if (!ajv.validateSchema(node.schema)) {
         throw errorAt(file, path, node.schema, pickError(ajv.errors ?? []), 'not a valid JSON Schema: ');
@@ -1039,7 +1050,7 @@ class PackBuilder {
 
   /** A `$ref` must resolve (files of other packs it reaches are loaded and checked); returns where its target is written. */
   private checkRef(file: YamlFile, path: Seg[], ref: string, base: string): SchemaSite | undefined {
-    const target = this.store.ajv.opts.uriResolver.resolve(base, ref);
+    const target = checkingAjv().opts.uriResolver.resolve(base, ref);
     const targetFile = splitUri(target).file;
     if (!this.store.hasFile(targetFile)) {
       const other = targetFile.startsWith('conform:/packs/') ? this.ctx.fileByUri(targetFile) : undefined;
