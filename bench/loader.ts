@@ -7,7 +7,7 @@
 // Run: npx tsx bench/loader.ts   (one measurement: npx tsx bench/loader.ts --child <pack dir>...)
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LineCounter, parseDocument } from 'yaml';
@@ -16,6 +16,8 @@ import { writeChannelsPack, writeManyDefsPack } from './large-pack.ts';
 
 interface Measured {
   ms: number;
+  /** CPU time of the load (user + system): steadier than wall time on a shared machine. */
+  cpuMs: number;
   bytes: number;
   channels: number;
   rssMB: number;
@@ -28,10 +30,12 @@ if (process.argv[2] === '--child') {
   // load time and the process's peak RSS.
   const dirs = process.argv.slice(3);
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const packs = dirs.map((dir) => loadPackSync(dir));
   const ms = performance.now() - t;
+  const used = process.cpuUsage(cpu);
   const bytes = dirs.reduce((sum, dir) => sum + readdirSync(dir).filter((f) => f.endsWith('.yaml')).reduce((n, f) => n + statSync(join(dir, f)).size, 0), 0);
-  const out: Measured = { ms, bytes, channels: packs.reduce((n, p) => n + p.channels.length, 0), rssMB: process.resourceUsage().maxRSS / 1024 };
+  const out: Measured = { ms, cpuMs: (used.user + used.system) / 1000, bytes, channels: packs.reduce((n, p) => n + p.channels.length, 0), rssMB: process.resourceUsage().maxRSS / 1024 };
   console.log(JSON.stringify(out));
   process.exit(0);
 }
@@ -90,15 +94,15 @@ try {
   ];
   const base = cases[0]![1];
   const mbps = (m: Measured) => m.bytes / 1e6 / (m.ms / 1000);
-  console.log('case                    MB   channels   load s   process s    MB/s   peak RSS MB   MB/s vs base   RSS vs base');
+  console.log('case                    MB   channels   load s   load CPU s   process s    MB/s   peak RSS MB   MB/s vs base   RSS vs base');
   for (const [name, m] of cases) {
     console.log(
-      `${name.padEnd(20)} ${(m.bytes / 1e6).toFixed(2).padStart(5)}  ${String(m.channels).padStart(8)}  ${(m.ms / 1000).toFixed(2).padStart(7)}  ${(m.wallMs! / 1000)
+      `${name.padEnd(20)} ${(m.bytes / 1e6).toFixed(2).padStart(5)}  ${String(m.channels).padStart(8)}  ${(m.ms / 1000).toFixed(2).padStart(7)}  ${(m.cpuMs / 1000).toFixed(2).padStart(11)}  ${(m.wallMs! / 1000)
         .toFixed(2)
         .padStart(10)}  ${mbps(m).toFixed(2).padStart(6)}  ${m.rssMB.toFixed(0).padStart(12)}  ${`${(mbps(m) / mbps(base)).toFixed(2)}x`.padStart(13)}  ${`${(m.rssMB / base.rssMB).toFixed(1)}x`.padStart(12)}`,
     );
   }
-  console.log('load s: loading in the process; process s: the whole fresh process (node and tsx start included)');
+  console.log(`load s: loading in the process (CPU s: its CPU time); process s: the whole fresh process, node and tsx start included; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -1050,7 +1050,7 @@ class PackBuilder {
 
   /** A `$ref` must resolve (files of other packs it reaches are loaded and checked); returns where its target is written. */
   private checkRef(file: YamlFile, path: Seg[], ref: string, base: string): SchemaSite | undefined {
-    const target = checkingAjv().opts.uriResolver.resolve(base, ref);
+    const target = this.store.targetUri(ref, base);
     const targetFile = splitUri(target).file;
     if (!this.store.hasFile(targetFile)) {
       const other = targetFile.startsWith('conform:/packs/') ? this.ctx.fileByUri(targetFile) : undefined;

@@ -61,6 +61,8 @@ export interface ConformSchemaStore extends SchemaStore {
    * thousands of examples spent most of its load compiling schemas to check one value each.
    */
   validateOnce(node: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] };
+  /** The absolute URI a `$ref` written at `baseUri` points at (ajv's resolver, remembered). */
+  targetUri(ref: string, baseUri: string): string;
   /** The ajv instance (shared by everything using this store). */
   readonly ajv: Ajv;
 }
@@ -337,7 +339,19 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     }
   }
 
+  // ajv's own URI resolver, so the store and ajv always agree on what a $ref points at; remembered,
+  // as each $ref is resolved several times (checks, cycle walks) and parsing URIs is not cheap.
+  const targets = new Map<string, string>();
+  function targetUri(ref: string, baseUri: string): string {
+    const hash = baseUri.indexOf('#');
+    const key = `${hash < 0 ? baseUri : baseUri.slice(0, hash)}\n${ref}`; // a base's fragment never matters
+    let t = targets.get(key);
+    if (t === undefined) targets.set(key, (t = ajv.opts.uriResolver.resolve(baseUri, ref)));
+    return t;
+  }
+
   return {
+    targetUri,
     get ajv() {
       return ajvWithFiles();
     },
@@ -351,8 +365,7 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     validate,
     validateOnce: (n, value) => (interpretedValid(n, value) ? { valid: true, issues: [] } : validate(n, value)),
     resolve(ref, baseUri) {
-      // ajv's own URI resolver, so the store and ajv always agree on what a $ref points at.
-      const target = ajv.opts.uriResolver.resolve(baseUri, ref);
+      const target = targetUri(ref, baseUri);
       const { file } = splitUri(target);
       if (!docs.has(file) && !registered.has(file)) {
         throw new ContractError(`dangling $ref "${ref}": no schema file ${file}`);
