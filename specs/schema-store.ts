@@ -231,6 +231,13 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
   // The interpreter's schemas by absolute URI; null once a file holds what it cannot judge like ajv.
   let interpreted: Record<string, CfSchema | boolean> | null = Object.create(null) as Record<string, CfSchema | boolean>;
 
+  // Files reach the interpreter when the first example is checked (a pack may have none).
+  const notInterpreted: [string, unknown][] = [];
+  function interpreterWithFiles(): Record<string, CfSchema | boolean> | null {
+    for (const [uri, doc] of notInterpreted.splice(0)) interpretFile(uri, doc);
+    return interpreted;
+  }
+
   function interpretFile(uri: string, doc: unknown): void {
     if (!interpreted) return;
     try {
@@ -261,7 +268,7 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     if (docs.has(uri)) throw new Error(`schema file registered twice: ${uri}`);
     docs.set(uri, { ...file, uri });
     notInAjv.push({ ...file, uri });
-    interpretFile(uri, file.doc);
+    notInterpreted.push([uri, file.doc]);
   }
   for (const f of files) addFile(f);
 
@@ -291,7 +298,7 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     if (uri.includes('#')) throw new Error(`register: URI must not have a fragment: ${uri}`);
     if (registered.has(uri) || docs.has(uri)) throw new Error(`register: URI already in the store: ${uri}`);
     ajv.addSchema(schema as object, uri);
-    interpretFile(uri, schema);
+    notInterpreted.push([uri, schema]);
     const n: SchemaNode = { uri, schema };
     registered.set(uri, n);
     return n;
@@ -320,6 +327,7 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
 
   /** The interpreter's answer where it has one: true (valid), else undefined (ask ajv). */
   function interpretedValid(n: SchemaNode, value: unknown): true | undefined {
+    const interpreted = interpreterWithFiles();
     if (!interpreted) return undefined;
     if (interpreted[n.uri] === undefined && docs.has(splitUri(n.uri).file)) {
       // A schema inside a list (a positional param's): the walk of its file passed it by.
