@@ -846,7 +846,8 @@ class PackBuilder {
         }
         // Positional/none args live at a registered URI of the defining pack: register it here too.
         if (!this.hasRegistered(theirs.args.uri)) this.store.register(theirs.args.uri, theirs.args.schema);
-        const copy: Channel = { ...theirs };
+        // A copy that keeps the lazy `pos` lazy (a spread would parse the other pack's positions).
+        const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(theirs)) as Channel;
         channels.push(copy);
         byName.set(n, copy);
         if (copy.bridge) bridges.set(copy.bridge, copy);
