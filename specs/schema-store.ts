@@ -207,19 +207,15 @@ function alignInterpreterFormats(ajv: Ajv): void {
 }
 
 /**
- * Keywords the interpreter does not judge as ajv does (ajv-only keywords, numeric formats,
- * float `multipleOf`, which it rounds): a store whose files hold any of them checks examples with ajv.
+ * A keyword the interpreter does not judge as ajv does: ajv-only keywords, numeric formats, a
+ * fractional `multipleOf` (which it rounds). A schema that holds or reaches one is left to ajv.
  */
-function interpreterJudgesLikeAjv(value: unknown): boolean {
-  if (Array.isArray(value)) return value.every(interpreterJudgesLikeAjv);
-  if (value === null || typeof value !== 'object') return true;
-  for (const [k, v] of Object.entries(value)) {
-    if (k === 'x-void' || k === '$dynamicRef' || k === '$dynamicAnchor' || k === 'unevaluatedProperties' || k === 'unevaluatedItems') return false;
-    if (k === 'format' && typeof v === 'string' && NUMERIC_FORMATS.has(v)) return false;
-    if (k === 'multipleOf' && typeof v === 'number' && !Number.isInteger(v)) return false;
-    if (!interpreterJudgesLikeAjv(v)) return false;
-  }
-  return true;
+function judgedOnlyByAjv(key: string, value: unknown): boolean {
+  return (
+    key === 'x-void' || key === '$dynamicRef' || key === '$dynamicAnchor' || key === 'unevaluatedProperties' || key === 'unevaluatedItems' ||
+    (key === 'format' && typeof value === 'string' && NUMERIC_FORMATS.has(value)) ||
+    (key === 'multipleOf' && typeof value === 'number' && !Number.isInteger(value))
+  );
 }
 
 export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
@@ -241,16 +237,53 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
   function interpretFile(uri: string, doc: unknown): void {
     if (!interpreted) return;
     try {
-      if (interpreterJudgesLikeAjv(doc)) {
-        // dereference indexes every subschema by URI and marks each with non-enumerable
-        // properties (__absolute_uri__, __absolute_ref__), invisible to ajv and to the loader.
-        dereference(doc as object, interpreted, new URL(uri));
-        return;
-      }
+      // dereference indexes every subschema by URI and marks each with non-enumerable
+      // properties (__absolute_uri__, __absolute_ref__), invisible to ajv and to the loader.
+      dereference(doc as object, interpreted, new URL(uri));
     } catch {
-      // e.g. two subschemas under one URI: leave such packs to ajv
+      interpreted = null; // e.g. two subschemas under one URI: leave such packs to ajv
     }
-    interpreted = null;
+  }
+
+  // Whether the interpreter judges a schema and everything it reaches like ajv, by URI. A "no" is
+  // final; a "yes" is kept once the outermost walk ends with "yes" (inside a $ref cycle, a "yes"
+  // only holds if the whole cycle says yes).
+  const likeAjv = new Map<string, boolean>();
+  function judgesLikeAjv(n: SchemaNode): boolean {
+    const walking = new Set<string>();
+    const judge = (uri: string, schema: unknown): boolean => {
+      const known = likeAjv.get(uri);
+      if (known !== undefined) return known;
+      if (walking.has(uri)) return true; // a cycle: what it holds is being walked
+      walking.add(uri);
+      const ok = walk(schema, uri);
+      if (!ok) likeAjv.set(uri, false);
+      return ok;
+    };
+    const walk = (value: unknown, base: string): boolean => {
+      if (Array.isArray(value)) return value.every((v) => walk(v, base));
+      if (value === null || typeof value !== 'object') return true;
+      for (const [k, v] of Object.entries(value)) {
+        if (judgedOnlyByAjv(k, v)) return false;
+        if (k === '$ref' && typeof v === 'string') {
+          let target: SchemaNode;
+          try {
+            target = node(targetUri(v, base));
+          } catch {
+            return false;
+          }
+          if (!judge(target.uri, target.schema)) return false;
+        } else if (!walk(v, base)) return false;
+      }
+      return true;
+    };
+    try {
+      const ok = judge(n.uri, n.schema);
+      if (ok) for (const uri of walking) likeAjv.set(uri, true);
+      return ok;
+    } catch {
+      return false; // a chain of refs too deep to walk: ajv judges
+    }
   }
 
   // Files reach ajv when something is first compiled: adding one walks all of it (~0.1 s per MB),
@@ -328,7 +361,7 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
   /** The interpreter's answer where it has one: true (valid), else undefined (ask ajv). */
   function interpretedValid(n: SchemaNode, value: unknown): true | undefined {
     const interpreted = interpreterWithFiles();
-    if (!interpreted) return undefined;
+    if (!interpreted || !judgesLikeAjv(n)) return undefined;
     if (interpreted[n.uri] === undefined && docs.has(splitUri(n.uri).file)) {
       // A schema inside a list (a positional param's): the walk of its file passed it by.
       try {

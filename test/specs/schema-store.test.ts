@@ -137,13 +137,27 @@ describe('schema store', () => {
     it('leaves to ajv what the interpreter would let through (numeric formats, float multipleOf, x-void)', () => {
       const cases: [Record<string, unknown>, unknown][] = [
         [{ type: 'integer', format: 'int32' }, 2 ** 40],
-        [{ type: 'number', multipleOf: 0.1 }, 0.35],
+        [{ type: 'number', multipleOf: 0.1 }, 0.3], // the interpreter rounds: 0.3 / 0.1 = 2.9999999999999996
         [{ type: 'object', properties: { done: { 'x-void': true } } }, { done: 1 }],
       ];
       for (const [schema, value] of cases) {
         const { check } = once({ S: schema });
         expect(check('S', value).valid, JSON.stringify(schema)).toBe(false);
       }
+    });
+
+    it('leaves to ajv only what holds or reaches such a keyword, also through a $ref cycle', () => {
+      const { check, compiled } = once({
+        Item: { type: 'object', properties: { id: { type: 'string' } } },
+        A: { type: 'object', properties: { b: { $ref: '#/$defs/B' }, n: { type: 'number', multipleOf: 0.1 } } },
+        B: { type: 'object', properties: { a: { $ref: '#/$defs/A' } } },
+      });
+      expect(check('Item', { id: 'x' }).valid).toBe(true);
+      expect(compiled).not.toHaveBeenCalled();
+      // A is walked first: B, reached inside the A -> B -> A cycle, must not be remembered as judgeable.
+      expect(check('A', { n: 0.3 }).valid).toBe(false);
+      expect(check('B', { a: { n: 0.3 } }).valid).toBe(false);
+      expect(check('B', { a: { n: 0.5 } }).valid).toBe(true);
     });
   });
 });
