@@ -224,7 +224,7 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
   const docs = new Map<string, SchemaFile>();
   const registered = new Map<string, SchemaNode>();
   const validators = new Map<string, ValidateFunction>();
-  // The interpreter's schemas by absolute URI; null once a file holds what it cannot judge like ajv.
+  // The interpreter's schemas by absolute URI; null if a file cannot be indexed (ajv judges all then).
   let interpreted: Record<string, CfSchema | boolean> | null = Object.create(null) as Record<string, CfSchema | boolean>;
 
   // Files reach the interpreter when the first example is checked (a pack may have none).
