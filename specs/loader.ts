@@ -7,6 +7,7 @@ import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:pat
 import { fileURLToPath } from 'node:url';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit } from 'yaml';
 import type { Document, Node as YamlNode, Pair, YAMLMap } from 'yaml';
+import jsyaml from 'js-yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { compileGrammar, GrammarError } from './grammar.ts';
 import type { CompiledGrammar } from './grammar.ts';
@@ -32,7 +33,7 @@ import type {
   WindowPosture,
 } from './model.ts';
 import { createAjv, createSchemaStore, pointerUri, splitUri } from './schema-store.ts';
-import type { ConformSchemaStore, SchemaFile } from './schema-store.ts';
+import type { Ajv, ConformSchemaStore, SchemaFile } from './schema-store.ts';
 
 /** Where packs live by default: specs/packs next to this file. */
 export const DEFAULT_PACKS_DIR = fileURLToPath(new URL('./packs/', import.meta.url));
@@ -214,15 +215,28 @@ type Seg = string | number;
 
 /** One parsed YAML file with the means to turn a path into `file:line:col`. */
 class YamlFile {
-  readonly data: unknown;
-  constructor(
+  private constructor(
     readonly display: string,
     readonly uri: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-  ) {
+    readonly data: unknown,
+    private readonly text: string,
+    private parsed?: { doc: Document; lines: LineCounter },
+  ) {}
+
+  /**
+   * The file's data. A file without anchors or aliases is read by js-yaml, several times faster
+   * and with a fraction of the memory of `yaml`'s document (a 5 MB file: ~140 MB peak RSS against
+   * ~550 MB); positions then come from `yaml` on first use (an error, a channel's place). Whatever
+   * js-yaml refuses, or reads into something only `yaml` judges (a number beyond a double), is
+   * parsed by `yaml` at once, which gives each error its place.
+   */
+  static parse(display: string, uri: string, text: string): YamlFile {
+    const fast = ANCHOR_OR_ALIAS.test(text) ? undefined : fastLoad(text);
+    if (fast !== undefined) return new YamlFile(display, uri, fast, text);
+    const parsed = parseWithPositions(display, text);
+    let data: unknown;
     try {
-      this.data = doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
+      data = parsed.doc.toJS({ maxAliasCount: MAX_ALIAS_EXPANSIONS });
     } catch (err) {
       // yaml throws plain errors for aliases it cannot expand: name them with a place.
       const msg = (err as Error).message;
@@ -231,22 +245,20 @@ class YamlFile {
       }
       throw new ContractError(`malformed YAML: ${msg.split('\n')[0]}`, { file: display, line: 1, col: 1 });
     }
+    const file = new YamlFile(display, uri, data, text, parsed);
+    file.checkDuplicateKeys(parsed.doc.contents as YamlNode | null, []);
+    return file;
   }
 
-  static parse(display: string, uri: string, text: string): YamlFile {
-    const lines = new LineCounter();
-    // merge: YAML 1.1 merge keys (`<<: *base`) let packs share channel fragments.
-    const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: true, merge: true });
-    const err = doc.errors[0];
-    if (err) {
-      const lp = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
-      const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
-      throw new ContractError(`malformed YAML: ${what}`, { file: display, line: lp.line, col: lp.col }, err.code);
-    }
-    checkNodes(doc, display, lines);
-    const file = new YamlFile(display, uri, doc, lines);
-    file.checkDuplicateKeys(doc.contents as YamlNode | null, []);
-    return file;
+  /** `yaml`'s document with positions, parsed on first use. */
+  private get doc(): Document {
+    this.parsed ??= parseWithPositions(this.display, this.text);
+    return this.parsed.doc;
+  }
+
+  private get lines(): LineCounter {
+    this.parsed ??= parseWithPositions(this.display, this.text);
+    return this.parsed.lines;
   }
 
   pos(offset: number | undefined): SourcePos {
@@ -342,6 +354,44 @@ class YamlFile {
       node.items.forEach((item, i) => this.checkDuplicateKeys(item as YamlNode | null, [...path, i]));
     }
   }
+}
+
+/** An anchor (`&a`) or alias (`*a`) may be in the text: such files are read by `yaml` (alias limits, places). */
+const ANCHOR_OR_ALIAS = /(?:^|[\s[\]{},:?-])[&*][^\s[\]{},]/;
+// YAML 1.2 core, as `yaml` reads it, with merge keys (@types/js-yaml lacks `types`).
+const FAST_SCHEMA = jsyaml.CORE_SCHEMA.extend([(jsyaml as unknown as { types: { merge: jsyaml.Type } }).types.merge]);
+
+/** The file's data by js-yaml, or undefined when `yaml` must read it (any error, a non-mapping, a non-finite number). */
+function fastLoad(text: string): Record<string, unknown> | undefined {
+  let data: unknown;
+  try {
+    data = jsyaml.load(text, { schema: FAST_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  return isObj(data) && allFinite(data) ? data : undefined;
+}
+
+function allFinite(value: unknown): boolean {
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) return value.every(allFinite);
+  if (value !== null && typeof value === 'object') return Object.values(value).every(allFinite);
+  return true;
+}
+
+/** `yaml`'s document with positions; a syntax error, an alias that names no anchor, a number too large: a ContractError at its place. */
+function parseWithPositions(display: string, text: string): { doc: Document; lines: LineCounter } {
+  const lines = new LineCounter();
+  // merge: YAML 1.1 merge keys (`<<: *base`) let packs share channel fragments.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: true, merge: true });
+  const err = doc.errors[0];
+  if (err) {
+    const lp = err.linePos?.[0] ?? lines.linePos(err.pos[0]);
+    const what = err.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new ContractError(`malformed YAML: ${what}`, { file: display, line: lp.line, col: lp.col }, err.code);
+  }
+  checkNodes(doc, display, lines);
+  return { doc, lines };
 }
 
 /** Aliases that name no anchor, and numbers too large for a double (1e400 parses as Infinity). */
@@ -532,6 +582,17 @@ function eachSubschema(schema: unknown, fn: (s: Record<string, unknown>) => void
 }
 
 const NON_SCHEMA_VALUE_KEYS = new Set(['const', 'enum', 'examples', 'default', 'x-unspecified', 'x-guard']);
+
+let checking: Ajv | undefined;
+
+/**
+ * An ajv for questions about schemas (keywords, formats, keyword meta-schemas, the JSON Schema
+ * meta-schema, URI resolution); it holds no pack files and validates no values. The store's own
+ * ajv gets the files on its first compile, which a lint never makes.
+ */
+function checkingAjv(): Ajv {
+  return (checking ??= createAjv());
+}
 
 class LoadContext {
   private readonly packs = new Map<string, Pack>();
@@ -785,7 +846,8 @@ class PackBuilder {
         }
         // Positional/none args live at a registered URI of the defining pack: register it here too.
         if (!this.hasRegistered(theirs.args.uri)) this.store.register(theirs.args.uri, theirs.args.schema);
-        const copy: Channel = { ...theirs };
+        // A copy that keeps the lazy `pos` lazy (a spread would parse the other pack's positions).
+        const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(theirs)) as Channel;
         channels.push(copy);
         byName.set(n, copy);
         if (copy.bridge) bridges.set(copy.bridge, copy);
@@ -872,10 +934,7 @@ class PackBuilder {
     if (this.checkedFiles.has(f.uri)) return;
     this.checkedFiles.add(f.uri);
     const defs = (f.data as { $defs?: Record<string, unknown> }).$defs ?? {};
-    // Not compiled here: compiling every $def costs ms each (a 31k-def pack took minutes); the
-    // checks strict compilation would make run on the tree instead, and what a channel uses is
-    // compiled with the channel.
-    for (const name of Object.keys(defs)) this.schemaAt({ file: f, path: ['$defs', name] }, false);
+    for (const name of Object.keys(defs)) this.schemaAt({ file: f, path: ['$defs', name] });
   }
 
   /** Compiled meta-schemas of Conform's own keywords (x-guard, ...), for checkStrict. */
@@ -886,16 +945,16 @@ class PackBuilder {
    * unknown formats, patterns that are not valid regular expressions (ajv's `u` flag).
    */
   private checkStrict(site: SchemaSite, schema: unknown): void {
-    const { keywords } = this.store.ajv.RULES;
-    const formats = this.store.ajv.formats;
+    const { keywords } = checkingAjv().RULES;
+    const formats = checkingAjv().formats;
     eachSubschema(schema, (sub) => {
       for (const [k, v] of Object.entries(sub)) {
         if (!(k in keywords)) throw this.compileError(site, schema as JsonSchema, `strict mode: unknown keyword: "${k}"`);
-        const def = this.store.ajv.getKeyword(k);
+        const def = checkingAjv().getKeyword(k);
         if (typeof def === 'object' && def.metaSchema) {
           let check = this.keywordChecks.get(k);
-          if (!check) this.keywordChecks.set(k, (check = this.store.ajv.compile(def.metaSchema)));
-          if (!check(v)) throw this.compileError(site, schema as JsonSchema, `keyword "${k}" value is invalid: ${this.store.ajv.errorsText(check.errors)}`);
+          if (!check) this.keywordChecks.set(k, (check = checkingAjv().compile(def.metaSchema)));
+          if (!check(v)) throw this.compileError(site, schema as JsonSchema, `keyword "${k}" value is invalid: ${checkingAjv().errorsText(check.errors)}`);
         }
         if (k === 'format' && typeof v === 'string' && !(v in formats)) throw this.compileError(site, schema as JsonSchema, `unknown format "${v}" ignored in schema at path "#"`);
         if (k === 'pattern' && typeof v === 'string') {
@@ -909,24 +968,50 @@ class PackBuilder {
     });
   }
 
-  /** Check one schema written at `site` (ajv meta-schema, $refs, strict compile) and return its node. */
-  private schemaAt(site: SchemaSite, compile = true): SchemaNode {
+  /** URIs of the schemas schemaAt checked (each is checked once, also when many `$ref`s reach it). */
+  private readonly checkedSchemas = new Set<string>();
+
+  /**
+   * Check one schema written at `site` and return its node: ajv's meta-schema, `$ref`s (each target
+   * checked too), what a strict compile would reject, `$ref` cycles, `examples`. Nothing is compiled:
+   * compiling costs ~0.5 ms and ~80 KB per schema (a pack of 31k `$defs` took minutes, 2000 channels
+   * seconds); a schema is compiled when a value is first validated against it.
+   */
+  private schemaAt(site: SchemaSite): SchemaNode {
+    const node = this.checkSchema(site);
+    if (this.draining) return node;
+    // Then what `$ref`s reach, each like any schema (once): a place no other check walks (a
+    // subschema, another channel's params) would otherwise go unchecked, as nothing is compiled.
+    // A queue, not recursion: a chain of 31k `$defs` must not overflow the stack.
+    this.draining = true;
+    try {
+      for (let i = 0; i < this.refTargets.length; i++) this.checkSchema(this.refTargets[i]!);
+    } finally {
+      this.refTargets.length = 0;
+      this.draining = false;
+    }
+    return node;
+  }
+
+  private readonly refTargets: SchemaSite[] = [];
+  private draining = false;
+
+  private checkSchema(site: SchemaSite): SchemaNode {
     const { file, path } = site;
     const uri = pointerUri(file.uri, path);
     const node = this.store.node(uri);
-    const ajv = this.store.ajv;
+    if (this.checkedSchemas.has(uri)) return node;
+    this.checkedSchemas.add(uri);
+    const ajv = checkingAjv();
     if (typeof node.schema === 'object') {
       if (!ajv.validateSchema(node.schema)) {
         throw errorAt(file, path, node.schema, pickError(ajv.errors ?? []), 'not a valid JSON Schema: ');
       }
     }
-    const examples = this.checkRefs(file, path, node.schema, file.uri);
+    const examples = this.checkRefs(file, path, node.schema, file.uri, [], this.refTargets);
     try {
-      if (compile) this.store.validator(node);
-      else {
-        this.checkStrict(site, node.schema);
-        if (this.refCycle(node)) throw this.refCycleError(site, node);
-      }
+      this.checkStrict(site, node.schema);
+      if (this.refCycle(node)) throw this.refCycleError(site, node);
     } catch (err) {
       if (err instanceof ContractError) throw err;
       if (err instanceof RangeError) throw this.refCycleError(site, node);
@@ -940,7 +1025,7 @@ class PackBuilder {
    * Walk a schema through its subschema keywords: every `$ref` must resolve (files of other packs
    * it reaches are loaded and checked) and every `examples` entry must be valid.
    */
-  private checkRefs(file: YamlFile, path: Seg[], schema: unknown, base: string, examples: Seg[][] = []): Seg[][] {
+  private checkRefs(file: YamlFile, path: Seg[], schema: unknown, base: string, examples: Seg[][], targets: SchemaSite[]): Seg[][] {
     if (!isObj(schema)) return examples;
     for (const [k, v] of Object.entries(schema)) {
       if (k === '$id') {
@@ -948,21 +1033,25 @@ class PackBuilder {
         // registers globally (two packs with the same $id collide).
         throw new ContractError(`${keyPath([...path, k])}: "$id" is not allowed in pack schemas; refer to the schema by its place instead ($ref: "file.yaml#/$defs/Name")`, file.posAt([...path, k], 'key'), '$id');
       }
-      if (k === '$ref' && typeof v === 'string') this.checkRef(file, [...path, k], v, base);
+      if (k === '$ref' && typeof v === 'string') {
+        const target = this.checkRef(file, [...path, k], v, base);
+        if (target) targets.push(target);
+      }
       else if (k === 'examples' && Array.isArray(v) && v.length) examples.push(path);
       else if (SCHEMA_MAP_KEYWORDS.has(k) && isObj(v)) {
-        for (const [name, sub] of Object.entries(v)) this.checkRefs(file, [...path, k, name], sub, base, examples);
+        for (const [name, sub] of Object.entries(v)) this.checkRefs(file, [...path, k, name], sub, base, examples, targets);
       } else if (SCHEMA_LIST_KEYWORDS.has(k) && Array.isArray(v)) {
-        v.forEach((sub, i) => this.checkRefs(file, [...path, k, i], sub, base, examples));
+        v.forEach((sub, i) => this.checkRefs(file, [...path, k, i], sub, base, examples, targets));
       } else if (SCHEMA_KEYWORDS.has(k)) {
-        this.checkRefs(file, [...path, k], v, base, examples);
+        this.checkRefs(file, [...path, k], v, base, examples, targets);
       }
     }
     return examples;
   }
 
-  private checkRef(file: YamlFile, path: Seg[], ref: string, base: string): void {
-    const target = this.store.ajv.opts.uriResolver.resolve(base, ref);
+  /** A `$ref` must resolve (files of other packs it reaches are loaded and checked); returns where its target is written. */
+  private checkRef(file: YamlFile, path: Seg[], ref: string, base: string): SchemaSite | undefined {
+    const target = this.store.targetUri(ref, base);
     const targetFile = splitUri(target).file;
     if (!this.store.hasFile(targetFile)) {
       const other = targetFile.startsWith('conform:/packs/') ? this.ctx.fileByUri(targetFile) : undefined;
@@ -980,6 +1069,8 @@ class PackBuilder {
         : `no file ${targetFile.replace(/^conform:\/packs\//, '')}`;
       throw new ContractError(`${keyPath(path)}: dangling $ref "${ref}": ${where}`, file.posAt(path), '$ref');
     }
+    const targetYaml = this.ctx.fileByUri(targetFile);
+    return targetYaml ? { file: targetYaml, path: pointerSegsTyped(targetYaml.data, splitUri(target).pointer) } : undefined;
   }
 
   /** `examples` are what the generator emits first: each must be valid for its schema. */
@@ -987,7 +1078,7 @@ class PackBuilder {
     const node = this.store.node(pointerUri(file.uri, path));
     const list = (node.schema as { examples: unknown[] }).examples;
     list.forEach((example, i) => {
-      const { valid, issues } = this.store.validate(node, example);
+      const { valid, issues } = this.store.validateOnce(node, example);
       if (!valid) {
         const issue = issues[0]!;
         throw new ContractError(
@@ -1003,14 +1094,22 @@ class PackBuilder {
   /** A chain of `$ref`s from `start` that comes back to itself without reaching a schema, as URIs; else undefined. */
   private refCycle(start: SchemaNode): string[] | undefined {
     const chain: string[] = [];
+    const seen = new Set<string>();
     let cur: SchemaNode | undefined = start;
-    while (cur && !chain.includes(cur.uri)) {
+    while (cur && !seen.has(cur.uri) && !this.reachesSchema.has(cur.uri)) {
       chain.push(cur.uri);
+      seen.add(cur.uri);
       const ref: unknown = isObj(cur.schema) ? (cur.schema as Record<string, unknown>).$ref : undefined;
       cur = typeof ref === 'string' ? this.store.resolve(ref, cur.uri) : undefined;
     }
-    return cur ? [...chain.slice(chain.indexOf(cur.uri)), cur.uri] : undefined;
+    if (cur && seen.has(cur.uri)) return [...chain.slice(chain.indexOf(cur.uri)), cur.uri];
+    // Every schema of this chain reaches one: later chains through them stop here (linear, not quadratic).
+    for (const uri of chain) this.reachesSchema.add(uri);
+    return undefined;
   }
+
+  /** Schemas whose `$ref` chain is known to reach a schema (see refCycle). */
+  private readonly reachesSchema = new Set<string>();
 
   /** ajv recursed without end (or would): name the chain of `$ref`s that never reaches a schema. */
   private refCycleError(site: SchemaSite, start: SchemaNode): ContractError {
@@ -1043,7 +1142,7 @@ class PackBuilder {
     const f = this.contract;
     const at = (...p: Seg[]) => ['channels', name, ...p];
     const kind = raw.kind as ChannelKind;
-    const pos = f.posAt(['channels', name], 'key');
+    const posOf = () => f.posAt(['channels', name], 'key');
     const fail = (p: Seg[], msg: string, which: 'key' | 'value' = 'value'): never => {
       throw new ContractError(`${keyPath(p)}: ${msg}`, f.posAt(p, which), String(p[p.length - 1]));
     };
@@ -1095,7 +1194,7 @@ class PackBuilder {
       if (callable) {
         throw new ContractError(
           `${keyPath(at())}: a ${kind} channel must state "returns" (a schema, or void for Promise<void>)`,
-          pos,
+          posOf(),
           name,
         );
       }
@@ -1111,11 +1210,11 @@ class PackBuilder {
       if (kind !== 'event' && kind !== 'channel-stream') fail(at('payload'), `only event and channel-stream channels have a payload (this is a ${kind})`, 'key');
       payload = this.schemaAt({ file: f, path: at('payload') });
     } else if (kind === 'channel-stream') {
-      throw new ContractError(`${keyPath(at())}: a channel-stream must state "payload" (the Channel<T> message schema)`, pos, name);
+      throw new ContractError(`${keyPath(at())}: a channel-stream must state "payload" (the Channel<T> message schema)`, posOf(), name);
     }
     const channelParam = raw.channelParam as string | undefined;
     if (kind === 'channel-stream') {
-      if (!channelParam) throw new ContractError(`${keyPath(at())}: a channel-stream must name its "channelParam" (the param carrying the Channel)`, pos, name);
+      if (!channelParam) throw new ContractError(`${keyPath(at())}: a channel-stream must name its "channelParam" (the param carrying the Channel)`, posOf(), name);
       const props = params.style === 'named' && isObj(params.schema.schema) ? (params.schema.schema.properties as Record<string, unknown> | undefined) : undefined;
       if (params.style !== 'named') fail(at('channelParam'), `channelParam "${channelParam}" but the channel has no params`);
       if (props && !(channelParam in props)) fail(at('channelParam'), `channelParam "${channelParam}" is not a property of params (${Object.keys(props).join(', ')})`);
@@ -1219,7 +1318,7 @@ class PackBuilder {
           : { type: 'array', maxItems: 0 };
     const args = params.style === 'named' ? params.schema : this.store.register(argsUri(this.src.name, name), argsSchema);
 
-    return {
+    return withLazyPos({
       name,
       kind,
       bridge,
@@ -1245,8 +1344,7 @@ class PackBuilder {
       ...(raw.destructive !== undefined ? { destructive: raw.destructive as string } : {}),
       notes: asNotes(raw.notes),
       definedIn: this.src.name,
-      pos,
-    };
+    }, posOf);
   }
 
   /**
@@ -1329,7 +1427,7 @@ class PackBuilder {
         }
       }
     }
-    const out: Collection = { name, idField: raw.idField!, pos: f.posAt(['collections', name], 'key') };
+    const out: Collection = withLazyPos({ name, idField: raw.idField! }, () => f.posAt(['collections', name], 'key'));
     for (const key of ['idParam', 'itemPath', ...COLLECTION_OPS] as const) if (raw[key] !== undefined) out[key] = raw[key];
     return out;
   }
@@ -1410,7 +1508,7 @@ class PackBuilder {
       }
       return { event: c.event, field: c.field, equals: c.equals };
     });
-    return {
+    return withLazyPos({
       name,
       start,
       events: [...events],
@@ -1425,12 +1523,21 @@ class PackBuilder {
         ...((raw.assumed ?? {}) as StreamAssumptions),
       },
       notes: asNotes(raw.notes),
-      pos: f.posAt(['streams', name], 'key'),
-    };
+    }, () => f.posAt(['streams', name], 'key'));
   }
 }
 
 // ------------------------------------------------------------------ helpers
+
+/**
+ * `obj` with a `pos` looked up when first read: a place needs `yaml`'s parse of the file, which a
+ * load that finds nothing wrong never pays for (reports read it for a failing channel only).
+ */
+function withLazyPos<T extends object>(obj: T, at: () => SourcePos): T & { pos: SourcePos } {
+  let pos: SourcePos | undefined;
+  Object.defineProperty(obj, 'pos', { enumerable: true, configurable: true, get: () => (pos ??= at()) });
+  return obj as T & { pos: SourcePos };
+}
 
 /** The pack-level `assumed:` of a contract file: `bridge` (every bridge path), `budgets` (every budget). */
 function packAssumed(f: YamlFile): { bridge?: string; budgets?: string } {

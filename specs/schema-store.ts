@@ -5,6 +5,8 @@
 import Ajv2020Import from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
+import { dereference, format as interpreterFormats, validate as interpret } from '@cfworker/json-schema';
+import type { Schema as CfSchema } from '@cfworker/json-schema';
 import { ContractError } from './model.ts';
 import type { JsonSchema, SchemaNode, SchemaStore, SourcePos, ValidationIssue } from './model.ts';
 
@@ -51,6 +53,16 @@ export interface ConformSchemaStore extends SchemaStore {
   fileUris(): string[];
   /** The compiled validator for a node (compiled on first use, then cached). Throws ajv's error if the schema is bad. */
   validator(node: SchemaNode): ValidateFunction;
+  /**
+   * `validate` for a value checked once (an `examples` entry): without compiling where the
+   * interpreter (@cfworker/json-schema) judges like ajv. Only "valid" is taken from the
+   * interpreter; "invalid", and every schema it cannot judge like ajv, goes to ajv, so the verdict
+   * and the issues are always ajv's. Compiling costs ~0.5 ms and ~80 KB per schema: a pack with
+   * thousands of examples spent most of its load compiling schemas to check one value each.
+   */
+  validateOnce(node: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] };
+  /** The absolute URI a `$ref` written at `baseUri` points at (ajv's resolver, remembered). */
+  targetUri(ref: string, baseUri: string): string;
   /** The ajv instance (shared by everything using this store). */
   readonly ajv: Ajv;
 }
@@ -172,19 +184,124 @@ export function toIssues(errors: ErrorObject[] | null | undefined): ValidationIs
   }));
 }
 
+// ------------------------------------------------------------------ the interpreter (validateOnce)
+
+/** ajv-formats' numeric formats (int32, float, ...): the interpreter checks formats of strings only. */
+const NUMERIC_FORMATS = new Set<string>();
+let formatsAligned = false;
+
+/** The interpreter's `format` table made ajv's (same functions), so both judge every string format alike. */
+function alignInterpreterFormats(ajv: Ajv): void {
+  if (formatsAligned) return;
+  formatsAligned = true;
+  const table = interpreterFormats as Record<string, (s: string) => boolean>;
+  for (const [name, def] of Object.entries(ajv.formats)) {
+    const f = typeof def === 'object' && !(def instanceof RegExp) ? def : { validate: def };
+    if ('type' in f && f.type === 'number') {
+      NUMERIC_FORMATS.add(name);
+      continue;
+    }
+    const v = f.validate as RegExp | ((s: string) => boolean) | boolean;
+    table[name] = v instanceof RegExp ? (s) => v.test(s) : typeof v === 'function' ? (s) => v(s) : () => true;
+  }
+}
+
+/**
+ * A keyword the interpreter does not judge as ajv does: ajv-only keywords, numeric formats, a
+ * fractional `multipleOf` (which it rounds). A schema that holds or reaches one is left to ajv.
+ */
+function judgedOnlyByAjv(key: string, value: unknown): boolean {
+  return (
+    key === 'x-void' || key === '$dynamicRef' || key === '$dynamicAnchor' || key === 'unevaluatedProperties' || key === 'unevaluatedItems' ||
+    (key === 'format' && typeof value === 'string' && NUMERIC_FORMATS.has(value)) ||
+    (key === 'multipleOf' && typeof value === 'number' && !Number.isInteger(value))
+  );
+}
+
 export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
   const ajv = createAjv();
+  alignInterpreterFormats(ajv);
   const docs = new Map<string, SchemaFile>();
   const registered = new Map<string, SchemaNode>();
   const validators = new Map<string, ValidateFunction>();
+  // The interpreter's schemas by absolute URI; null if a file cannot be indexed (ajv judges all then).
+  let interpreted: Record<string, CfSchema | boolean> | null = Object.create(null) as Record<string, CfSchema | boolean>;
+
+  // Files reach the interpreter when the first example is checked (a pack may have none).
+  const notInterpreted: [string, unknown][] = [];
+  function interpreterWithFiles(): Record<string, CfSchema | boolean> | null {
+    for (const [uri, doc] of notInterpreted.splice(0)) interpretFile(uri, doc);
+    return interpreted;
+  }
+
+  function interpretFile(uri: string, doc: unknown): void {
+    if (!interpreted) return;
+    try {
+      // dereference indexes every subschema by URI and marks each with non-enumerable
+      // properties (__absolute_uri__, __absolute_ref__), invisible to ajv and to the loader.
+      dereference(doc as object, interpreted, new URL(uri));
+    } catch {
+      interpreted = null; // e.g. two subschemas under one URI: leave such packs to ajv
+    }
+  }
+
+  // Whether the interpreter judges a schema and everything it reaches like ajv, by URI. A "no" is
+  // final; a "yes" is kept once the outermost walk ends with "yes" (inside a $ref cycle, a "yes"
+  // only holds if the whole cycle says yes).
+  const likeAjv = new Map<string, boolean>();
+  function judgesLikeAjv(n: SchemaNode): boolean {
+    const walking = new Set<string>();
+    const judge = (uri: string, schema: unknown): boolean => {
+      const known = likeAjv.get(uri);
+      if (known !== undefined) return known;
+      if (walking.has(uri)) return true; // a cycle: what it holds is being walked
+      walking.add(uri);
+      const ok = walk(schema, uri);
+      if (!ok) likeAjv.set(uri, false);
+      return ok;
+    };
+    const walk = (value: unknown, base: string): boolean => {
+      if (Array.isArray(value)) return value.every((v) => walk(v, base));
+      if (value === null || typeof value !== 'object') return true;
+      for (const [k, v] of Object.entries(value)) {
+        if (judgedOnlyByAjv(k, v)) return false;
+        if (k === '$ref' && typeof v === 'string') {
+          let target: SchemaNode;
+          try {
+            target = node(targetUri(v, base));
+          } catch {
+            return false;
+          }
+          if (!judge(target.uri, target.schema)) return false;
+        } else if (!walk(v, base)) return false;
+      }
+      return true;
+    };
+    try {
+      const ok = judge(n.uri, n.schema);
+      if (ok) for (const uri of walking) likeAjv.set(uri, true);
+      return ok;
+    } catch {
+      return false; // a chain of refs too deep to walk: ajv judges
+    }
+  }
+
+  // Files reach ajv when something is first compiled: adding one walks all of it (~0.1 s per MB),
+  // which a lint (that compiles nothing) need not pay.
+  const notInAjv: SchemaFile[] = [];
+  function ajvWithFiles(): Ajv {
+    // The document itself is not meta-validated here: it holds non-schema parts (channels...);
+    // the loader meta-validates each schema inside it with positions.
+    for (const f of notInAjv.splice(0)) ajv.addSchema(f.doc as object, f.uri, undefined, false);
+    return ajv;
+  }
 
   function addFile(file: SchemaFile): void {
     const uri = splitUri(file.uri).file;
     if (docs.has(uri)) throw new Error(`schema file registered twice: ${uri}`);
     docs.set(uri, { ...file, uri });
-    // The document itself is not meta-validated here: it holds non-schema parts (channels...);
-    // the loader meta-validates each schema inside it with positions.
-    ajv.addSchema(file.doc as object, uri, undefined, false);
+    notInAjv.push({ ...file, uri });
+    notInterpreted.push([uri, file.doc]);
   }
   for (const f of files) addFile(f);
 
@@ -203,13 +320,18 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     const { found, value } = getAt(entry.doc, segments);
     if (!found) throw new ContractError(`nothing at ${uri}`);
     if (!isSchema(value)) throw new ContractError(`${uri} is not a schema (an object or a boolean)`);
-    return { uri, schema: value, pos: entry.posOf?.(pointer) };
+    // The place is looked up when read: it needs the file's positions, parsed only when asked for.
+    const at = entry.posOf;
+    const n = { uri, schema: value } as SchemaNode;
+    if (at) Object.defineProperty(n, 'pos', { enumerable: true, configurable: true, get: () => at(pointer) });
+    return n;
   }
 
   function register(uri: string, schema: JsonSchema): SchemaNode {
     if (uri.includes('#')) throw new Error(`register: URI must not have a fragment: ${uri}`);
     if (registered.has(uri) || docs.has(uri)) throw new Error(`register: URI already in the store: ${uri}`);
     ajv.addSchema(schema as object, uri);
+    notInterpreted.push([uri, schema]);
     const n: SchemaNode = { uri, schema };
     registered.set(uri, n);
     return n;
@@ -220,18 +342,60 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     if (v) return v;
     const known = registered.has(n.uri) || docs.has(splitUri(n.uri).file);
     if (known) {
-      v = ajv.getSchema(n.uri);
+      v = ajvWithFiles().getSchema(n.uri);
       if (!v) throw new ContractError(`cannot compile schema ${n.uri}`);
     } else {
       // A node built elsewhere: compile it on its own (its relative $refs resolve against its URI).
-      v = ajv.compile({ ...(typeof n.schema === 'boolean' ? (n.schema ? {} : { not: {} }) : n.schema) });
+      v = ajvWithFiles().compile({ ...(typeof n.schema === 'boolean' ? (n.schema ? {} : { not: {} }) : n.schema) });
     }
     validators.set(n.uri, v);
     return v;
   }
 
+  function validate(n: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] } {
+    const v = validator(n);
+    const valid = v(value) as boolean;
+    return { valid, issues: valid ? [] : toIssues(v.errors) };
+  }
+
+  /** The interpreter's answer where it has one: true (valid), else undefined (ask ajv). */
+  function interpretedValid(n: SchemaNode, value: unknown): true | undefined {
+    const interpreted = interpreterWithFiles();
+    if (!interpreted || !judgesLikeAjv(n)) return undefined;
+    if (interpreted[n.uri] === undefined && docs.has(splitUri(n.uri).file)) {
+      // A schema inside a list (a positional param's): the walk of its file passed it by.
+      try {
+        const { file, pointer } = splitUri(n.uri);
+        dereference(n.schema as CfSchema, interpreted, new URL(file), pointer);
+      } catch {
+        return undefined;
+      }
+    }
+    const schema = interpreted[n.uri];
+    if (schema === undefined) return undefined;
+    try {
+      return interpret(value, schema, '2020-12', interpreted, true).valid ? true : undefined;
+    } catch {
+      return undefined; // a $ref it cannot resolve the way ajv does (percent-encoded names...)
+    }
+  }
+
+  // ajv's own URI resolver, so the store and ajv always agree on what a $ref points at; remembered,
+  // as each $ref is resolved several times (checks, cycle walks) and parsing URIs is not cheap.
+  const targets = new Map<string, string>();
+  function targetUri(ref: string, baseUri: string): string {
+    const hash = baseUri.indexOf('#');
+    const key = `${hash < 0 ? baseUri : baseUri.slice(0, hash)}\n${ref}`; // a base's fragment never matters
+    let t = targets.get(key);
+    if (t === undefined) targets.set(key, (t = ajv.opts.uriResolver.resolve(baseUri, ref)));
+    return t;
+  }
+
   return {
-    ajv,
+    targetUri,
+    get ajv() {
+      return ajvWithFiles();
+    },
     node,
     register,
     addFile,
@@ -239,14 +403,10 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     file: (uri) => docs.get(splitUri(uri).file),
     fileUris: () => [...docs.keys()],
     validator,
-    validate(n, value) {
-      const v = validator(n);
-      const valid = v(value) as boolean;
-      return { valid, issues: valid ? [] : toIssues(v.errors) };
-    },
+    validate,
+    validateOnce: (n, value) => (interpretedValid(n, value) ? { valid: true, issues: [] } : validate(n, value)),
     resolve(ref, baseUri) {
-      // ajv's own URI resolver, so the store and ajv always agree on what a $ref points at.
-      const target = ajv.opts.uriResolver.resolve(baseUri, ref);
+      const target = targetUri(ref, baseUri);
       const { file } = splitUri(target);
       if (!docs.has(file) && !registered.has(file)) {
         throw new ContractError(`dangling $ref "${ref}": no schema file ${file}`);

@@ -403,3 +403,47 @@ describe('loader: errors name file:line:col and the key', () => {
     expect(() => loadPackFromSourcesSync('p', { 'types.yaml': '$defs: {}\n' })).toThrow(/p: a pack needs a contract\.yaml/);
   });
 });
+
+describe('loader: large packs and the two YAML readers', () => {
+  // A file without anchors is read by js-yaml, one with an anchor by `yaml`: both must give the
+  // same data, also for scalars YAML 1.1 and 1.2 read differently.
+  const scalars = `$defs:
+  S:
+    enum: [on, yes, 2024-01-05, 0o17, 012, 0x1f, 1e3, 1.5e-3, ~, "", 'q', true, False, 1_000, +12]
+    x-assumed: "scalars of every kind"
+  M: { type: object, properties: { "<<": { type: string } } }
+`;
+  const channel = `${HEAD}channels:\n  a:\n    kind: invoke\n    bridge: window.api.a\n    returns: { $ref: "types.yaml#/$defs/S" }\n`;
+
+  it('reads the same data with and without anchors in the file', () => {
+    const plain = load(channel, { 'types.yaml': scalars });
+    const anchored = load(channel, { 'types.yaml': scalars.replace('  S:\n', '  S: &s\n') });
+    const defsOf = (p: Pack) => (p.schemas.resolve('types.yaml#/$defs/S', p.byName.get('a')!.returns!.uri).schema as { enum: unknown[] }).enum;
+    expect(defsOf(plain)).toEqual(defsOf(anchored));
+    expect(defsOf(plain).slice(0, 5)).toEqual(['on', 'yes', '2024-01-05', 15, 12]);
+  });
+
+  it('places errors at file:line:col in a file read without positions', () => {
+    const e = fails(`${HEAD}channels:\n  a:\n    kind: invoke\n    bridge: window.api.a\n    returns: { $ref: "types.yaml#/$defs/T" }\n`, {
+      'types.yaml': '$defs:\n  T:\n    type: object\n    properties:\n      n: { type: integer, maximun: 3 }\n',
+    });
+    expect(e.message).toMatch(/^p\/types\.yaml:5:27: \$defs\.T\.properties\.n\.maximun: not a valid schema: unknown keyword: "maximun"/);
+  });
+
+  it('checks a place a $ref reaches that no other check walks', () => {
+    const e = fails(`${HEAD}channels:\n  a:\n    kind: invoke\n    bridge: window.api.a\n    returns: { $ref: "#/bridge" }\n`);
+    expect(e.message).toMatch(/^p\/contract\.yaml:5:3: bridge\.roots: not a valid schema: unknown keyword: "roots"/);
+  });
+
+  it('loads a chain of 20k $refs without overflowing the stack, in seconds', () => {
+    const n = 20_000;
+    const defs = ['$defs:'];
+    for (let i = 0; i < n; i++) {
+      defs.push(i === n - 1 ? `  D${i}: { type: string }` : i % 2 ? `  D${i}: { $ref: "#/$defs/D${i + 1}" }` : `  D${i}: { type: object, properties: { next: { $ref: "#/$defs/D${i + 1}" } } }`);
+    }
+    const t = performance.now();
+    const pack = load(`${HEAD}channels:\n  a:\n    kind: invoke\n    bridge: window.api.a\n    returns: { $ref: "types.yaml#/$defs/D0" }\n`, { 'types.yaml': `${defs.join('\n')}\n` });
+    expect(pack.channels).toHaveLength(1);
+    expect(performance.now() - t).toBeLessThan(20_000); // ~1 s quiet; quadratic walks took minutes
+  }, 60_000);
+});

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createSchemaStore } from '../../specs/schema-store.ts';
 import { ContractError } from '../../specs/model.ts';
 
@@ -106,5 +106,58 @@ describe('schema store', () => {
     const s = createSchemaStore([{ uri: AT, doc: { $defs: { Bad: { type: 'object', additionalProperty: false }, G: { 'x-guard': { pathUnderr: 'x' } } } } }]);
     expect(() => s.validator(s.node(`${AT}#/$defs/Bad`))).toThrow(/unknown keyword: "additionalProperty"/);
     expect(() => s.validator(s.node(`${AT}#/$defs/G`))).toThrow();
+  });
+
+  describe('validateOnce (examples: interpreted where it judges like ajv, ajv otherwise)', () => {
+    const once = (defs: Record<string, unknown>) => {
+      const s = createSchemaStore([{ uri: AT, doc: { $defs: defs } }]);
+      const compiled = vi.spyOn(s.ajv, 'getSchema');
+      return { s, compiled, check: (name: string, value: unknown) => s.validateOnce(s.node(`${AT}#/$defs/${name}`), value) };
+    };
+
+    it('accepts a valid value without compiling anything, across refs', () => {
+      const { check, compiled } = once({
+        Item: { type: 'object', required: ['id'], properties: { id: { $ref: '#/$defs/Id' }, at: { type: 'string', format: 'iso-date-time' } } },
+        Id: { type: 'string', pattern: '^i-[0-9]+$' },
+      });
+      expect(check('Item', { id: 'i-1', at: '2026-12-05T12:00:00Z' })).toEqual({ valid: true, issues: [] });
+      expect(compiled).not.toHaveBeenCalled();
+    });
+
+    it("gives ajv's verdict and issues for an invalid value, also for formats only ajv-formats knows", () => {
+      const { check, compiled } = once({
+        Item: { type: 'object', required: ['id'], properties: { id: { $ref: '#/$defs/Id' }, at: { type: 'string', format: 'iso-date-time' } } },
+        Id: { type: 'string', pattern: '^i-[0-9]+$' },
+      });
+      expect(check('Item', { id: 'x' }).issues[0]).toMatchObject({ path: '/id', keyword: 'pattern' });
+      expect(check('Item', { id: 'i-1', at: 'yesterday' }).issues[0]).toMatchObject({ path: '/at', keyword: 'format' });
+      expect(compiled).toHaveBeenCalled();
+    });
+
+    it('leaves to ajv what the interpreter would let through (numeric formats, float multipleOf, x-void)', () => {
+      const cases: [Record<string, unknown>, unknown][] = [
+        [{ type: 'integer', format: 'int32' }, 2 ** 40],
+        [{ type: 'number', multipleOf: 0.1 }, 0.3], // the interpreter rounds: 0.3 / 0.1 = 2.9999999999999996
+        [{ type: 'object', properties: { done: { 'x-void': true } } }, { done: 1 }],
+      ];
+      for (const [schema, value] of cases) {
+        const { check } = once({ S: schema });
+        expect(check('S', value).valid, JSON.stringify(schema)).toBe(false);
+      }
+    });
+
+    it('leaves to ajv only what holds or reaches such a keyword, also through a $ref cycle', () => {
+      const { check, compiled } = once({
+        Item: { type: 'object', properties: { id: { type: 'string' } } },
+        A: { type: 'object', properties: { b: { $ref: '#/$defs/B' }, n: { type: 'number', multipleOf: 0.1 } } },
+        B: { type: 'object', properties: { a: { $ref: '#/$defs/A' } } },
+      });
+      expect(check('Item', { id: 'x' }).valid).toBe(true);
+      expect(compiled).not.toHaveBeenCalled();
+      // A is walked first: B, reached inside the A -> B -> A cycle, must not be remembered as judgeable.
+      expect(check('A', { n: 0.3 }).valid).toBe(false);
+      expect(check('B', { a: { n: 0.3 } }).valid).toBe(false);
+      expect(check('B', { a: { n: 0.5 } }).valid).toBe(true);
+    });
   });
 });
