@@ -69,7 +69,7 @@ export interface RunOptions {
   launchTimeoutMs?: number;
   /** The run's own folder (set by runConformance): launches and generated paths live inside. */
   runDir?: string;
-  /** Share renderer batches between neighbouring channel groups: default true (false: the bench's baseline). */
+  /** Share renderer batches between neighbouring channel groups and between guarded channels' security probes: default true (false: the bench's baseline, and the tests that compare both). */
   batchGroups?: boolean;
 }
 
@@ -829,7 +829,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       try {
         obs.security = await survive('security probes', () => runSecurityProbes(
           { session: () => runner.ensureSession(), collect: () => runner.collect(), main: runner.main, discard: () => runner.close() },
-          pack, selected, { seed: opts.seed, callTimeoutMs: opts.callTimeoutMs }));
+          pack, selected, { seed: opts.seed, callTimeoutMs: opts.callTimeoutMs, batch: opts.batchGroups !== false }));
       } catch (err) {
         // A probe that breaks (e.g. the app quit under it) must not lose the rest of the run:
         // it is reported as an incident and the channel groups still run on a fresh launch.
