@@ -177,7 +177,15 @@ describe('conform run: quiet after cleanup', () => {
     expect(clean.report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.channel}: ${c.message}`)).toEqual([]);
     expect(status(clean.report.checks, 'stream.quiet-after-cleanup', 'tk:stop')).toBe('passed');
     expect(status(clean.report.checks, 'stream.abort', 'tk:start')).toBe('passed');
+    // The stream's own quiet window after tk:stop is judged the same way (its ticks carry their id).
+    const cleanAbort = clean.observations.streams.find((r) => r.mode === 'abort')!;
+    expect(cleanAbort.quietJudgedLater).toBe(true);
+    expect(cleanAbort.end).toBe('quiet');
     const leaky = await run({ TICKER_LEAK: '1' });
+    const leakyAbort = leaky.observations.streams.find((r) => r.mode === 'abort')!;
+    expect(leakyAbort.quietJudgedLater).toBe(true);
+    expect(leakyAbort.end).toBe('timeout');
+    expect(leaky.report.checks.find((c) => c.id === 'stream.abort')!.message).toBe('events kept coming after tk:stop (end: timeout)');
     const quiet = leaky.report.checks.find((c) => c.id === 'stream.quiet-after-cleanup' && c.channel === 'tk:stop')!;
     expect(quiet.status).toBe('failed');
     expect(quiet.message).toMatch(/event\(s\) about "ticker-\d+"/);
