@@ -324,27 +324,21 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
     // ---------------------------------------------------------------- run-wide probes
     s = await host.session();
     await installMainRecorders(s);
-    try {
-      obs.bridge = await probeBridge(s, pack);
-    } catch (err) {
-      if (!(err instanceof AppGone) && !(err instanceof Error)) throw err;
-      obs.notes.push(`bridge probe did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
-    try {
-      obs.csp = await probeCsp(s);
-    } catch (err) {
-      obs.notes.push(`csp probe did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
-    try {
-      obs.windowOpen = await probeWindowOpen(s);
-    } catch (err) {
-      obs.notes.push(`window.open probe did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
-    try {
-      obs.navigation = await probeNavigation(s);
-    } catch (err) {
-      obs.notes.push(`navigation probe did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
+    const didNotRun = (what: string) => (err: unknown): undefined => {
+      obs.notes.push(`${what} probe did not run: ${(err as Error).message.split('\n')[0]}`);
+      return undefined;
+    };
+    // Same order as ever (bridge, CSP, window.open, navigation LAST); what is only waited for
+    // overlaps: main's record of the bridge calls is read after the other probes, and the wait for
+    // the popup decision runs while the navigation (started after window.open returned) is watched.
+    const bridgeCalls = await callBridgeFunctions(s, pack).catch(didNotRun('bridge'));
+    obs.csp = await probeCsp(s).catch(didNotRun('csp'));
+    const popup = await openPopup(s).catch(didNotRun('window.open'));
+    [obs.windowOpen, obs.navigation] = await Promise.all([
+      popup ? watchPopup(s, popup).catch(didNotRun('window.open')) : undefined,
+      probeNavigation(s).catch(didNotRun('navigation')),
+    ]);
+    if (bridgeCalls) obs.bridge = await bridgeReceived(s, bridgeCalls).catch(didNotRun('bridge'));
     await removeMainRecorders(s).catch(() => undefined);
     await host.collect().catch(() => undefined);
     const nav = obs.navigation;
@@ -366,8 +360,8 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
   return obs;
 }
 
-/** Call every non-contract function on the bridge roots with an out-of-pack channel name; see what main got. */
-async function probeBridge(s: AppSession, pack: Pack): Promise<SecurityObservations['bridge']> {
+/** Call every non-contract function on the bridge roots with an out-of-pack channel name (bridgeReceived: what main got). */
+async function callBridgeFunctions(s: AppSession, pack: Pack): Promise<{ candidates: { path: string; threw?: string }[]; rawIpc: string[]; at: number }> {
   const known = pack.channels.map((c) => c.bridge).filter((b): b is string => !!b);
   const found = (await s.page.evaluate(async ({ roots, known, channel }) => {
     const candidates: { path: string; threw?: string }[] = [];
@@ -413,7 +407,12 @@ async function probeBridge(s: AppSession, pack: Pack): Promise<SecurityObservati
     }
     return { candidates, rawIpc };
   }, { roots: pack.roots, known, channel: PROBE_CHANNEL })) as { candidates: { path: string; threw?: string }[]; rawIpc: string[] };
-  await sleep(100);
+  return { ...found, at: Date.now() };
+}
+
+async function bridgeReceived(s: AppSession, found: Awaited<ReturnType<typeof callBridgeFunctions>>): Promise<SecurityObservations['bridge']> {
+  // Sends are fire-and-forget: give them 100 ms to reach main.
+  await sleep(Math.max(0, found.at + 100 - Date.now()));
   const main = await readMainState(s);
   return {
     candidates: found.candidates,
@@ -438,7 +437,8 @@ async function probeCsp(s: AppSession): Promise<SecurityObservations['csp']> {
   })) as SecurityObservations['csp'];
 }
 
-async function probeWindowOpen(s: AppSession): Promise<SecurityObservations['windowOpen']> {
+/** window.open of an external origin in the page; watchPopup then sees what main decided. */
+async function openPopup(s: AppSession) {
   const before = new Set(s.app.windows());
   const d0 = await standinDecisions(s);
   const returned = (await s.page.evaluate((url) => {
@@ -448,6 +448,10 @@ async function probeWindowOpen(s: AppSession): Promise<SecurityObservations['win
       return 'threw';
     }
   }, POPUP_URL)) as 'null' | 'window' | 'threw';
+  return { before, d0, returned };
+}
+
+async function watchPopup(s: AppSession, { before, d0, returned }: Awaited<ReturnType<typeof openPopup>>): Promise<SecurityObservations['windowOpen']> {
   let decision: 'allow' | 'deny' | undefined;
   const fresh = () => s.app.windows().filter((p) => !before.has(p) && !p.isClosed());
   // Poll: the stand-in records the handler's decision; a denied popup is closed right after.
