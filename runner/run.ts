@@ -8,7 +8,7 @@ import { loadPack } from '../specs/loader.ts';
 import type { Channel, Pack, SchemaNode, Stream } from '../specs/model.ts';
 import { compileGrammar } from '../specs/grammar.ts';
 import { redactByNode, redactSecrets, SecretSet } from '../specs/redact.ts';
-import { orderResults, runChecks, streamSymbol } from './checks/catalog.ts';
+import { correlationExpected, orderResults, runChecks, streamSymbol } from './checks/catalog.ts';
 import type {
   CallObservation,
   GroupObservation,
@@ -74,7 +74,7 @@ export interface RunOptions {
   launchTimeoutMs?: number;
   /** The run's own folder (set by runConformance): launches and generated paths live inside. */
   runDir?: string;
-  /** Share renderer batches between neighbouring channel groups: default true (false: the bench's baseline). */
+  /** Share renderer batches between neighbouring channel groups and between guarded channels' security probes: default true (false: the bench's baseline, and the tests that compare both). */
   batchGroups?: boolean;
 }
 
@@ -155,11 +155,33 @@ interface QuietWatch {
   cleanedAt: number;
 }
 
+/**
+ * An aborted stream with no terminal event (a watch) goes quiet: instead of idling through its
+ * quiet window, the run goes on and the window is judged later from main's records and clock
+ * (judgeStreamQuiet). Only for streams whose events name their run (correlation), so later
+ * activity on the same channels is told apart.
+ */
+interface StreamQuietWatch {
+  run: StreamRun;
+  launch: number;
+  /** Main's clock when the abort call had returned: the quiet window can start no earlier. */
+  abortT: number;
+  startT: number;
+  /** Main observations up to this seq were already read by runStream. */
+  afterSeq: number;
+  eventSet: Set<string>;
+  /** The event belongs to this run (its correlated fields hold this run's values). */
+  ofRun: (channel: string, payload: unknown) => boolean;
+  /** Events still coming this long after the abort: the stream did not stop (end 'timeout'). */
+  limitMs: number;
+}
+
 class Runner {
   private session: AppSession | null = null;
   launches = 0;
   readonly ledger = new LaunchLedger();
   private quietWatches: QuietWatch[] = [];
+  private streamWatches: StreamQuietWatch[] = [];
   /** Renderer round trips that ran channel groups (a batch of several groups counts once). */
   groupBatches = 0;
   readonly main: MainObservation[] = [];
@@ -478,11 +500,64 @@ class Runner {
       if (wait > 0) await sleep(wait + 10);
       await this.collect().catch(() => undefined);
     }
+    // Aborted streams: each needs main's clock past its own window (later if events kept coming).
+    while (s?.alive) {
+      const open = this.streamWatches.map((w) => (w.launch === s.launchIndex ? this.judgeStreamQuiet(w, s.mainNow) : 0)).filter((until) => until > 0);
+      if (!open.length) break;
+      await sleep(Math.max(20, Math.min(...open) - s.mainNow + 10));
+      if (!(await this.collect().then(() => true, () => false))) break;
+    }
     this.judgeQuietWindows(true);
+  }
+
+  /**
+   * Decide an aborted stream's end from main's records, as runStream would have by waiting: quiet
+   * once QUIET_MS pass without an event of the run (within `limitMs` of the abort, else 'timeout'),
+   * and the run's events in the GRACE_MS after that are `afterEnd`. Returns 0 once decided (the
+   * watch is dropped and the run's `skipped` mark removed), else the main time to look again.
+   */
+  private judgeStreamQuiet(w: StreamQuietWatch, seenUntil: number): number {
+    const evs = this.main.filter((o) => o.launch === w.launch && o.seq > w.afterSeq && o.kind === 'send' && !!o.channel && w.eventSet.has(o.channel) && w.ofRun(o.channel, (o.args ?? [])[0]));
+    const limit = w.abortT + w.limitMs;
+    let lastT = w.abortT;
+    const during: MainObservation[] = [];
+    let end: 'quiet' | 'timeout' | undefined;
+    for (const o of evs) {
+      if (o.t - lastT >= QUIET_MS) {
+        end = lastT + QUIET_MS <= limit ? 'quiet' : 'timeout';
+        break;
+      }
+      if (o.t > limit) {
+        end = 'timeout';
+        break;
+      }
+      during.push(o);
+      lastT = o.t;
+    }
+    if (!end && seenUntil - lastT >= QUIET_MS) end = lastT + QUIET_MS <= limit ? 'quiet' : 'timeout';
+    if (!end && seenUntil >= limit) end = 'timeout';
+    if (!end) return Math.min(lastT + QUIET_MS, limit) + GRACE_MS;
+    const quietAt = lastT + QUIET_MS;
+    if (end === 'quiet' && seenUntil < quietAt + GRACE_MS) return quietAt + GRACE_MS;
+    const run = w.run;
+    run.events.push(...during.map((o) => streamEvent(o, w.startT)));
+    run.end = end;
+    run.afterEnd = end === 'quiet' ? evs.filter((o) => o.t > quietAt && o.t <= quietAt + GRACE_MS).map((o) => streamEvent(o, w.startT)) : [];
+    run.durationMs = Math.max(0, lastT - w.startT);
+    run.quietJudgedLater = true;
+    delete run.skipped;
+    this.streamWatches = this.streamWatches.filter((x) => x !== w);
+    return 0;
   }
 
   /** Fill in `lingering` for every watched group from what main recorded in its window. */
   private judgeQuietWindows(current: boolean): void {
+    // Aborted streams of launches that are over: decided from what main recorded, else left skipped.
+    for (const w of [...this.streamWatches]) {
+      if (current && this.session?.launchIndex === w.launch) continue;
+      const mine = this.main.filter((o) => o.launch === w.launch);
+      if (this.judgeStreamQuiet(w, Math.max(w.abortT, ...mine.map((o) => o.t))) > 0) this.streamWatches = this.streamWatches.filter((x) => x !== w);
+    }
     const streamChannels = new Set(this.pack.streams.flatMap((st) => st.events));
     for (const w of this.quietWatches) {
       const from = w.cleanedAt + GRACE_MS;
@@ -567,6 +642,8 @@ class Runner {
       };
       const wantAbort = mode === 'abort' && planned.abort;
       const abortAfterMs = Math.min(budget.firstEventMs ?? 1_500, 1_500);
+      // Set when the quiet window after the abort is judged later (StreamQuietWatch).
+      let quietLater: { ofRun: StreamQuietWatch['ofRun']; abortT: number; afterSeq: number } | null = null;
       for (;;) {
         absorb(await this.collect());
         const elapsed = Date.now() - t0;
@@ -596,6 +673,11 @@ class Runner {
           absorb(after);
           abortInfo = { call: this.join(ar.calls, after)[0]!, sentAtMs: abortObs && startObs ? abortObs.t - startObs.t : sentAt };
           lastEventWall = Date.now();
+          const ofRun = hasTerminal ? null : await this.eventsOfRun(stream, planned, events, s);
+          if (ofRun) {
+            quietLater = { ofRun, abortT: s.mainNow, afterSeq: obs[obs.length - 1]?.seq ?? 0 };
+            break;
+          }
           continue;
         }
         if (abortSentWall !== undefined) {
@@ -632,12 +714,40 @@ class Runner {
       const waitedMs = Date.now() - t0;
       if (!startObs) return { ...base, start: startRec, end: 'start-failed', waitedMs };
       if (settleObs?.ok === false && events.length === 0) return { ...base, start: startRec, end: 'start-failed', waitedMs };
-      return { ...base, start: startRec, events, end, afterEnd, durationMs: Math.max(0, endT - startObs.t), abort: abortInfo, waitedMs };
+      const run: StreamRun = { ...base, start: startRec, events, end, afterEnd, durationMs: Math.max(0, endT - startObs.t), abort: abortInfo, waitedMs };
+      if (quietLater) {
+        // Not verified until judged: a run that ends (or an app that goes away) first leaves it skipped.
+        run.skipped = `the ${QUIET_MS} ms quiet window after ${stream.abort!.call} was not observed (the app went away or the run ended first)`;
+        this.streamWatches.push({ run, launch: s.launchIndex, startT: startObs.t, eventSet, limitMs: Math.max(3_000, timeoutMs / 2), ...quietLater });
+      }
+      return run;
     } catch (err) {
       if (!(err instanceof AppGone)) throw err;
       const crash = await this.relaunchAfter(stream.start, err);
       return { ...base, skipped: `the app went away during the stream: ${crash?.reason}` };
     }
+  }
+
+  /**
+   * Whether the quiet window after this stream's abort can be judged later (StreamQuietWatch): the
+   * app's events say which run they belong to (every event channel has a correlation rule, and
+   * every event so far carried this run's values), the stream shares no event channel with
+   * another stream, and its cleanup only repeats the abort (nothing else that could make events).
+   * Returns the test for "an event of this run", else null (the window is waited out here).
+   */
+  private async eventsOfRun(stream: Stream, planned: ReturnType<Planner['stream']>, events: StreamEvent[], s: AppSession): Promise<StreamQuietWatch['ofRun'] | null> {
+    if (this.pack.transport === 'tauri' || events.length === 0) return null;
+    if (planned.cleanup.some((st) => st.channel !== stream.abort?.call)) return null;
+    if (this.pack.streams.some((o) => o !== stream && o.events.some((e) => stream.events.includes(e)))) return null;
+    const rules = stream.correlation;
+    if (!stream.events.every((e) => rules.some((r) => r.event === '*' || r.event === e))) return null;
+    const pending = await s.harness<{ call: HarnessCall | null }>({ kind: 'pending', waitMs: 0 }, 5_000);
+    if (pending.call?.outcome !== 'resolved') return null;
+    const start = { args: pending.call.args ?? [], value: pending.call.value } as CallObservation;
+    const expected = rules.map((r) => ({ r, exp: correlationExpected(stream, this.pack, { start }, r.equals) }));
+    if (expected.some((x) => !x.exp.found)) return null;
+    const ofRun = (channel: string, payload: unknown) => expected.every(({ r, exp }) => (r.event !== '*' && r.event !== channel) || sameEncoded(atPath(decode(payload), r.field), exp.value));
+    return events.every((e) => ofRun(e.channel, e.payload)) ? ofRun : null;
   }
 
   /** Cleanup calls, best effort. */
@@ -838,7 +948,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       try {
         obs.security = await survive('security probes', () => runSecurityProbes(
           { session: () => runner.ensureSession(), collect: () => runner.collect(), main: runner.main, discard: () => runner.close() },
-          pack, selected, { seed: opts.seed, callTimeoutMs: opts.callTimeoutMs }));
+          pack, selected, { seed: opts.seed, callTimeoutMs: opts.callTimeoutMs, batch: opts.batchGroups !== false }));
       } catch (err) {
         // A probe that breaks (e.g. the app quit under it) must not lose the rest of the run:
         // it is reported as an incident and the channel groups still run on a fresh launch.

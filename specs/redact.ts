@@ -33,9 +33,20 @@ interface SchemaContext {
 function deref(ctx: SchemaContext, depth = 0): SchemaContext {
   const s = ctx.schema;
   if (depth > 16 || typeof s !== 'object' || s === null || typeof s.$ref !== 'string') return ctx;
+  // A loaded pack's schemas do not change: each ($ref, base) resolves once per store (a run
+  // redacts every call and observation with them, and resolving dominated its judging time).
+  let byBase = derefCache.get(ctx.store)?.get(s);
+  const hit = byBase?.get(ctx.base);
+  if (hit) return hit;
   const node = ctx.store.resolve(s.$ref, ctx.base);
-  return deref({ schema: node.schema, base: node.uri, store: ctx.store }, depth + 1);
+  const out = deref({ schema: node.schema, base: node.uri, store: ctx.store }, depth + 1);
+  let bySchema = derefCache.get(ctx.store);
+  if (!bySchema) derefCache.set(ctx.store, (bySchema = new WeakMap()));
+  if (!byBase) bySchema.set(s, (byBase = new Map()));
+  byBase.set(ctx.base, out);
+  return out;
 }
+const derefCache = new WeakMap<SchemaStore, WeakMap<object, Map<string, SchemaContext>>>();
 
 function schemaIsSecret(ctx: SchemaContext | undefined): boolean {
   if (!ctx) return false;

@@ -170,9 +170,9 @@ function eachRun(
   return out;
 }
 
-/** Value a correlation rule's `equals` names: `param:<name|index>` or `result:<path>`. */
-function correlationExpected(stream: Stream, ctx: CheckContext, run: StreamRun, equals: string): { found: boolean; value?: unknown } {
-  const start = ctx.pack.byName.get(stream.start);
+/** Value a correlation rule's `equals` names: `param:<name|index>` or `result:<path>`, from the run's start call. */
+export function correlationExpected(stream: Stream, pack: Pack, run: Pick<StreamRun, 'start'>, equals: string): { found: boolean; value?: unknown } {
+  const start = pack.byName.get(stream.start);
   const [kind, ...rest] = equals.split(':');
   const ref = rest.join(':');
   if (kind === 'param') {
@@ -1044,7 +1044,7 @@ export const CHECKS: CheckDefinition[] = [
         if (stream.correlation.length === 0) return null;
         let checked = 0;
         for (const rule of stream.correlation) {
-          const exp = correlationExpected(stream, ctx, run, rule.equals);
+          const exp = correlationExpected(stream, ctx.pack, run, rule.equals);
           if (!exp.found) return streamResult('stream.correlation', stream, 'skipped', `cannot resolve '${rule.equals}' on the start call`);
           for (const ev of run.events) {
             if (rule.event !== '*' && rule.event !== ev.channel) continue;

@@ -115,6 +115,8 @@ export interface StreamRun {
   prerequisiteFailed?: CallObservation;
   /** How long Conform followed the stream (wall clock, ms), whatever the events said. */
   waitedMs?: number;
+  /** The quiet window after the abort was judged later from main's records (runner/run.ts, StreamQuietWatch). */
+  quietJudgedLater?: boolean;
 }
 
 export interface WindowObservation {

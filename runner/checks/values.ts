@@ -39,6 +39,19 @@ export function atPath(value: unknown, path: string): unknown {
   return cur;
 }
 
+/** Whether an encoded value (decoded, as JSON text) or a string mentions `needle`. */
+export function containsText(hay: unknown, needle: string): boolean {
+  if (hay === undefined || hay === null) return false;
+  const text = typeof hay === 'string' ? hay : (() => {
+    try {
+      return JSON.stringify(decode(hay));
+    } catch {
+      return String(hay);
+    }
+  })();
+  return text.includes(needle);
+}
+
 /** Short JSON for messages. */
 export function brief(value: unknown, max = 160): string {
   let s: string;

@@ -228,6 +228,27 @@ if (!globalThis.__conform) {
     }
   }
 
+  // Page loads the app asked for and how each ended, from the window's own events (not the
+  // promise loadURL returns: a handler on it would hide the app's unhandled load rejection). The
+  // runner reads them while it waits for the first page: a window told to stay on about:blank is
+  // ready once that load has finished, with no need to wait for a page that never comes.
+  const pageLoads = [];
+  function watchLoad(wc, api, target) {
+    if (!wc || typeof wc.on !== 'function') return;
+    const entry = { webContentsId: wc.id, api, target, state: 'pending' };
+    pageLoads.push(entry);
+    if (pageLoads.length > 100) pageLoads.shift();
+    const settle = (state) => function settled() {
+      if (entry.state === 'pending') entry.state = state;
+      wc.removeListener('did-finish-load', loaded);
+      wc.removeListener('did-fail-load', failed);
+    };
+    const loaded = settle('loaded');
+    const failed = settle('failed');
+    wc.on('did-finish-load', loaded);
+    wc.on('did-fail-load', failed);
+  }
+
   const BrowserWindow = electron.BrowserWindow;
   if (typeof BrowserWindow === 'function' && !BrowserWindow.__conform) {
     const proto = BrowserWindow.prototype;
@@ -238,6 +259,7 @@ if (!globalThis.__conform) {
         try {
           wrapContents(this.webContents);
           record({ kind: 'load', webContentsId: this.webContents && this.webContents.id, api: name, target: String(target) });
+          watchLoad(this.webContents, name, String(target));
         } catch { /* observation must never break the app */ }
         return orig.call(this, target, ...rest);
       };
@@ -305,6 +327,8 @@ if (!globalThis.__conform) {
       return { cursor: last, items, dropped, now: now(), more: i + limit < observations.length };
     },
     windows() { sweepContents(); return Array.from(windows.values()); },
+    /** The app's loadURL/loadFile calls: target and state ('pending', 'loaded', 'failed'). */
+    pageLoads() { return pageLoads.map((l) => Object.assign({}, l)); },
     record,
   };
 }

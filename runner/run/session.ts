@@ -117,6 +117,16 @@ export async function guardCall<T>(
 
 const STDERR_LINES = 40;
 
+/** Main asked a window for about:blank and that load finished (runner/instrument: pageLoads). */
+function blankPageLoaded(launched: LaunchedApp): Promise<boolean> {
+  return launched.app
+    .evaluate(() => {
+      const c = (globalThis as unknown as { __conform?: { pageLoads?(): { target: string; state: string }[] } }).__conform;
+      return !!c?.pageLoads?.().some((l) => l.state === 'loaded' && /^about:blank([?#]|$)/.test(l.target));
+    })
+    .catch(() => false);
+}
+
 export class AppSession {
   readonly launchIndex: number;
   private cursor = 0;
@@ -248,11 +258,19 @@ export class AppSession {
         if (r.isNavigationRequest() && r.frame() === page.mainFrame()) failedRequest = `${r.url()}: ${r.failure()?.errorText ?? 'failed'}`;
       });
       // The window starts on about:blank; its first page (or Chromium's error page) comes after.
-      // Bounded like the bridge wait below: a window may stay blank on purpose.
+      // A window main told to load about:blank is ready once main says that load finished; one
+      // that was told nothing yet gets a bounded wait, like the bridge wait below.
       // (Polled: Playwright reports a failed navigation under its target URL before the error page shows.)
       const firstPage = (async () => {
         const end = Date.now() + Math.min(timeoutMs, 5_000);
-        while (page.url() === 'about:blank' && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+        let askMainAt = 0;
+        while (page.url() === 'about:blank' && Date.now() < end) {
+          if (Date.now() >= askMainAt) {
+            askMainAt = Date.now() + 100;
+            if (await blankPageLoaded(launched)) break;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await page.waitForLoadState('load', { timeout: Math.max(1, end - Date.now()) }).catch(() => undefined);
       })();
       await Promise.race([firstPage, exited, timedOut, threw]);

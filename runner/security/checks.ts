@@ -4,7 +4,7 @@
 import type { Channel, Guard, Pack } from '../../specs/model.ts';
 import { REDACTED } from '../../specs/redact.ts';
 import type { CheckContext, CheckDefinition, CheckResult } from '../checks/types.ts';
-import { brief, decode } from '../checks/values.ts';
+import { brief, containsText, decode } from '../checks/values.ts';
 import { annotatedParams, type ProbeFamily } from './probes.ts';
 import type { ProbeGroupObservation, ProbeObservation, SecurityObservations, Risk } from './observations.ts';
 
@@ -216,18 +216,6 @@ const sizeGuard = guardCheck('security.size-guard', 'size', 'Params guarded by `
 
 // ---------------------------------------------------------------- secret echo
 
-function contains(hay: unknown, needle: string): boolean {
-  if (hay === undefined || hay === null) return false;
-  const text = typeof hay === 'string' ? hay : (() => {
-    try {
-      return JSON.stringify(decode(hay));
-    } catch {
-      return String(hay);
-    }
-  })();
-  return text.includes(needle);
-}
-
 const secretEcho: CheckDefinition = {
   id: 'security.secret-echo',
   title: 'Secrets given as params (`x-secret` or credential names) do not come back in returns, events or main\'s stdout/stderr.',
@@ -243,9 +231,9 @@ const secretEcho: CheckDefinition = {
       const f: Finding[] = [];
       for (const p of probes) {
         for (const canary of p.probe.canaries ?? []) {
-          if (contains(p.call.value, canary)) f.push({ risk: 'high', text: `the secret ${p.probe.param} came back in the call's result` });
+          if (containsText(p.call.value, canary)) f.push({ risk: 'high', text: `the secret ${p.probe.param} came back in the call's result` });
           if (p.call.error && (p.call.error.message.includes(canary) || p.call.error.string.includes(canary))) f.push({ risk: 'high', text: `the secret ${p.probe.param} came back in the rejection message` });
-          const ev = g.events.find((e) => contains(e.payload, canary));
+          const ev = g.events.find((e) => containsText(e.payload, canary));
           if (ev) f.push({ risk: 'high', text: `the secret ${p.probe.param} was sent to the renderer on ${ev.channel}` });
           if (g.logs.includes(canary)) f.push({ risk: 'medium', text: `the secret ${p.probe.param} was written to main's stdout/stderr` });
         }

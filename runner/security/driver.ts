@@ -1,12 +1,14 @@
 // The security phase of `conform run`: drives the probes and records what happened. Observes only:
 // checks in runner/security/checks.ts judge. Order matters: guarded-param groups (one renderer
-// batch per channel), then the bridge, CSP and window.open probes, and navigation LAST (an app
-// that lets the page navigate away loses its renderer).
+// batch for all channels, or one per channel when a side effect needs attributing), then the
+// bridge, CSP and window.open probes, and navigation LAST (an app that lets the page navigate away
+// loses its renderer).
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Channel, Pack } from '../../specs/model.ts';
 import type { ErrorInfo, MainObservation } from '../checks/observations.ts';
+import { containsText } from '../checks/values.ts';
 import type { AppSession } from '../run/session.ts';
 import { AppGone } from '../run/session.ts';
 import type { Step } from '../run/plan.ts';
@@ -33,6 +35,8 @@ export interface SecurityHost {
 export interface SecurityOptions {
   seed: number;
   callTimeoutMs: number;
+  /** Try all guarded channels' probes in one renderer batch first (default true; false: one per channel). */
+  batch?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -158,6 +162,9 @@ interface HarnessCall {
   note?: string;
 }
 
+const probeCall = (c: HarnessCall): ProbeGroupObservation['probes'][number]['call'] =>
+  ({ outcome: c.outcome === 'detached' ? 'skipped' : c.outcome, value: c.value, error: c.error, note: c.note });
+
 /** Guard roots (`x-guard: { pathUnder }` names) as the app sees them: its userData lives in the run folder. */
 export async function readGuardRoots(s: Pick<AppSession, 'app'>): Promise<Record<string, string>> {
   return (await s.app.evaluate(({ app }, names) => {
@@ -199,32 +206,108 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
       }
     }
     await installMainRecorders(s);
-    for (const plan of plans) {
-      if (!plan.probes.length) continue;
-      obs.groups.push(await runGroup(plan.channel, plan.probes));
+    const probed = plans.filter((p) => p.probes.length > 0);
+    const batched = probed.length > 1 && opts.batch !== false ? await runBatch(probed) : null;
+    if (batched) obs.groups.push(...batched);
+    else {
+      // After a batch that took the app down, the relaunched app needs the recorders too.
+      if (probed.length > 1 && opts.batch !== false) await installMainRecorders((s = await host.session()));
+      for (const plan of probed) obs.groups.push(await runGroup(plan.channel, plan.probes));
     }
-    async function runGroup(channel: string, probes: Probe[]): Promise<ProbeGroupObservation> {
+
+    function probeSteps(channel: string, probes: Probe[], firstId: number): Step[] {
       const ch = pack.byName.get(channel)!;
-      const group: ProbeGroupObservation = { channel, probes: [], opened: [], outsideWrites: [], events: [], logs: '', mainAlive: true };
-      const steps: Step[] = probes.map((p, i) => ({
-        id: 900_000 + i, role: 'invalid', channel, bridge: ch.bridge!, args: planValue(p.args) as unknown[], timeoutMs: opts.callTimeoutMs, index: i, rule: p.id,
+      return probes.map((p, i) => ({
+        id: firstId + i, role: 'invalid', channel, bridge: ch.bridge!, args: planValue(p.args) as unknown[], timeoutMs: opts.callTimeoutMs, index: i, rule: p.id,
       }));
+    }
+
+    /** One renderer batch of probe calls, and what main opened, sent and printed meanwhile. */
+    async function probeRound(steps: Step[]): Promise<{ calls: HarnessCall[]; opened: MainProbeState['opened']; events: ProbeGroupObservation['events']; logs: string }> {
+      s = await host.session();
+      await host.collect();
+      const before = await readMainState(s);
+      const logStart = logs.text().length;
+      obs.probeBatches = (obs.probeBatches ?? 0) + 1;
+      const res = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps }, steps.length * opts.callTimeoutMs + 5_000);
+      await sleep(50); // let fire-and-forget handlers (send channels) run
+      const after = await readMainState(s);
+      const items = await host.collect();
+      return {
+        calls: res.calls,
+        opened: after.opened.slice(before.opened.length),
+        events: items.filter((o) => o.kind === 'send' && o.channel).map((o) => ({ channel: o.channel!, payload: (o.args ?? [])[0] })),
+        logs: logs.text().slice(logStart),
+      };
+    }
+
+    /** Remove what probes wrote (named targets, and anything in the outside folder) so the next ones start from nothing. */
+    function cleanDisk(probes: Probe[]): void {
+      for (const p of probes) for (const t of p.targets ?? []) if (!t.startsWith(outsideDir) && exists(t)) {
+        rmSync(t, { force: true });
+        // The sibling-prefix variant's folder (`<root>-conform-<nonce>`), made by a faulty app.
+        if (dirname(t).endsWith(`-conform-${nonce}`)) cleanup.push(dirname(t));
+      }
+      for (const f of listFiles(outsideDir)) rmSync(f, { force: true });
+    }
+
+    /**
+     * Every guarded channel's probes in ONE renderer batch: the same calls in the same order as
+     * channel by channel. Kept only when no side effect needs telling which channel caused it
+     * (the targets and canaries repeat across channels): nothing written on disk, nothing opened,
+     * no canary in an event or main's output, main still answering. Otherwise null: the disk is
+     * cleaned and the channels run again one by one, which attributes each effect to its channel.
+     */
+    async function runBatch(group: typeof probed): Promise<ProbeGroupObservation[] | null> {
+      let firstId = 900_000;
+      const parts = group.map((plan) => {
+        const steps = probeSteps(plan.channel, plan.probes, firstId);
+        firstId += steps.length;
+        return { plan, steps };
+      });
+      const steps = parts.flatMap((p) => p.steps);
+      const probes = group.flatMap((p) => p.probes);
       try {
-        s = await host.session();
-        await host.collect();
-        const before = await readMainState(s);
-        const logStart = logs.text().length;
-        const res = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps }, steps.length * opts.callTimeoutMs + 5_000);
-        await sleep(50); // let fire-and-forget handlers (send channels) run
-        const after = await readMainState(s);
-        const items = await host.collect();
-        group.opened = after.opened.slice(before.opened.length);
-        group.events = items.filter((o) => o.kind === 'send' && o.channel).map((o) => ({ channel: o.channel!, payload: (o.args ?? [])[0] }));
-        group.logs = logs.text().slice(logStart);
-        res.calls.forEach((c, i) => {
+        const round = await probeRound(steps);
+        const canaries = probes.flatMap((p) => p.canaries ?? []);
+        const sideEffect = round.opened.length > 0
+          || probes.some((p) => (p.targets ?? []).some(exists))
+          || listFiles(outsideDir).length > 0
+          || canaries.some((c) => round.logs.includes(c) || round.events.some((e) => containsText(e.payload, c)));
+        const mainAlive = await s.ping(3_000).then((p) => p.main, () => false);
+        if (sideEffect || !mainAlive || round.calls.length !== steps.length) {
+          cleanDisk(probes);
+          return null;
+        }
+        let k = 0;
+        return parts.map(({ plan }) => ({
+          channel: plan.channel,
+          probes: plan.probes.map((probe) => ({ probe, call: probeCall(round.calls[k++]!), written: [] })),
+          opened: [],
+          outsideWrites: [],
+          // The batch's sends and output (none mentions a canary): shared by its channels.
+          events: round.events,
+          logs: round.logs,
+          mainAlive: true,
+        }));
+      } catch (err) {
+        if (!(err instanceof AppGone)) throw err;
+        cleanDisk(probes);
+        return null;
+      }
+    }
+
+    async function runGroup(channel: string, probes: Probe[]): Promise<ProbeGroupObservation> {
+      const group: ProbeGroupObservation = { channel, probes: [], opened: [], outsideWrites: [], events: [], logs: '', mainAlive: true };
+      const steps = probeSteps(channel, probes, 900_000);
+      try {
+        const round = await probeRound(steps);
+        group.opened = round.opened;
+        group.events = round.events;
+        group.logs = round.logs;
+        round.calls.forEach((c, i) => {
           const probe = probes[i]!;
-          const written = (probe.targets ?? []).filter(exists);
-          group.probes.push({ probe, call: { outcome: c.outcome === 'detached' ? 'skipped' : c.outcome, value: c.value, error: c.error, note: c.note }, written });
+          group.probes.push({ probe, call: probeCall(c), written: (probe.targets ?? []).filter(exists) });
         });
       } catch (err) {
         if (!(err instanceof AppGone)) throw err;
@@ -233,12 +316,7 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
       }
       // Observe the disk, then clean it so the next group starts from nothing.
       group.outsideWrites = listFiles(outsideDir);
-      for (const p of probes) for (const t of p.targets ?? []) if (!t.startsWith(outsideDir) && exists(t)) {
-        rmSync(t, { force: true });
-        // The sibling-prefix variant's folder (`<root>-conform-<nonce>`), made by a faulty app.
-        if (dirname(t).endsWith(`-conform-${nonce}`)) cleanup.push(dirname(t));
-      }
-      for (const f of group.outsideWrites) rmSync(f, { force: true });
+      cleanDisk(probes);
       if (group.mainAlive) group.mainAlive = await s.ping(3_000).then((p) => p.main, () => false);
       return group;
     }
@@ -246,27 +324,21 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
     // ---------------------------------------------------------------- run-wide probes
     s = await host.session();
     await installMainRecorders(s);
-    try {
-      obs.bridge = await probeBridge(s, pack);
-    } catch (err) {
-      if (!(err instanceof AppGone) && !(err instanceof Error)) throw err;
-      obs.notes.push(`bridge probe did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
-    try {
-      obs.csp = await probeCsp(s);
-    } catch (err) {
-      obs.notes.push(`csp probe did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
-    try {
-      obs.windowOpen = await probeWindowOpen(s);
-    } catch (err) {
-      obs.notes.push(`window.open probe did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
-    try {
-      obs.navigation = await probeNavigation(s);
-    } catch (err) {
-      obs.notes.push(`navigation probe did not run: ${(err as Error).message.split('\n')[0]}`);
-    }
+    const didNotRun = (what: string) => (err: unknown): undefined => {
+      obs.notes.push(`${what} probe did not run: ${(err as Error).message.split('\n')[0]}`);
+      return undefined;
+    };
+    // Same order as ever (bridge, CSP, window.open, navigation LAST); what is only waited for
+    // overlaps: main's record of the bridge calls is read after the other probes, and the wait for
+    // the popup decision runs while the navigation (started after window.open returned) is watched.
+    const bridgeCalls = await callBridgeFunctions(s, pack).catch(didNotRun('bridge'));
+    obs.csp = await probeCsp(s).catch(didNotRun('csp'));
+    const popup = await openPopup(s).catch(didNotRun('window.open'));
+    [obs.windowOpen, obs.navigation] = await Promise.all([
+      popup ? watchPopup(s, popup).catch(didNotRun('window.open')) : undefined,
+      probeNavigation(s).catch(didNotRun('navigation')),
+    ]);
+    if (bridgeCalls) obs.bridge = await bridgeReceived(s, bridgeCalls).catch(didNotRun('bridge'));
     await removeMainRecorders(s).catch(() => undefined);
     await host.collect().catch(() => undefined);
     const nav = obs.navigation;
@@ -288,8 +360,8 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
   return obs;
 }
 
-/** Call every non-contract function on the bridge roots with an out-of-pack channel name; see what main got. */
-async function probeBridge(s: AppSession, pack: Pack): Promise<SecurityObservations['bridge']> {
+/** Call every non-contract function on the bridge roots with an out-of-pack channel name (bridgeReceived: what main got). */
+async function callBridgeFunctions(s: AppSession, pack: Pack): Promise<{ candidates: { path: string; threw?: string }[]; rawIpc: string[]; at: number }> {
   const known = pack.channels.map((c) => c.bridge).filter((b): b is string => !!b);
   const found = (await s.page.evaluate(async ({ roots, known, channel }) => {
     const candidates: { path: string; threw?: string }[] = [];
@@ -335,7 +407,12 @@ async function probeBridge(s: AppSession, pack: Pack): Promise<SecurityObservati
     }
     return { candidates, rawIpc };
   }, { roots: pack.roots, known, channel: PROBE_CHANNEL })) as { candidates: { path: string; threw?: string }[]; rawIpc: string[] };
-  await sleep(100);
+  return { ...found, at: Date.now() };
+}
+
+async function bridgeReceived(s: AppSession, found: Awaited<ReturnType<typeof callBridgeFunctions>>): Promise<SecurityObservations['bridge']> {
+  // Sends are fire-and-forget: give them 100 ms to reach main.
+  await sleep(Math.max(0, found.at + 100 - Date.now()));
   const main = await readMainState(s);
   return {
     candidates: found.candidates,
@@ -360,7 +437,8 @@ async function probeCsp(s: AppSession): Promise<SecurityObservations['csp']> {
   })) as SecurityObservations['csp'];
 }
 
-async function probeWindowOpen(s: AppSession): Promise<SecurityObservations['windowOpen']> {
+/** window.open of an external origin in the page; watchPopup then sees what main decided. */
+async function openPopup(s: AppSession) {
   const before = new Set(s.app.windows());
   const d0 = await standinDecisions(s);
   const returned = (await s.page.evaluate((url) => {
@@ -370,6 +448,10 @@ async function probeWindowOpen(s: AppSession): Promise<SecurityObservations['win
       return 'threw';
     }
   }, POPUP_URL)) as 'null' | 'window' | 'threw';
+  return { before, d0, returned };
+}
+
+async function watchPopup(s: AppSession, { before, d0, returned }: Awaited<ReturnType<typeof openPopup>>): Promise<SecurityObservations['windowOpen']> {
   let decision: 'allow' | 'deny' | undefined;
   const fresh = () => s.app.windows().filter((p) => !before.has(p) && !p.isClosed());
   // Poll: the stand-in records the handler's decision; a denied popup is closed right after.

@@ -20,7 +20,11 @@ export interface ProbeObservation {
   written: string[];
 }
 
-/** Everything observed while one channel's probes ran (one renderer batch). */
+/**
+ * Everything observed while one channel's probes ran. Several channels' probes share one renderer
+ * batch when nothing in it needs attributing (runner/security/driver.ts): then `events` and `logs`
+ * are the whole batch's (none mentions a canary) and `opened`/`outsideWrites` are empty.
+ */
 export interface ProbeGroupObservation {
   channel: string;
   probes: ProbeObservation[];
@@ -73,6 +77,8 @@ export interface CspObservation {
 
 export interface SecurityObservations {
   groups: ProbeGroupObservation[];
+  /** Renderer round trips the guarded channels' probes took (1: one shared batch). */
+  probeBatches?: number;
   /** Annotated params that were not probed, with why. */
   skipped: { channel: string; param: string; reason: string; families: ProbeFamily[] }[];
   bridge?: BridgeProbeObservation;

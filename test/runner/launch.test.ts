@@ -82,6 +82,22 @@ describe('launch diagnostics', () => {
     }
   });
 
+  it('a window told to stay on about:blank is ready once that load finishes, not after the 5 s wait for a first page', { timeout: 120_000 }, async () => {
+    const markFile = join(tmp, 'blank-mark');
+    const session = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'blank', STARTUP_MARK: markFile } }, 1);
+    const readyAt = Date.now();
+    try {
+      const requestedAt = Number(/blank-requested-at (\d+)/.exec(readFileSync(markFile, 'utf8'))?.[1]);
+      expect(requestedAt).toBeGreaterThan(0);
+      expect(session.page.url()).toBe('about:blank');
+      expect(await session.page.evaluate(() => typeof (window as unknown as { api?: { ping?: unknown } }).api?.ping)).toBe('function');
+      // Before the fix the session waited out 5 s after the window appeared (just before that request).
+      expect(readyAt - requestedAt).toBeLessThan(4_000);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('an app that needs a Node-24-only global (WebSocket) starts: main has the globals Electron ships', { timeout: 120_000 }, async () => {
     const session = await AppSession.start({ main: APP, roots: ['window.api'], env: { STARTUP_FAULT: 'node24' } }, 1);
     try {

@@ -186,10 +186,27 @@ describe('conform run: quiet after cleanup', () => {
     expect(clean.report.checks.filter((c) => c.status === 'failed').map((c) => `${c.id} ${c.channel}: ${c.message}`)).toEqual([]);
     expect(status(clean.report.checks, 'stream.quiet-after-cleanup', 'tk:stop')).toBe('passed');
     expect(status(clean.report.checks, 'stream.abort', 'tk:start')).toBe('passed');
+    // The stream's own quiet window after tk:stop is judged the same way (its ticks carry their id).
+    const cleanAbort = clean.observations.streams.find((r) => r.mode === 'abort')!;
+    expect(cleanAbort.quietJudgedLater).toBe(true);
+    expect(cleanAbort.end).toBe('quiet');
     const leaky = await run({ TICKER_LEAK: '1' });
+    const leakyAbort = leaky.observations.streams.find((r) => r.mode === 'abort')!;
+    expect(leakyAbort.quietJudgedLater).toBe(true);
+    expect(leakyAbort.end).toBe('timeout');
     const quiet = leaky.report.checks.find((c) => c.id === 'stream.quiet-after-cleanup' && c.channel === 'tk:stop')!;
     expect(quiet.status).toBe('failed');
     expect(quiet.message).toMatch(/event\(s\) about "ticker-\d+"/);
     expect(status(leaky.report.checks, 'stream.abort', 'tk:start')).toBe('failed');
+    expect(leaky.report.checks.find((c) => c.id === 'stream.abort')!.message).toBe('events kept coming after tk:stop (end: timeout)');
+  });
+
+  it('an app that goes away before the quiet window after the abort is over leaves the abort unverified, never passed', { timeout: 120_000 }, async () => {
+    const { report } = await runConformance({
+      pack: join(root, 'test/runner/packs/ticker'), app: join(root, 'test/runner/apps/ticker'), env: { TICKER_EXIT_AFTER_STOP: '1' }, security: false, only: ['tk:start'],
+    });
+    const abort = report.checks.find((c) => c.id === 'stream.abort')!;
+    expect(abort.status).toBe('skipped');
+    expect(abort.message).toMatch(/quiet window after tk:stop was not observed|went away/);
   });
 });

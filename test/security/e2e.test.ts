@@ -22,6 +22,29 @@ describe('clean reference apps: no security finding', () => {
     expect(await run()).toEqual(a);
   }, 60_000);
 
+  it('guarded channels probed in one batch give the same results as one by one; a side effect in the batch is attributed to its channel', async () => {
+    const run = async (faults: string, batchGroups: boolean) => {
+      const { report, observations } = await runConformance({ pack: 'ollama-chat', app: `${ROOT}examples/ollama-chat`, seed: 2, only: ['utils:saveFile', 'utils:web_open'], env: { CONFORM_FAULTS: faults }, batchGroups });
+      return { batches: observations.security?.probeBatches, checks: report.checks.filter((c) => c.id.startsWith('security.')).map((c) => [c.id, c.channel, c.status, c.risk, c.message]) };
+    };
+    const status = (checks: unknown[][], id: string, channel: string) => checks.find((c) => c[0] === id && c[1] === channel)?.[2];
+    // Clean: nothing to attribute, the batch stands (one round trip instead of two).
+    const clean = await run('', true);
+    expect(clean.batches).toBe(1);
+    expect(status(clean.checks, 'security.path-guard', 'utils:saveFile')).toBe('passed');
+    expect(status(clean.checks, 'security.url-guard', 'utils:web_open')).toBe('passed');
+    const cleanOneByOne = await run('', false);
+    expect(cleanOneByOne.batches).toBe(2);
+    expect(cleanOneByOne.checks).toEqual(clean.checks);
+    // saveFile writes outside its root: the batch cannot say whose write it was, so the channels
+    // run again one by one and the write is pinned on saveFile only.
+    const faulty = await run('oc-savefile-startswith', true);
+    expect(faulty.batches).toBe(3);
+    expect(status(faulty.checks, 'security.path-guard', 'utils:saveFile')).toBe('failed');
+    expect(status(faulty.checks, 'security.url-guard', 'utils:web_open')).toBe('passed');
+    expect((await run('oc-savefile-startswith', false)).checks).toEqual(faulty.checks);
+  }, 120_000);
+
   for (const app of ['ollama-chat', 'cosmosh-lite', 'script-manager']) {
     it(`${app}`, async () => {
       const pack = await loadPack(app);

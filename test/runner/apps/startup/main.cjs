@@ -2,7 +2,8 @@
 // throw (throws at startup), exit3 (process.exit(3) in main), no-window (never opens one),
 // quit (quits at every start: its backend is missing), node24 (needs a global only Node >= 22 has),
 // write-host (writes a file into STARTUP_LEAK_DIR, a path of its own choosing), bad-page (its page
-// does not load), preload-throw (its preload throws).
+// does not load), preload-throw (its preload throws), blank (its window stays on about:blank on
+// purpose, bridge only; its STARTUP_MARK line says when it asked for that page).
 // Without a fault it is healthy; s:saveLogs writes to the path it is given, as real apps do.
 // STARTUP_MARK=<file> gets a line at each stage (window, ping, closing) so a test can act at that
 // moment; STARTUP_SLOW_MS makes s:ping and quitting take that long (a group and a close to kill in).
@@ -54,7 +55,10 @@ app.whenReady().then(() => {
   const win = new BrowserWindow({ show: false, webPreferences: { preload, contextIsolation: true, sandbox: true } });
   // bad-page: the renderer's page cannot load (nothing listens on port 9), as with a dev server that is not running.
   if (fault === 'bad-page') win.loadURL('http://127.0.0.1:9/index.html').catch((err) => process.stderr.write(`startup: ${err.message}\n`));
-  else win.loadFile(path.join(__dirname, 'index.html'));
+  else if (fault === 'blank') {
+    mark(`blank-requested-at ${Date.now()}`);
+    win.loadURL('about:blank');
+  } else win.loadFile(path.join(__dirname, 'index.html'));
   mark('window');
 });
 app.on('window-all-closed', () => app.quit());
