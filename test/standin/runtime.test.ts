@@ -134,3 +134,16 @@ describe('launchApp', () => {
     }
   });
 });
+
+describe('the Electron the stand-in says it is', () => {
+  it("process.versions.electron in main is the version the app declares (test/runner/apps/electron41: 41.2.0)", { timeout: 60_000 }, async () => {
+    const main = join(import.meta.dirname, '..', 'runner', 'apps', 'electron41');
+    // node: the host's binary, so nothing is downloaded for the Node Electron 41 ships.
+    const launched = await launchApp({ main, node: process.execPath, timeoutMs: 30_000 });
+    try {
+      expect(await launched.app.evaluate(() => process.versions.electron)).toBe('41.2.0');
+    } finally {
+      await launched.close();
+    }
+  });
+});

@@ -10,7 +10,8 @@ const { pathToFileURL } = require('node:url');
 const { makeCodec, encode, decode, NOT_CLONEABLE } = require('../shared/codec.cjs');
 const { createInertApis } = require('./inert.cjs');
 
-const STANDIN_ELECTRON_VERSION = '41.0.0';
+// The Electron the app declares (launchApp passes it), else the stand-in's nominal version.
+const STANDIN_ELECTRON_VERSION = /^\d+\.\d+\.\d+/.test(process.env.CONFORM_ELECTRON_VERSION || '') ? process.env.CONFORM_ELECTRON_VERSION : '41.0.0';
 const BINDING = '__conformStandinIpc';
 const DISPATCH = '__conformStandinDispatch';
 const ADOPT = Symbol('adopt popup target');
