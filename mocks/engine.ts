@@ -9,6 +9,7 @@ import type { Channel, Collection, Pack, SchemaNode, SchemaStore, Stream } from 
 import { generateValid, inspectSchema } from '../specs/generate.ts';
 import { compileGrammar, type CompiledGrammar } from '../specs/grammar.ts';
 import { redactSecrets } from '../specs/redact.ts';
+import { annotatedParams, argAt, guardViolation, type AnnotatedParam } from '../specs/annotations.ts';
 import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cassette.ts';
 import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
@@ -311,6 +312,21 @@ export class MockEngine {
     }
   }
 
+  /** Guarded params by channel (x-guard), looked up once. */
+  private readonly guarded = new Map<string, AnnotatedParam[]>();
+
+  /** Why the call's args break one of the channel's guards (schemes, hosts, maxBytes), or null. */
+  private guardRefusal(ch: Channel, args: unknown): string | null {
+    if (!Array.isArray(args)) return null;
+    let params = this.guarded.get(ch.name);
+    if (!params) this.guarded.set(ch.name, (params = annotatedParams(ch, this.pack.schemas).filter((a) => a.guard)));
+    for (const a of params) {
+      const why = guardViolation(argAt(args, a.path), a.guard!);
+      if (why) return `refused ${a.label}: ${why}`;
+    }
+    return null;
+  }
+
   /** An error answer in the channel's documented shape. */
   errorOutcome(ch: Channel, message: string): Outcome {
     const e = ch.errors;
@@ -418,6 +434,8 @@ export class MockEngine {
     if (over?.latencyMs) await sleep(over.latencyMs);
     const badParams = rec.issues.find((i) => i.startsWith('params '));
     if (this.strictParams && badParams) return this.errorOutcome(ch, `invalid ${badParams}`);
+    const breaksGuard = this.strictParams ? this.guardRefusal(ch, args) : null;
+    if (breaksGuard) return this.errorOutcome(ch, breaksGuard);
     this.abortFor(ch, args);
 
     // 1. scenario / fault

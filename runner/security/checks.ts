@@ -1,11 +1,12 @@
 // Security checks: judges only. They read what runner/security/driver.ts observed (obs.security) and
 // the contract; every failed result carries a risk (how bad) besides its severity (contract violation or not). Registered in the one catalog
 // (runner/checks/catalog.ts) through SECURITY_CHECKS.
-import type { Channel, Guard, Pack } from '../../specs/model.ts';
+import type { Channel, Pack } from '../../specs/model.ts';
 import { REDACTED } from '../../specs/redact.ts';
 import type { CheckContext, CheckDefinition, CheckResult } from '../checks/types.ts';
 import { brief, containsText, decode } from '../checks/values.ts';
-import { annotatedParams, type ProbeFamily } from './probes.ts';
+import { annotatedParams, urlViolation } from '../../specs/annotations.ts';
+import type { ProbeFamily } from './probes.ts';
 import type { ProbeGroupObservation, ProbeObservation, SecurityObservations, Risk } from './observations.ts';
 
 const RANK: Record<Risk, number> = { critical: 4, high: 3, medium: 2, low: 1 };
@@ -64,33 +65,6 @@ export function refusalOf(pack: Pack, ch: Channel, o: ProbeObservation): Refusal
     return { refused: false, shapeOk: true, how: `resolved ${brief(c.value, 80)}` };
   }
   return { refused: false, shapeOk: true, how: c.outcome === 'timeout' ? 'did not settle (timeout)' : c.outcome };
-}
-
-// ---------------------------------------------------------------- URL side effects
-
-const DANGEROUS_SCHEMES = new Set(['javascript', 'file', 'data', 'vbscript']);
-
-/** Why an opened URL breaks the guard, or null. */
-export function urlViolation(url: string, guard: Guard): { why: string; risk: Risk } | null {
-  const t = url.trim();
-  let scheme = (/^([a-z][a-z0-9+.-]*):/i.exec(t)?.[1] ?? '').toLowerCase();
-  let host = '';
-  try {
-    const u = new URL(t);
-    scheme = u.protocol.replace(/:$/, '').toLowerCase();
-    host = u.hostname.toLowerCase();
-  } catch {
-    /* not parseable: judge the scheme text */
-  }
-  const schemes = (guard.schemes ?? []).map((s) => s.toLowerCase().replace(/:$/, ''));
-  if (schemes.length && !schemes.includes(scheme)) {
-    return { why: `scheme ${scheme || '(none)'} is not in [${schemes.join(', ')}]`, risk: DANGEROUS_SCHEMES.has(scheme) || !scheme ? 'critical' : 'high' };
-  }
-  const hosts = (guard.hosts ?? []).map((h) => h.toLowerCase());
-  if (hosts.length && !hosts.some((h) => (h.startsWith('*.') ? host.endsWith(h.slice(1)) : host === h))) {
-    return { why: `host ${host || '(none)'} is not in [${hosts.join(', ')}]`, risk: 'high' };
-  }
-  return null;
 }
 
 // ---------------------------------------------------------------- per-channel guard checks

@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPack } from '../../specs/loader.ts';
 import type { Pack } from '../../specs/model.ts';
-import { urlViolation } from '../../runner/security/checks.ts';
+import { urlViolation } from '../../specs/annotations.ts';
 import { annotatedParams, buildProbes, pathVariants, secretCanary, sizeVariants, urlVariants, type ProbeEnv } from '../../runner/security/probes.ts';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'sec-mini');
