@@ -342,7 +342,8 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
     await removeMainRecorders(s).catch(() => undefined);
     await host.collect().catch(() => undefined);
     const nav = obs.navigation;
-    if (nav && nav.urlAfter.split('#')[0] !== nav.urlBefore.split('#')[0]) await host.discard();
+    // A page that left (or that main let leave) is not the app's page any more: relaunch for what follows.
+    if (nav && (nav.decision === 'allow' || nav.urlAfter.split('#')[0] !== nav.urlBefore.split('#')[0])) await host.discard();
   } finally {
     logs.stop();
     // The probe channel is ours, not the app's: its records are not drift.
@@ -491,6 +492,13 @@ async function probeNavigation(s: AppSession): Promise<SecurityObservations['nav
     const d = d0 ? await standinDecisions(s) : null;
     decision = d?.navigations.slice(d0!.navigations.length).find((x) => x.url.startsWith(NAV_URL))?.action ?? decision;
     if (decision === 'deny' && t >= 100) break;
+    if (decision === 'allow') {
+      // Main let it go: the page is leaving, however slowly; wait for it, so no later call of the
+      // run meets the navigation half-way ("Execution context was destroyed").
+      await s.page.waitForURL((u) => u.href.split('#')[0] !== urlBefore.split('#')[0], { timeout: 5_000 }).catch(() => undefined);
+      urlAfter = s.page.url();
+      break;
+    }
     if (!d0 && t >= 800) break;
   }
   return { attempted: NAV_URL, urlBefore, urlAfter, decision };
