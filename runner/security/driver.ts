@@ -128,6 +128,9 @@ async function readMainState(s: AppSession): Promise<MainProbeState> {
   })) as MainProbeState;
 }
 
+/** How long a probe waits for the stand-in's record of main's decision (it always makes one). */
+const DECISION_WAIT_MS = 10_000;
+
 /** The stand-in's will-navigate / setWindowOpenHandler records (absent on real Electron). */
 async function standinDecisions(s: AppSession): Promise<{ navigations: { url: string; action: 'allow' | 'deny' }[]; windowOpen: { url: string; action: 'allow' | 'deny' }[] } | null> {
   return (await s.app.evaluate((electron) => {
@@ -343,7 +346,8 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
     await host.collect().catch(() => undefined);
     const nav = obs.navigation;
     // A page that left (or that main let leave) is not the app's page any more: relaunch for what follows.
-    if (nav && (nav.decision === 'allow' || nav.urlAfter.split('#')[0] !== nav.urlBefore.split('#')[0])) await host.discard();
+    // So is one whose navigation probe saw nothing (it may still leave later).
+    if (!nav || nav.decision === 'allow' || nav.urlAfter.split('#')[0] !== nav.urlBefore.split('#')[0]) await host.discard();
   } finally {
     logs.stop();
     // The probe channel is ours, not the app's: its records are not drift.
@@ -455,8 +459,9 @@ async function openPopup(s: AppSession) {
 async function watchPopup(s: AppSession, { before, d0, returned }: Awaited<ReturnType<typeof openPopup>>): Promise<SecurityObservations['windowOpen']> {
   let decision: 'allow' | 'deny' | undefined;
   const fresh = () => s.app.windows().filter((p) => !before.has(p) && !p.isClosed());
-  // Poll: the stand-in records the handler's decision; a denied popup is closed right after.
-  for (let t = 0; t < 1_000; t += 50) {
+  // Poll: the stand-in records the handler's decision (always: wait for it, however loaded the
+  // machine); a denied popup is closed right after. Real Electron records none: a bounded look.
+  for (let t = 0; t < (d0 ? DECISION_WAIT_MS : 1_000); t += 50) {
     const d = d0 ? await standinDecisions(s) : null;
     decision = d?.windowOpen.slice(d0!.windowOpen.length).find((x) => x.url.startsWith(POPUP_URL))?.action ?? decision;
     if (decision === 'allow' && fresh().length) break;
@@ -467,6 +472,7 @@ async function watchPopup(s: AppSession, { before, d0, returned }: Awaited<Retur
   const open = fresh();
   const newWindows = open.map((p) => p.url());
   for (const p of open) await p.close().catch(() => undefined);
+  if (d0 && !decision && !newWindows.length) throw new Error(`main made no window-open decision within ${DECISION_WAIT_MS / 1000} s`);
   if (returned === 'threw' && !decision && !newWindows.length) {
     // window.open failed in the page before main's window-open handler was asked: nothing to judge.
     throw new Error('window.open threw in the renderer before the main process was asked');
@@ -485,7 +491,7 @@ async function probeNavigation(s: AppSession): Promise<SecurityObservations['nav
   }, NAV_URL);
   let decision: 'allow' | 'deny' | undefined;
   let urlAfter = urlBefore;
-  for (let t = 0; t < 1_500; t += 50) {
+  for (let t = 0; t < (d0 ? DECISION_WAIT_MS : 1_500); t += 50) {
     await sleep(50);
     urlAfter = s.page.url();
     if (urlAfter.split('#')[0] !== urlBefore.split('#')[0]) break;
@@ -501,5 +507,7 @@ async function probeNavigation(s: AppSession): Promise<SecurityObservations['nav
     }
     if (!d0 && t >= 800) break;
   }
+  // The stand-in always decides: none seen means the probe saw nothing, never that it was refused.
+  if (d0 && !decision && urlAfter.split('#')[0] === urlBefore.split('#')[0]) throw new Error(`main made no will-navigate decision within ${DECISION_WAIT_MS / 1000} s`);
   return { attempted: NAV_URL, urlBefore, urlAfter, decision };
 }

@@ -3,7 +3,8 @@
 // quit (quits at every start: its backend is missing), node24 (needs a global only Node >= 22 has),
 // write-host (writes a file into STARTUP_LEAK_DIR, a path of its own choosing), bad-page (its page
 // does not load), preload-throw (its preload throws), blank (its window stays on about:blank on
-// purpose, bridge only; its STARTUP_MARK line says when it asked for that page).
+// purpose, bridge only; its STARTUP_MARK line says when it asked for that page), slow-navigate (its
+// page's timers fire 2.5 s late: a navigation started from one reaches main late).
 // Without a fault it is healthy; s:saveLogs writes to the path it is given, as real apps do.
 // STARTUP_MARK=<file> gets a line at each stage (window, ping, closing) so a test can act at that
 // moment; STARTUP_SLOW_MS makes s:ping and quitting take that long (a group and a close to kill in).
@@ -59,6 +60,13 @@ app.whenReady().then(() => {
     mark(`blank-requested-at ${Date.now()}`);
     win.loadURL('about:blank');
   } else win.loadFile(path.join(__dirname, 'index.html'));
+  if (fault === 'slow-navigate') {
+    // The page's timers fire 2.5 s late, as on a loaded machine: a navigation started from one
+    // reaches main long after it was asked for.
+    win.webContents.on('did-finish-load', () => {
+      win.webContents.executeJavaScript('{ const st = window.setTimeout; window.setTimeout = (fn, ms, ...a) => st(fn, (ms || 0) + 2500, ...a); }');
+    });
+  }
   mark('window');
 });
 app.on('window-all-closed', () => app.quit());
