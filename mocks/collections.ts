@@ -2,7 +2,7 @@
 // changed by update and gone after delete. Items are built from the channel's own return schema
 // (seeded generation) with the caller's input laid over it field by field, keeping only fields
 // that leave the item valid, so every answer still matches the contract.
-import type { Channel, Collection, Pack, SchemaNode } from '../specs/model.ts';
+import { valueAt, type Channel, type Collection, type Pack, type SchemaNode } from '../specs/model.ts';
 
 export type Generate = (node: SchemaNode, label: string) => unknown;
 
@@ -13,10 +13,7 @@ export class NotFound extends Error {}
 
 /** Value at a dotted path; no path (or `$`) is the value itself. */
 export function getPath(value: unknown, path: string | undefined): unknown {
-  if (!path || path === '$') return value;
-  let cur = value;
-  for (const k of path.split('.')) cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[k] : undefined;
-  return cur;
+  return !path || path === '$' ? value : valueAt(value, path.split('.'));
 }
 
 export function setPath(value: unknown, path: string | undefined, item: unknown): unknown {

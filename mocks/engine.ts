@@ -5,11 +5,11 @@
 // Answers come from, in order: a scenario override (or a fault injected over the control
 // endpoint), a cassette recording matched by channel and args, a stateful collection, then seeded
 // generated values. Every value is validated against its schema before it is handed out.
-import type { Channel, Collection, Pack, SchemaNode, SchemaStore, Stream } from '../specs/model.ts';
+import { valueAt, type Channel, type Collection, type Pack, type SchemaNode, type SchemaStore, type Stream } from '../specs/model.ts';
 import { generateValid, inspectSchema } from '../specs/generate.ts';
 import { compileGrammar, type CompiledGrammar } from '../specs/grammar.ts';
 import { redactSecrets } from '../specs/redact.ts';
-import { annotatedParams, argAt, guardViolation, type AnnotatedParam } from '../specs/annotations.ts';
+import { annotatedParams, guardViolation, type AnnotatedParam } from '../specs/annotations.ts';
 import { argsMatch, toJsonValue, type Cassette, type CassetteEntry } from './cassette.ts';
 import { Collections, getPath, NotFound } from './collections.ts';
 import { checkOverride, type Override, type Scenario, type StreamEnding } from './scenario.ts';
@@ -321,7 +321,7 @@ export class MockEngine {
     let params = this.guarded.get(ch.name);
     if (!params) this.guarded.set(ch.name, (params = annotatedParams(ch, this.pack.schemas).filter((a) => a.guard)));
     for (const a of params) {
-      const why = guardViolation(argAt(args, a.path), a.guard!);
+      const why = guardViolation(valueAt(args, a.path), a.guard!);
       if (why) return `refused ${a.label}: ${why}`;
     }
     return null;

@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../cli/errors.ts';
-import { electronVersionOf } from './standin/electron-node.ts';
-import { appElectronVersion, chooseNode, hostNodeFlags, type NodeChoice } from './standin/node-choice.ts';
+import { chooseNode, hostNodeFlags, type NodeChoice } from './standin/node-choice.ts';
 
 export type RuntimeKind = 'electron' | 'standin';
 
@@ -338,9 +337,7 @@ export async function launchApp(opts: LaunchAppOptions): Promise<LaunchedApp> {
   Object.assign(env, hostSafeEnv(tempDir), { CONFORM_PARENT_PID: String(process.pid), CONFORM_RUN_DIR: opts.runDir ?? tempDir, CONFORM_OUTPUT_LOG: outputLog }, opts.env ?? {});
   if (runtime.chromiumPath) env.CONFORM_CHROMIUM = runtime.chromiumPath;
   // The stand-in says it is the Electron the app declares (process.versions.electron), as its Node is.
-  const declared = runtime.kind === 'standin' && !env.CONFORM_ELECTRON_VERSION ? appElectronVersion(main) : undefined;
-  const electronVersion = declared && electronVersionOf(declared);
-  if (electronVersion) env.CONFORM_ELECTRON_VERSION = electronVersion;
+  if (runtime.node?.electron && !env.CONFORM_ELECTRON_VERSION) env.CONFORM_ELECTRON_VERSION = runtime.node.electron;
   if (runtime.node?.path) env.CONFORM_NODE = runtime.node.path;
   else delete env.CONFORM_NODE; // a version given there was resolved: the host's Node runs main
   // On the host's Node, main gets the globals Electron's own Node has (a chosen node: as it is).

@@ -107,10 +107,3 @@ export function guardViolation(value: unknown, guard: Guard): string | null {
   if (guard.maxBytes !== undefined && Buffer.byteLength(value) > guard.maxBytes) return `${Buffer.byteLength(value)} bytes, over maxBytes ${guard.maxBytes}`;
   return guard.schemes || guard.hosts ? (urlViolation(value, guard)?.why ?? null) : null;
 }
-
-/** The value at an ArgPath in positional args (undefined where the path leads nowhere). */
-export function argAt(args: unknown[], path: ArgPath): unknown {
-  let cur: unknown = args;
-  for (const k of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[k] : undefined;
-  return cur;
-}

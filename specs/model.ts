@@ -286,6 +286,13 @@ export class ContractError extends Error {
   }
 }
 
+/** The value at a path of keys and indexes; undefined where the path leads nowhere. */
+export function valueAt(value: unknown, path: readonly (string | number)[]): unknown {
+  let cur = value;
+  for (const k of path) cur = cur !== null && typeof cur === 'object' ? (cur as Record<string | number, unknown>)[k] : undefined;
+  return cur;
+}
+
 /** Channels that are called (as opposed to listened to). */
 export function isCallable(ch: Channel): boolean {
   return ch.kind === 'invoke' || ch.kind === 'send' || ch.kind === 'command' || ch.kind === 'channel-stream';

@@ -1,6 +1,7 @@
 // Helpers the checks share: decoding observed values, comparing them, reading dotted paths.
 import { createRequire } from 'node:module';
 import { deepEqual } from '../../specs/generate/view.ts';
+import { valueAt } from '../../specs/model.ts';
 
 interface Codec {
   encodeValue(value: unknown, opts?: { redact?: boolean; maxString?: number; maxItems?: number }): unknown;
@@ -30,13 +31,7 @@ export function sameEncoded(a: unknown, b: unknown): boolean {
 
 /** Value at a dotted path (`a.b.0.c`); undefined when absent. */
 export function atPath(value: unknown, path: string): unknown {
-  if (path === '' || path === '.') return value;
-  let cur: unknown = value;
-  for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
-  }
-  return cur;
+  return path === '' || path === '.' ? value : valueAt(value, path.split('.'));
 }
 
 /** Whether an encoded value (decoded, as JSON text) or a string mentions `needle`. */

@@ -12,7 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import semver from 'semver';
 import { UsageError } from '../../cli/errors.ts';
-import { NPM_QUICK, nodeForElectron } from './electron-node.ts';
+import { electronVersionOf, NPM_QUICK, nodeForElectron } from './electron-node.ts';
 
 export interface NodeChoice {
   /** The node binary for main; undefined: the launcher's default (`node` on PATH). */
@@ -21,6 +21,8 @@ export interface NodeChoice {
   /** One line for the run header: "main on Node 24.14.0, as Electron 41.2.0 ships (electron-dependencies)". */
   note: string;
   warning?: string;
+  /** The Electron version the app declares (a range's lowest), for the stand-in's process.versions.electron. */
+  electron?: string;
 }
 
 /** The oldest Node major the stand-in runs on (its bootstrap needs module.register; Conform's engines say >= 20). */
@@ -146,8 +148,7 @@ function hostChoice(note: string, warning?: string): NodeChoice {
 }
 
 /** The Node the app's declared Electron ships, run as above; the host's when nothing is declared or known. */
-function automaticNode(app: string): NodeChoice {
-  const declared = appElectronVersion(app);
+function automaticNode(declared: string | undefined): NodeChoice {
   if (!declared) return hostChoice("main on Node {host} (the host's; the app declares no Electron version, --node <version> picks another)");
   const mapped = nodeForElectron(declared);
   if (!mapped) {
@@ -180,9 +181,8 @@ function automaticNode(app: string): NodeChoice {
 }
 
 /** A --node / CONFORM_NODE value: a version taken from the registry or cache, or a binary. */
-function givenNode(given: string, source: string, app: string): NodeChoice {
-  const electron = appElectronVersion(app);
-  const declares = electron ? `the app declares Electron ${electron}` : 'the app declares no Electron version';
+function givenNode(given: string, source: string, declared: string | undefined): NodeChoice {
+  const declares = declared ? `the app declares Electron ${declared}` : 'the app declares no Electron version';
   if (/^\d+(\.\d+){0,2}$/.test(given)) {
     try {
       const got = obtainNode(given);
@@ -199,7 +199,8 @@ function givenNode(given: string, source: string, app: string): NodeChoice {
   } catch {
     throw new UsageError(`${source} ${given}: not an executable file; give a node binary or a version such as 24`);
   }
-  return { path: bin, version: nodeVersion(bin), note: `main on Node ${nodeVersion(bin)} (${source}), ${declares}` };
+  const version = nodeVersion(bin);
+  return { path: bin, version, note: `main on Node ${version} (${source}), ${declares}` };
 }
 
 /** One choice per app, override, cache and registry in this process: relaunches neither re-ask nor re-download. */
@@ -210,7 +211,9 @@ export function chooseNode(opts: { node?: string; app: string }): NodeChoice {
   const key = JSON.stringify([given, resolve(opts.app), cacheDir(), process.env.npm_config_registry]);
   let choice = chosen.get(key);
   if (!choice) {
-    choice = given ? givenNode(given, opts.node ? '--node' : 'CONFORM_NODE', opts.app) : automaticNode(opts.app);
+    const declared = appElectronVersion(opts.app);
+    choice = given ? givenNode(given, opts.node ? '--node' : 'CONFORM_NODE', declared) : automaticNode(declared);
+    choice.electron = declared && electronVersionOf(declared);
     chosen.set(key, choice);
   }
   return choice;
