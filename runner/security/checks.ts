@@ -7,7 +7,7 @@ import type { CheckContext, CheckDefinition, CheckResult } from '../checks/types
 import { brief, containsText, decode } from '../checks/values.ts';
 import { annotatedParams, urlViolation } from '../../specs/annotations.ts';
 import type { ProbeFamily } from './probes.ts';
-import type { ProbeGroupObservation, ProbeObservation, SecurityObservations, Risk } from './observations.ts';
+import { sameDocument, type ProbeGroupObservation, type ProbeObservation, type SecurityObservations, type Risk } from './observations.ts';
 
 const RANK: Record<Risk, number> = { critical: 4, high: 3, medium: 2, low: 1 };
 const worst = (s: Risk[]): Risk => s.reduce((a, b) => (RANK[b] > RANK[a] ? b : a), 'low');
@@ -247,8 +247,6 @@ const genericBridge: CheckDefinition = {
   },
 };
 
-const sameDoc = (a: string, b: string) => a.split('#')[0] === b.split('#')[0];
-
 const navigation: CheckDefinition = {
   id: 'security.navigation',
   title: 'A renderer-initiated navigation to an external origin is refused (will-navigate): the page stays on the app.',
@@ -259,7 +257,7 @@ const navigation: CheckDefinition = {
     if (!sec) return [];
     const n = sec.navigation;
     if (!n) return [res('security.navigation', null, 'skipped', sec.notes.find((x) => x.startsWith('navigation')) ?? 'the navigation probe did not run')];
-    const left = !sameDoc(n.urlBefore, n.urlAfter);
+    const left = !sameDocument(n.urlBefore, n.urlAfter);
     if (left || n.decision === 'allow') {
       return [res('security.navigation', null, 'failed', `location.href = ${n.attempted} was not refused; the page ${left ? `moved to ${n.urlAfter}` : 'was allowed to navigate'}`, {
         risk: 'high', expected: { url: n.urlBefore }, actual: { url: n.urlAfter, decision: n.decision ?? 'not recorded' },

@@ -13,7 +13,7 @@ import type { AppSession } from '../run/session.ts';
 import { AppGone } from '../run/session.ts';
 import type { Step } from '../run/plan.ts';
 import { buildProbes, ROOT_NAMES, type Probe, type ProbeEnv } from './probes.ts';
-import type { ProbeGroupObservation, SecurityObservations } from './observations.ts';
+import { sameDocument, type ProbeGroupObservation, type SecurityObservations } from './observations.ts';
 
 /** A channel name no pack uses: if main receives it, the bridge forwards arbitrary channels. */
 export const PROBE_CHANNEL = 'conform-probe:undeclared-channel';
@@ -347,7 +347,7 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
     const nav = obs.navigation;
     // A page that left (or that main let leave) is not the app's page any more: relaunch for what follows.
     // So is one whose navigation probe saw nothing (it may still leave later).
-    if (!nav || nav.decision === 'allow' || nav.urlAfter.split('#')[0] !== nav.urlBefore.split('#')[0]) await host.discard();
+    if (!nav || nav.decision === 'allow' || !sameDocument(nav.urlAfter, nav.urlBefore)) await host.discard();
   } finally {
     logs.stop();
     // The probe channel is ours, not the app's: its records are not drift.
@@ -494,20 +494,20 @@ async function probeNavigation(s: AppSession): Promise<SecurityObservations['nav
   for (let t = 0; t < (d0 ? DECISION_WAIT_MS : 1_500); t += 50) {
     await sleep(50);
     urlAfter = s.page.url();
-    if (urlAfter.split('#')[0] !== urlBefore.split('#')[0]) break;
+    if (!sameDocument(urlAfter, urlBefore)) break;
     const d = d0 ? await standinDecisions(s) : null;
     decision = d?.navigations.slice(d0!.navigations.length).find((x) => x.url.startsWith(NAV_URL))?.action ?? decision;
     if (decision === 'deny' && t >= 100) break;
     if (decision === 'allow') {
       // Main let it go: the page is leaving, however slowly; wait for it, so no later call of the
       // run meets the navigation half-way ("Execution context was destroyed").
-      await s.page.waitForURL((u) => u.href.split('#')[0] !== urlBefore.split('#')[0], { timeout: 5_000 }).catch(() => undefined);
+      await s.page.waitForURL((u) => !sameDocument(u.href, urlBefore), { timeout: 5_000 }).catch(() => undefined);
       urlAfter = s.page.url();
       break;
     }
     if (!d0 && t >= 800) break;
   }
   // The stand-in always decides: none seen means the probe saw nothing, never that it was refused.
-  if (d0 && !decision && urlAfter.split('#')[0] === urlBefore.split('#')[0]) throw new Error(`main made no will-navigate decision within ${DECISION_WAIT_MS / 1000} s`);
+  if (d0 && !decision && sameDocument(urlAfter, urlBefore)) throw new Error(`main made no will-navigate decision within ${DECISION_WAIT_MS / 1000} s`);
   return { attempted: NAV_URL, urlBefore, urlAfter, decision };
 }

@@ -58,6 +58,9 @@ export interface NavigationObservation {
   decision?: 'allow' | 'deny';
 }
 
+/** Two URLs of the same document (a fragment change is no navigation away). */
+export const sameDocument = (a: string, b: string): boolean => a.split('#')[0] === b.split('#')[0];
+
 export interface WindowOpenObservation {
   attempted: string;
   /** What window.open returned in the renderer. */
