@@ -285,6 +285,12 @@ class Runner {
     return crash;
   }
 
+  /** Close a launch that is still good (e.g. its page was navigated away): its quiet windows are observed first. */
+  async retire(): Promise<void> {
+    if (this.session?.alive) await this.settleQuietWindows().catch(() => undefined);
+    await this.close();
+  }
+
   async close(): Promise<void> {
     const s = this.session;
     this.session = null;
@@ -383,7 +389,7 @@ class Runner {
       }
       group.calls = this.join(res.calls, obs);
       group.mainErrors = obs.filter((o) => o.kind === 'uncaught-exception' || o.kind === 'unhandled-rejection');
-      if (this.lingerCheckApplies(ch)) this.watchQuiet(group, plan.fixturePaths, res.bound, s);
+      if (this.watchesQuiet(ch)) this.watchQuiet(group, plan.fixturePaths, res.bound, s);
       // Liveness: the renderer answers a trivial evaluation; main answers the drain that also
       // collects errors it records just after answering (setImmediate, timers).
       group.rendererAlive = await s.rendererAlive();
@@ -415,7 +421,7 @@ class Runner {
    * window to watch (send groups wait for main's listeners; quiet windows need their own cleanup time).
    */
   batchable(ch: Channel): boolean {
-    return ch.kind === 'invoke' && !this.lingerCheckApplies(ch);
+    return ch.kind === 'invoke' && !this.watchesQuiet(ch);
   }
 
   /**
@@ -469,7 +475,7 @@ class Runner {
   }
 
   /** Groups that start a stream as a fixture, or abort one: their cleanup must end its events. */
-  private lingerCheckApplies(ch: Channel): boolean {
+  watchesQuiet(ch: Channel): boolean {
     const starts = new Set(this.pack.streams.map((s) => s.start));
     const aborts = new Set(this.pack.streams.map((s) => s.abort?.call).filter(Boolean));
     return Object.keys(ch.fixtures).length > 0 && (aborts.has(ch.name) || ch.prerequisites.some((p) => starts.has(p.call)));
@@ -937,9 +943,31 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       if (stream.abort) push(await survive(stream.start, () => runner.runStream(stream, 'abort')));
       timing.streams[stream.name] = took();
     }
+    // Neighbouring groups that need no quiet window share one renderer batch (runGroups).
+    const runCalled = async (called: Channel[]) => {
+      for (let i = 0; i < called.length;) {
+        runner.checkInterrupted();
+        const batch = [called[i]!];
+        while (opts.batchGroups !== false && pack.transport !== 'tauri' && runner.batchable(batch[0]!) && i + batch.length < called.length && batch.length < MAX_BATCH_GROUPS && runner.batchable(called[i + batch.length]!)) batch.push(called[i + batch.length]!);
+        i += batch.length;
+        for (const ch of batch) opts.progress?.channelStarted?.(ch.name);
+        took();
+        const done = await survive(batch[0]!.name, () => runner.runGroups(batch));
+        batch.forEach((ch, k) => obs.groups.push(done?.[k] ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` }));
+        const ms = took();
+        for (const ch of batch) timing.groups[ch.name] = ms / batch.length;
+      }
+    };
+    // Event channels are listened to, not called; Tauri commands and channel-streams are called like invokes.
+    const called = selected.filter((ch) => ch.kind !== 'event');
+    // Groups with a quiet window to watch after their cleanup go first: the window passes while the
+    // security probes and the other groups run, instead of idling at the end of the run.
+    const watched = called.filter((ch) => runner.watchesQuiet(ch));
+    await runCalled(watched);
     // Security probes (runner/security/driver.ts): one batch per guarded channel, then bridge, CSP,
-    // window.open and navigation. Before the channel groups: the app is still up (a group may quit
-    // it); an app whose page was navigated away is closed and relaunched for the groups.
+    // window.open and navigation. Before the other channel groups: the app is still up (a group may
+    // quit it); an app whose page was navigated away is closed (once the watched groups' quiet
+    // windows have passed) and relaunched for the groups.
     // The probes need main-process hooks (runner/security/driver.ts): not run for Tauri (the catalog says so).
     if (opts.security !== false && !dead && pack.transport !== 'tauri') {
       runner.checkInterrupted();
@@ -947,7 +975,7 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
       took();
       try {
         obs.security = await survive('security probes', () => runSecurityProbes(
-          { session: () => runner.ensureSession(), collect: () => runner.collect(), main: runner.main, discard: () => runner.close() },
+          { session: () => runner.ensureSession(), collect: () => runner.collect(), main: runner.main, discard: () => runner.retire() },
           pack, selected, { seed: opts.seed, callTimeoutMs: opts.callTimeoutMs, batch: opts.batchGroups !== false }));
       } catch (err) {
         // A probe that breaks (e.g. the app quit under it) must not lose the rest of the run:
@@ -956,25 +984,11 @@ export async function runConformance(options: RunOptions): Promise<RunOutcome> {
         const message = `security probes failed: ${(err as Error).message.split('\n')[0]}`;
         runner.incidents.push({ channel: '(security probes)', reason: message, stderrTail: [] });
         opts.progress?.note?.(message);
-        await runner.close();
+        await runner.retire();
       }
       timing.groups['(security probes)'] = took();
     }
-    // Neighbouring groups that need no quiet window share one renderer batch (runGroups).
-    // Event channels are listened to, not called; Tauri commands and channel-streams are called like invokes.
-    const called = selected.filter((ch) => ch.kind !== 'event');
-    for (let i = 0; i < called.length;) {
-      runner.checkInterrupted();
-      const batch = [called[i]!];
-      while (opts.batchGroups !== false && pack.transport !== 'tauri' && runner.batchable(batch[0]!) && i + batch.length < called.length && batch.length < MAX_BATCH_GROUPS && runner.batchable(called[i + batch.length]!)) batch.push(called[i + batch.length]!);
-      i += batch.length;
-      for (const ch of batch) opts.progress?.channelStarted?.(ch.name);
-      took();
-      const done = await survive(batch[0]!.name, () => runner.runGroups(batch));
-      batch.forEach((ch, k) => obs.groups.push(done?.[k] ?? { channel: ch.name, calls: [], mainAlive: false, rendererAlive: false, mainErrors: [], skipped: `not run: ${dead}` }));
-      const ms = took();
-      for (const ch of batch) timing.groups[ch.name] = ms / batch.length;
-    }
+    await runCalled(called.filter((ch) => !watched.includes(ch)));
     if (!dead) {
       await runner.settleQuietWindows();
       timing.groups['(quiet after cleanup)'] = took();

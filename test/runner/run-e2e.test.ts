@@ -201,6 +201,22 @@ describe('conform run: quiet after cleanup', () => {
     expect(leaky.report.checks.find((c) => c.id === 'stream.abort')!.message).toBe('events kept coming after tk:stop (end: timeout)');
   });
 
+  it('groups with a quiet window run before the security probes; a probe that relaunches the app waits for the window first', { timeout: 120_000 }, async () => {
+    // The ticker sets no will-navigate handler: the navigation probe's page leaves, and the app is
+    // relaunched for the groups that follow. tk:stop ran before the probes, so its window must be
+    // observed in full before that launch is closed.
+    const leaky = await runConformance({ pack: join(root, 'test/runner/packs/ticker'), app: join(root, 'test/runner/apps/ticker'), env: { TICKER_LEAK: '1' } });
+    const order = leaky.observations.groups.map((g) => g.channel);
+    expect(order.indexOf('tk:stop')).toBeLessThan(order.indexOf('t:ok'));
+    expect(leaky.observations.security?.navigation?.decision ?? 'allow').toBe('allow');
+    expect(leaky.observations.launch?.launches).toBeGreaterThanOrEqual(2);
+    const stop = leaky.observations.groups.find((g) => g.channel === 'tk:stop')!;
+    expect(stop.lingering?.windowMs).toBe(stop.lingering?.wantedMs);
+    const quiet = leaky.report.checks.find((c) => c.id === 'stream.quiet-after-cleanup' && c.channel === 'tk:stop')!;
+    expect(quiet.status).toBe('failed');
+    expect(quiet.message).toMatch(/event\(s\) about "ticker-\d+"/);
+  });
+
   it('an app that goes away before the quiet window after the abort is over leaves the abort unverified, never passed', { timeout: 120_000 }, async () => {
     const { report } = await runConformance({
       pack: join(root, 'test/runner/packs/ticker'), app: join(root, 'test/runner/apps/ticker'), env: { TICKER_EXIT_AFTER_STOP: '1' }, security: false, only: ['tk:start'],
