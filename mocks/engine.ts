@@ -203,8 +203,8 @@ export class MockEngine {
     for (const name of new Set(this.callTimeline.map((c) => c.entry.channel))) {
       const ch = pack.byName.get(name);
       if (!ch) continue;
-      pack.schemas.validate(ch.args, []);
-      if (ch.returns) pack.schemas.validate(ch.returns, null);
+      pack.schemas.precompile?.(ch.args);
+      if (ch.returns) pack.schemas.precompile?.(ch.returns);
     }
   }
 
