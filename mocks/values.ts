@@ -159,6 +159,8 @@ export interface OpenPlace {
 
 export class RenderableValues {
   private traits = new Map<string, ReturnType<typeof inspectSchema>>();
+  /** examplesOf by schema URI: a pack's schemas do not change, and fill asks for every value. */
+  private examples = new Map<string, Json[]>();
   private warned = new Set<string>();
 
   constructor(
@@ -169,8 +171,10 @@ export class RenderableValues {
   /** Make `value` (valid for `node`) renderable, deterministically for `seed`; returns a value that is still valid. */
   fill(node: SchemaNode, value: Json, label: string, seed: number): Json {
     faker.seed(seed);
+    let own = this.examples.get(node.uri);
+    if (!own) this.examples.set(node.uri, (own = examplesOf(node, this.store)));
     // The pack's example is answered as written; fields are faked by name only in generated values.
-    if (examplesOf(node, this.store).some((e) => isDeepStrictEqual(e, value))) return structuredClone(value);
+    if (own.some((e) => isDeepStrictEqual(e, value))) return structuredClone(value);
     let out = structuredClone(value);
     let wholeExample = false;
     const traits = this.traits.get(node.uri) ?? inspectSchema(node, this.store);
@@ -178,7 +182,7 @@ export class RenderableValues {
     for (const pointer of traits.unspecifiedPaths) {
       for (const at of expand(out, pointer)) {
         const name = at.length ? String([...at].reverse().find((k) => typeof k === 'string') ?? '') : label.replace(/#.*$/, '');
-        const examples = pointer === '' ? examplesOf(node, this.store) : [];
+        const examples = pointer === '' ? own : [];
         const guess = examples.length > 0 ? structuredClone(examples[0]) : this.guess(name, at.length === 0, typeof at.at(-1) === 'number' && !looksLikeList(name));
         const next = setAt(structuredClone(out), at, guess);
         if (!this.store.validate(node, next).valid) continue;
