@@ -17,18 +17,26 @@ export function seededRandom(seed: number): () => number {
  * faker's default randomizer (`generateMersenne53Randomizer`: MT19937, 53-bit floats), value for
  * value, with a cheaper `seed`. The generator reseeds its Faker for every value and the mock for
  * every answer it fills: faker's seed builds its 624-word state with `Array.from({ length: 624 })`
- * (~20 us, ~10% of a mock call); this one reuses one Int32Array (~2 us). The state words are the
- * same modulo 2^32, and the algorithm reads them only through 32-bit operations.
+ * (~20 us, ~10% of a mock call); this one reuses one Int32Array (~2 us), and only once a number
+ * is drawn. The state words are the same modulo 2^32, and the algorithm reads them only through
+ * 32-bit operations.
  */
 export function mersenne53(): Randomizer {
   const N = 624;
   const mt = new Int32Array(N);
   let index = 0;
   const twist = () => {
-    for (let k = 0; k < N; k++) {
-      const y = (mt[k]! & 0x80000000) | (mt[(k + 1) % N]! & 0x7fffffff);
-      mt[k] = mt[(k + 397) % N]! ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
+    let k = 0;
+    for (; k < N - 397; k++) {
+      const y = (mt[k]! & 0x80000000) | (mt[k + 1]! & 0x7fffffff);
+      mt[k] = mt[k + 397]! ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
     }
+    for (; k < N - 1; k++) {
+      const y = (mt[k]! & 0x80000000) | (mt[k + 1]! & 0x7fffffff);
+      mt[k] = mt[k + 397 - N]! ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
+    }
+    const y = (mt[N - 1]! & 0x80000000) | (mt[0]! & 0x7fffffff);
+    mt[N - 1] = mt[396]! ^ (y >>> 1) ^ (-(y & 1) & 0x9908b0df);
     index = 0;
   };
   const initGenrand = (s: number) => {
@@ -58,7 +66,16 @@ export function mersenne53(): Randomizer {
     }
     mt[0] = 0x80000000;
   };
+  // A seed takes effect when the first number is drawn: many reseeds draw nothing (a value
+  // with no field faker fills).
+  let pending: number | number[] | undefined;
   const nextU32 = () => {
+    if (pending !== undefined) {
+      if (typeof pending === 'number') initGenrand(pending);
+      else initByArray(pending);
+      pending = undefined;
+      twist();
+    }
     let y = mt[index]!;
     y ^= y >>> 11;
     y ^= (y << 7) & 0x9d2c5680;
@@ -68,9 +85,7 @@ export function mersenne53(): Randomizer {
     return y >>> 0;
   };
   const seed = (s: number | number[]) => {
-    if (typeof s === 'number') initGenrand(s);
-    else initByArray(s);
-    twist();
+    pending = typeof s === 'number' ? s : [...s];
   };
   seed(Math.ceil(Math.random() * (2 ** 53 - 1)));
   return {
