@@ -59,6 +59,7 @@ export interface ConformSchemaStore extends SchemaStore {
    * use from the COMPILE_AFTER-th on, goes to ajv. Verdict and issues are always ajv's.
    */
   validate(node: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] };
+  precompile(node: SchemaNode): void;
   /**
    * `validate` for a value checked once (an `examples` entry): without compiling where the
    * interpreter (@cfworker/json-schema) judges like ajv. Only "valid" is taken from the
