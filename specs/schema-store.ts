@@ -315,8 +315,16 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
         if (judgedOnlyByAjv(k, v)) return false;
         if (k === '$ref' && typeof v === 'string') {
           let target: SchemaNode;
+          let uri: string;
           try {
-            target = node(targetUri(v, base));
+            uri = targetUri(v, base);
+            // A target judged before needs no node (each `node` builds one).
+            const known = likeAjv.get(uri);
+            if (known !== undefined) {
+              if (!known) return false;
+              continue;
+            }
+            target = node(uri);
           } catch {
             return false;
           }
