@@ -5,6 +5,10 @@
 // 2. Replay timing error: a cassette of 300 events with irregular gaps is replayed at speed 1; the
 //    error is |delivered offset - recorded offset| from the start call (target p95 <= 2 ms),
 //    measured at the engine's sink and again in the renderer (which adds IPC delivery).
+// 3. Handler time per call: `conform run cosmosh` (75 channels) against the strict mock; the sum of
+//    main's handler times as the instrumentation hook measures them (handler-settle `ms`), first
+//    call per channel and later calls apart (target: <= 80 ms in all). Baseline in the same run: a
+//    raw `ipcMain.handle` answering a constant, measured by the same hook.
 // Run: npm run bench:mock
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -15,6 +19,9 @@ import { MockEngine } from '../mocks/engine.ts';
 import { electronMockApp } from '../mocks/host.ts';
 import { loadPack } from '../specs/loader.ts';
 import { launchApp } from '../runner/runtime.ts';
+import { runConformance } from '../runner/run.ts';
+import { INSTRUMENT_PATH } from '../runner/run/session.ts';
+import type { MainObservation } from '../runner/checks/observations.ts';
 
 const BLANK = fileURLToPath(new URL('../test/mocks/fixtures/blank.html', import.meta.url));
 const N = Number(process.env.BENCH_N ?? 2000);
@@ -56,6 +63,59 @@ async function replayNaive(): Promise<number[]> {
   const t0 = performance.now();
   const delivered = await Promise.all(recorded.map((at) => new Promise<number>((r) => setTimeout(() => r(performance.now() - t0), at))));
   return delivered.map((d, i) => Math.abs(d - recorded[i]!));
+}
+
+/** Handler time (ms) of each settled call, in call order, with its channel. */
+function handlerTimes(main: MainObservation[]): { channel: string; ms: number }[] {
+  const channelOf = new Map<string, string>();
+  const out: { channel: string; ms: number }[] = [];
+  for (const o of main) {
+    const id = `${o.launch ?? 1}:${o.callId}`;
+    if (o.kind === 'handler-call' && o.channel) channelOf.set(id, o.channel);
+    else if (o.kind === 'handler-settle' && typeof o.ms === 'number' && channelOf.has(id)) out.push({ channel: channelOf.get(id)!, ms: o.ms });
+  }
+  return out;
+}
+
+/** Per-call handler time of a conform run against the strict cosmosh mock, and of a raw handler. */
+async function handlerTimeBench(preload: string): Promise<void> {
+  const mock = electronMockApp({ pack: 'cosmosh', seed: 1, control: false, strictParams: true });
+  let calls: { channel: string; ms: number }[];
+  try {
+    const { observations } = await runConformance({ pack: 'cosmosh', app: mock.main, args: mock.args, seed: 1 });
+    calls = handlerTimes(observations.main);
+  } finally {
+    mock.remove();
+  }
+  const seen = new Set<string>();
+  const first: number[] = [];
+  const later: number[] = [];
+  for (const c of calls) (seen.has(c.channel) ? later : (seen.add(c.channel), first)).push(c.ms);
+  const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  const total = sum(first) + sum(later);
+
+  // Baseline: the same hook around a handler that does nothing, as many calls, in this run.
+  const host = electronMockApp({ pack: 'script-manager', seed: 1, renderer: BLANK, preload, control: false });
+  const launched = await launchApp({ main: host.main, args: host.args, require: [INSTRUMENT_PATH], timeoutMs: 60_000 });
+  let raw: number[];
+  try {
+    const page = await launched.app.firstWindow({ timeout: 60_000 });
+    await page.waitForFunction(() => (window as any).bench);
+    // async, as the mock's handlers are: its settle is seen after the same promise hop.
+    await launched.app.evaluate(({ ipcMain }) => ipcMain.handle('bench:raw', async () => 'pong'));
+    await page.evaluate(async (n) => {
+      for (let i = 0; i < n; i++) await (window as any).bench.invoke('bench:raw');
+    }, calls.length);
+    const drained = (await launched.app.evaluate(() => JSON.stringify((globalThis as any).__conform.drain(0)))) as string;
+    raw = handlerTimes((JSON.parse(drained) as { items: MainObservation[] }).items).filter((c) => c.channel === 'bench:raw').map((c) => c.ms);
+  } finally {
+    await launched.close();
+    host.remove();
+  }
+  const perCall = total / calls.length;
+  const rawPerCall = sum(raw) / raw.length;
+  console.log(`handler time, conform run cosmosh against the strict mock: ${calls.length} calls, ${total.toFixed(1)} ms in handlers, ${f3(perCall)} ms per call (median ${f3(pct(calls.map((c) => c.ms), 50))}); first call of each channel ${first.length} x ${f3(sum(first) / first.length)} ms, later calls ${later.length} x ${f3(sum(later) / later.length)} ms`);
+  console.log(`handler time, raw ipcMain.handle (same hook, ${raw.length} calls): ${f3(rawPerCall)} ms per call; mock/raw ratio ${(perCall / rawPerCall).toFixed(1)}x (target <= 80 ms in handlers for the run) -> ${total <= 80 ? 'OK' : 'MISSED'}`);
 }
 
 async function main(): Promise<void> {
@@ -139,6 +199,7 @@ async function main(): Promise<void> {
       await replay.close();
       second.remove();
     }
+    await handlerTimeBench(preload);
   } finally {
     await launched.close();
     first.remove();

@@ -6,11 +6,16 @@
 // better, and (2) replaces leaves by field name with faker values. A change is kept only while the
 // whole value stays valid against its schema, so enums, formats and patterns always win.
 import { isDeepStrictEqual } from 'node:util';
-import { faker } from '@faker-js/faker/locale/en';
+import { Faker, base, en } from '@faker-js/faker';
+import { mersenne53 } from '../specs/random.ts';
 import { inspectSchema } from '../specs/generate.ts';
 import type { SchemaNode, SchemaStore } from '../specs/model.ts';
 
 type Json = unknown;
+
+// This module's own Faker (the English one, as `faker` from '@faker-js/faker/locale/en'), reseeded
+// for every value it fills, with the same random sequence as faker's default and a cheaper seed.
+const faker = new Faker({ locale: [en, base], randomizer: mersenne53() });
 type Key = string | number;
 
 /** Last word of a field or channel name: `backend:hosts-list` -> `list`, `get_messages` -> `messages`, `lastExitCode` -> `code`. */
@@ -154,6 +159,8 @@ export interface OpenPlace {
 
 export class RenderableValues {
   private traits = new Map<string, ReturnType<typeof inspectSchema>>();
+  /** examplesOf by schema URI: a pack's schemas do not change, and fill asks for every value. */
+  private examples = new Map<string, Json[]>();
   private warned = new Set<string>();
 
   constructor(
@@ -164,8 +171,10 @@ export class RenderableValues {
   /** Make `value` (valid for `node`) renderable, deterministically for `seed`; returns a value that is still valid. */
   fill(node: SchemaNode, value: Json, label: string, seed: number): Json {
     faker.seed(seed);
+    let own = this.examples.get(node.uri);
+    if (!own) this.examples.set(node.uri, (own = examplesOf(node, this.store)));
     // The pack's example is answered as written; fields are faked by name only in generated values.
-    if (examplesOf(node, this.store).some((e) => isDeepStrictEqual(e, value))) return structuredClone(value);
+    if (own.some((e) => isDeepStrictEqual(e, value))) return structuredClone(value);
     let out = structuredClone(value);
     let wholeExample = false;
     const traits = this.traits.get(node.uri) ?? inspectSchema(node, this.store);
@@ -173,7 +182,7 @@ export class RenderableValues {
     for (const pointer of traits.unspecifiedPaths) {
       for (const at of expand(out, pointer)) {
         const name = at.length ? String([...at].reverse().find((k) => typeof k === 'string') ?? '') : label.replace(/#.*$/, '');
-        const examples = pointer === '' ? examplesOf(node, this.store) : [];
+        const examples = pointer === '' ? own : [];
         const guess = examples.length > 0 ? structuredClone(examples[0]) : this.guess(name, at.length === 0, typeof at.at(-1) === 'number' && !looksLikeList(name));
         const next = setAt(structuredClone(out), at, guess);
         if (!this.store.validate(node, next).valid) continue;

@@ -37,6 +37,8 @@ export interface ValidationIssue {
 /** Compile-once, validate-many access to every schema of a pack (and of packs it includes). */
 export interface SchemaStore {
   validate(node: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] };
+  /** Compile now what `validate` would compile on a later use (a replay that must not pause then). */
+  precompile?(node: SchemaNode): void;
   /** Resolve a `$ref` string as written inside the schema at `baseUri`. Throws if dangling. */
   resolve(ref: string, baseUri: string): SchemaNode;
 }

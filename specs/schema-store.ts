@@ -54,6 +54,13 @@ export interface ConformSchemaStore extends SchemaStore {
   /** The compiled validator for a node (compiled on first use, then cached). Throws ajv's error if the schema is bad. */
   validator(node: SchemaNode): ValidateFunction;
   /**
+   * Tiered (see `validate` below, "Tiered validation"): a schema's first uses are judged by the
+   * interpreter where it judges like ajv and the value is plain JSON; an invalid value, and every
+   * use from the COMPILE_AFTER-th on, goes to ajv. Verdict and issues are always ajv's.
+   */
+  validate(node: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] };
+  precompile(node: SchemaNode): void;
+  /**
    * `validate` for a value checked once (an `examples` entry): without compiling where the
    * interpreter (@cfworker/json-schema) judges like ajv. Only "valid" is taken from the
    * interpreter; "invalid", and every schema it cannot judge like ajv, goes to ajv, so the verdict
@@ -218,6 +225,47 @@ function judgedOnlyByAjv(key: string, value: unknown): boolean {
   );
 }
 
+// ------------------------------------------------------------------ tiered validation
+
+/**
+ * Uses of a schema judged by the interpreter before it is compiled. Compiling costs ~0.3-1 ms per
+ * schema; the interpreter judges a small value in ~10 us, compiled code in ~1 us. The mock
+ * validates each channel's schemas a few times per call (generated candidates, answers, params):
+ * a run that calls each channel a few times never pays for compiling what it only used a few
+ * times, and a schema used often is compiled once and validated many times.
+ */
+export const COMPILE_AFTER_USES = 24;
+
+/**
+ * Whether a value is plain JSON (what the interpreter judges as ajv does): no `undefined` (ajv's
+ * `required` counts an undefined property as missing, the interpreter as present), no NaN or
+ * Infinity (ajv's strictNumbers), no Date, Map, BigInt or class instances, not deeper than 64.
+ */
+export function isPlainJson(v: unknown, depth = 0): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v);
+    case 'object': {
+      if (v === null) return true;
+      if (depth >= 64) return false;
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) return false;
+        for (let i = 0; i < v.length; i++) if (!isPlainJson(v[i], depth + 1)) return false;
+        return true;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if (proto !== Object.prototype && proto !== null) return false;
+      for (const k in v) if (!isPlainJson((v as Record<string, unknown>)[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
 export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
   const ajv = createAjv();
   alignInterpreterFormats(ajv);
@@ -267,8 +315,16 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
         if (judgedOnlyByAjv(k, v)) return false;
         if (k === '$ref' && typeof v === 'string') {
           let target: SchemaNode;
+          let uri: string;
           try {
-            target = node(targetUri(v, base));
+            uri = targetUri(v, base);
+            // A target judged before needs no node (each `node` builds one).
+            const known = likeAjv.get(uri);
+            if (known !== undefined) {
+              if (!known) return false;
+              continue;
+            }
+            target = node(uri);
           } catch {
             return false;
           }
@@ -352,14 +408,27 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     return v;
   }
 
-  function validate(n: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] } {
+  /** ajv's verdict and issues (compiling on first use). */
+  function validateCompiled(n: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] } {
     const v = validator(n);
     const valid = v(value) as boolean;
     return { valid, issues: valid ? [] : toIssues(v.errors) };
   }
 
+  // Uses of each not yet compiled schema, by URI (tiered validation).
+  const uses = new Map<string, number>();
+  function validate(n: SchemaNode, value: unknown): { valid: boolean; issues: ValidationIssue[] } {
+    if (!validators.has(n.uri)) {
+      const used = (uses.get(n.uri) ?? 0) + 1;
+      uses.set(n.uri, used);
+      if (used < COMPILE_AFTER_USES && interpretedValid(n, value)) return { valid: true, issues: [] };
+    }
+    return validateCompiled(n, value);
+  }
+
   /** The interpreter's answer where it has one: true (valid), else undefined (ask ajv). */
   function interpretedValid(n: SchemaNode, value: unknown): true | undefined {
+    if (!isPlainJson(value)) return undefined;
     const interpreted = interpreterWithFiles();
     if (!interpreted || !judgesLikeAjv(n)) return undefined;
     if (interpreted[n.uri] === undefined && docs.has(splitUri(n.uri).file)) {
@@ -404,7 +473,8 @@ export function createSchemaStore(files: SchemaFile[]): ConformSchemaStore {
     fileUris: () => [...docs.keys()],
     validator,
     validate,
-    validateOnce: (n, value) => (interpretedValid(n, value) ? { valid: true, issues: [] } : validate(n, value)),
+    validateOnce: (n, value) => (interpretedValid(n, value) ? { valid: true, issues: [] } : validateCompiled(n, value)),
+    precompile: (n) => void validator(n),
     resolve(ref, baseUri) {
       const target = targetUri(ref, baseUri);
       const { file } = splitUri(target);

@@ -1,6 +1,7 @@
 // THE generator property test: for every schema of every pack (channel args, returns, payloads
 // and every `$defs` entry of the pack's own files), for many seeds, every valid value passes the
 // pack's ajv validator and every invalid value fails it, for the reason it is labelled with.
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { generateInvalid, generateValid, inspectSchema } from '../../specs/generate.ts';
 import { listPackNames, loadPack } from '../../specs/loader.ts';
@@ -41,7 +42,17 @@ describe('generator property over every pack', () => {
     let validCount = 0;
     let invalidCount = 0;
     const noBreaks: string[] = [];
-    for (const { label, node } of schemasOf(pack)) {
+    // `validate` takes "valid" from the interpreter for a schema's first uses (specs/schema-store.ts,
+    // tiered validation): it must never accept what ajv rejects.
+    const conform = store as ConformSchemaStore;
+    let node!: SchemaNode;
+    const agreeWithAjv = (label: string, seed: number, v: unknown) => {
+      const byAjv = conform.validator(node)(v) as boolean;
+      if (conform.validateOnce(node, v).valid !== byAjv) failures.push(`${name} ${label} seed ${seed}: the interpreter and ajv disagree on ${JSON.stringify(v)} (ajv: ${byAjv ? 'valid' : 'invalid'})`);
+    };
+    for (const schema of schemasOf(pack)) {
+      const label = schema.label;
+      node = schema.node;
       const traits = inspectSchema(node, store);
       for (const seed of SEEDS) {
         let valid: unknown[];
@@ -53,13 +64,23 @@ describe('generator property over every pack', () => {
           failures.push(`${name} ${label} seed ${seed}: generator threw ${(e as Error).message}`);
           break;
         }
+        // The mock generates only up to the value it answers (mocks/engine.ts, generate): the first
+        // k values must be what a count of k gives.
+        if (seed <= 2) {
+          for (const k of [1, 2]) {
+            const fewer = generateValid(node, store, { seed, count: k });
+            if (!isDeepStrictEqual(fewer, valid.slice(0, k))) failures.push(`${name} ${label} seed ${seed}: count ${k} is not the first ${k} of count 5: ${JSON.stringify(fewer)}`);
+          }
+        }
         for (const v of valid) {
           validCount++;
           const r = store.validate(node, v);
           if (!r.valid) failures.push(`${name} ${label} seed ${seed}: VALID value rejected ${JSON.stringify(v)} -> ${JSON.stringify(r.issues)}`);
+          if (seed <= 3) agreeWithAjv(label, seed, v);
         }
         for (const b of invalid) {
           invalidCount++;
+          agreeWithAjv(label, seed, b.value);
           const r = store.validate(node, b.value);
           if (r.valid) failures.push(`${name} ${label} seed ${seed}: INVALID (${b.rule} at '${b.path}') accepted ${JSON.stringify(b.value)}`);
           else if (!issuesExplain(b, r.issues)) {

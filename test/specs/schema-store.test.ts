@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createSchemaStore } from '../../specs/schema-store.ts';
+import { COMPILE_AFTER_USES, createSchemaStore, isPlainJson } from '../../specs/schema-store.ts';
 import { ContractError } from '../../specs/model.ts';
 
 const A = 'conform:/packs/alpha/contract.yaml';
@@ -158,6 +158,80 @@ describe('schema store', () => {
       expect(check('A', { n: 0.3 }).valid).toBe(false);
       expect(check('B', { a: { n: 0.3 } }).valid).toBe(false);
       expect(check('B', { a: { n: 0.5 } }).valid).toBe(true);
+    });
+  });
+
+  describe('validate is tiered: interpreted for a schema\'s first uses, ajv for invalid values and often used schemas', () => {
+    const DEFS = {
+      Item: { type: 'object', required: ['id'], properties: { id: { $ref: '#/$defs/Id' }, at: { type: 'string', format: 'iso-date-time' }, n: { type: 'number' } } },
+      Id: { type: 'string', pattern: '^i-[0-9]+$' },
+      Tenth: { type: 'number', multipleOf: 0.1 },
+      Open: { type: 'object', required: ['a'] },
+    };
+    const tiered = () => {
+      const s = createSchemaStore([{ uri: AT, doc: { $defs: DEFS } }]);
+      const compiled = vi.spyOn(s.ajv, 'getSchema');
+      return { s, compiled, n: (name: string) => s.node(`${AT}#/$defs/${name}`) };
+    };
+    // ajv alone, for comparing verdicts and issues.
+    const ajvOnly = (name: string, value: unknown) => {
+      const s = createSchemaStore([{ uri: AT, doc: { $defs: DEFS } }]);
+      const v = s.validator(s.node(`${AT}#/$defs/${name}`));
+      const valid = v(value) as boolean;
+      return { valid, errors: v.errors ?? [] };
+    };
+
+    it('accepts a valid value without compiling', () => {
+      const { s, compiled, n } = tiered();
+      expect(s.validate(n('Item'), { id: 'i-1', at: '2026-12-05T12:00:00Z' })).toEqual({ valid: true, issues: [] });
+      expect(compiled).not.toHaveBeenCalled();
+    });
+
+    it("gives ajv's verdict and issues for an invalid value", () => {
+      const { s, compiled, n } = tiered();
+      const bad = { id: 'x', at: 'yesterday' };
+      const got = s.validate(n('Item'), bad);
+      expect(compiled).toHaveBeenCalled();
+      const want = ajvOnly('Item', bad);
+      expect(got.valid).toBe(false);
+      expect(got.issues.map((i) => [i.path, i.keyword])).toEqual(want.errors.map((e) => [e.instancePath, e.keyword]));
+      expect(got.issues.map((i) => i.path)).toEqual(['/id', '/at']);
+    });
+
+    it('leaves to ajv what the interpreter judges otherwise: a float multipleOf, and values that are not plain JSON', () => {
+      const cases: [string, unknown][] = [
+        ['Tenth', 0.3], // the interpreter rounds 0.3 / 0.1
+        ['Open', { a: undefined }], // ajv: a property set to undefined is missing; the interpreter: present
+        ['Item', { id: 'i-1', n: Number.NaN }], // ajv (strictNumbers) rejects NaN; the interpreter takes it for a number
+        ['Item', { id: 'i-1', n: Infinity }],
+      ];
+      for (const [name, value] of cases) {
+        const { s, compiled, n } = tiered();
+        expect(ajvOnly(name, value).valid, name).toBe(false);
+        expect(s.validate(n(name), value).valid, name).toBe(false);
+        expect(compiled, name).toHaveBeenCalled();
+      }
+      expect(isPlainJson({ a: [1, 'x', null, true, { b: 2 }] })).toBe(true);
+      for (const v of [undefined, [undefined], { a: undefined }, Number.NaN, new Date(0), new Map(), 1n, { a: [new Set()] }]) expect(isPlainJson(v), String(v)).toBe(false);
+    });
+
+    it(`compiles a schema at its ${COMPILE_AFTER_USES}th use and validates with ajv from then on`, () => {
+      const { s, compiled, n } = tiered();
+      const item = n('Item');
+      for (let i = 1; i < COMPILE_AFTER_USES; i++) expect(s.validate(item, { id: `i-${i}` }).valid).toBe(true);
+      expect(compiled).not.toHaveBeenCalled();
+      expect(s.validate(item, { id: 'i-0' }).valid).toBe(true);
+      expect(compiled).toHaveBeenCalledTimes(1);
+      for (let i = 0; i < 5; i++) expect(s.validate(item, { id: 'nope' }).valid).toBe(false);
+      expect(compiled).toHaveBeenCalledTimes(1);
+    });
+
+    it('precompile compiles now (a replay must not pause at its first value)', () => {
+      const { s, compiled, n } = tiered();
+      s.precompile(n('Id'));
+      expect(compiled).toHaveBeenCalledTimes(1);
+      expect(s.validate(n('Id'), 'i-2').valid).toBe(true);
+      expect(compiled).toHaveBeenCalledTimes(1);
     });
   });
 });
