@@ -7,7 +7,7 @@
 // whole value stays valid against its schema, so enums, formats and patterns always win.
 import { isDeepStrictEqual } from 'node:util';
 import { Faker, base, en } from '@faker-js/faker';
-import { mersenne53 } from '../specs/random.ts';
+import { lazilySeededRandomizer } from '../specs/random.ts';
 import { inspectSchema } from '../specs/generate.ts';
 import type { SchemaNode, SchemaStore } from '../specs/model.ts';
 
@@ -15,7 +15,7 @@ type Json = unknown;
 
 // This module's own Faker (the English one, as `faker` from '@faker-js/faker/locale/en'), reseeded
 // for every value it fills, with the same random sequence as faker's default and a cheaper seed.
-const faker = new Faker({ locale: [en, base], randomizer: mersenne53() });
+const faker = new Faker({ locale: [en, base], randomizer: lazilySeededRandomizer() });
 type Key = string | number;
 
 /** Last word of a field or channel name: `backend:hosts-list` -> `list`, `get_messages` -> `messages`, `lastExitCode` -> `code`. */

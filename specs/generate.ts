@@ -7,7 +7,7 @@
 // matcher used for oneOf / not / unions; independent of ajv on purpose).
 import { Faker, base, en } from '@faker-js/faker';
 import type { SchemaNode, SchemaStore } from './model.ts';
-import { mersenne53 } from './random.ts';
+import { lazilySeededRandomizer } from './random.ts';
 import { check } from './generate/check.ts';
 import { breaksOf, type InvalidRule, type InvalidValue } from './generate/invalid.ts';
 import { genSub, Unsatisfiable, type GenCtx } from './generate/valid.ts';
@@ -34,11 +34,11 @@ export interface GenerateOptions {
 }
 
 // One private Faker, reseeded at the start of every call: building a Faker costs ~1 ms (locale
-// merge), reseeding ~2 us (mersenne53: faker's own randomizer takes ~20 us). Calls are
+// merge), reseeding costs nothing until a number is drawn (lazilySeededRandomizer). Calls are
 // synchronous, so no call sees another's state, and the shared global `faker` is never touched.
 let sharedFaker: Faker | undefined;
 function makeFaker(seed: number): Faker {
-  sharedFaker ??= new Faker({ locale: [en, base], randomizer: mersenne53() });
+  sharedFaker ??= new Faker({ locale: [en, base], randomizer: lazilySeededRandomizer() });
   sharedFaker.seed(seed);
   return sharedFaker;
 }
