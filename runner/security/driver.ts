@@ -131,13 +131,12 @@ async function readMainState(s: AppSession): Promise<MainProbeState> {
 /**
  * readMainState once main has dispatched every renderer->main message sent before the call (the
  * stand-in's ordered flush, runner/standin/main/runtime.cjs flushIpc); null on real Electron, which
- * has no such marker.
+ * has no such marker, and when a window did not answer the flush.
  */
 async function readMainStateFlushed(s: AppSession): Promise<MainProbeState | null> {
   return (await s.app.evaluate(async (electron) => {
     const flush = (electron as unknown as { __standin?: StandinApi }).__standin?.flushIpc;
-    if (!flush) return null;
-    await flush();
+    if (!flush || !(await flush())) return null;
     const g = (globalThis as unknown as { __conformSecurity?: MainProbeState }).__conformSecurity;
     return g ? { opened: [...g.opened], received: [...g.received] } : { opened: [], received: [] };
   })) as MainProbeState | null;
@@ -153,7 +152,7 @@ type DecisionMark = Record<'navigations' | 'windowOpen' | 'windows' | 'loads', n
 interface StandinDecision { action: 'allow' | 'deny'; windowsCreated: number; pageLoaded: boolean }
 interface StandinApi {
   decisions?: { mark(): DecisionMark; next(kind: string, from: DecisionMark, prefix: string, timeoutMs: number): Promise<StandinDecision | null>; settle(): void };
-  flushIpc?: () => Promise<void>;
+  flushIpc?: () => Promise<boolean>;
 }
 
 async function decisionMark(s: AppSession): Promise<DecisionMark | null> {
@@ -246,7 +245,10 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
   const cleanup: string[] = [];
   const logs = captureLogs(s);
   try {
-    // Independent main-process round trips run together (the phase is mostly round trips).
+    // Independent main-process round trips run together (the phase is mostly round trips); main's
+    // observations so far are drained while the probes are built (awaited before the batch; a
+    // failure shows again at the batch's own drain, where a gone app is handled).
+    const drained = host.collect().catch(() => undefined);
     const [roots] = await Promise.all([readGuardRoots(s), installMainRecorders(s)]);
     const env: ProbeEnv = { roots, outsideDir, linkName, nonce };
     obs.paths = { outsideDir, roots };
@@ -263,6 +265,7 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
         obs.notes.push(`path: could not create the symlink ${link}: ${(e as Error).message}`);
       }
     }
+    await drained;
     const probed = plans.filter((p) => p.probes.length > 0);
     const batched = probed.length > 1 && opts.batch !== false ? await runBatch(probed) : null;
     if (batched) obs.groups.push(...batched);
@@ -387,18 +390,17 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
       obs.notes.push(`${what} probe did not run: ${(err as Error).message.split('\n')[0]}`);
       return undefined;
     };
-    // Same order as ever (bridge, CSP, window.open, navigation LAST); what is only waited for
-    // overlaps: main's record of the bridge calls is read after the other probes, and the wait for
-    // the popup decision runs while the navigation (started after window.open returned) is watched.
-    // The CSP probe only reads the page: it runs beside the bridge calls.
+    // Bridge calls (with the CSP probe beside them: it only reads the page), then window.open, then
+    // navigation LAST (started once window.open returned); what is only waited for overlaps: the
+    // popup decision, the navigation and main's record of the bridge calls are awaited together.
     const [bridgeCalls, csp] = await Promise.all([callBridgeFunctions(s, pack).catch(didNotRun('bridge')), probeCsp(s).catch(didNotRun('csp'))]);
     obs.csp = csp;
     const popup = await openPopup(s).catch(didNotRun('window.open'));
-    [obs.windowOpen, obs.navigation] = await Promise.all([
+    [obs.windowOpen, obs.navigation, obs.bridge] = await Promise.all([
       popup ? watchPopup(s, popup).catch(didNotRun('window.open')) : undefined,
       probeNavigation(s, popup?.mark).catch(didNotRun('navigation')),
+      bridgeCalls ? bridgeReceived(s, bridgeCalls).catch(didNotRun('bridge')) : undefined,
     ]);
-    if (bridgeCalls) obs.bridge = await bridgeReceived(s, bridgeCalls).catch(didNotRun('bridge'));
     await Promise.all([removeMainRecorders(s).catch(() => undefined), host.collect().catch(() => undefined)]);
     const nav = obs.navigation;
     // A page that left (or that main let leave) is not the app's page any more: relaunch for what follows.
