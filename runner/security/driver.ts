@@ -128,15 +128,68 @@ async function readMainState(s: AppSession): Promise<MainProbeState> {
   })) as MainProbeState;
 }
 
+/**
+ * readMainState once main has dispatched every renderer->main message sent before the call (the
+ * stand-in's ordered flush, runner/standin/main/runtime.cjs flushIpc); null on real Electron, which
+ * has no such marker, and when a window did not answer the flush.
+ */
+async function readMainStateFlushed(s: AppSession): Promise<MainProbeState | null> {
+  return (await s.app.evaluate(async (electron) => {
+    const flush = (electron as unknown as { __standin?: StandinApi }).__standin?.flushIpc;
+    if (!flush || !(await flush())) return null;
+    const g = (globalThis as unknown as { __conformSecurity?: MainProbeState }).__conformSecurity;
+    return g ? { opened: [...g.opened], received: [...g.received] } : { opened: [], received: [] };
+  })) as MainProbeState | null;
+}
+
 /** How long a probe waits for the stand-in's record of main's decision (it always makes one). */
 const DECISION_WAIT_MS = 10_000;
+/** How long a window or a page load main has already started is waited for. */
+const FOLLOW_UP_WAIT_MS = 5_000;
 
-/** The stand-in's will-navigate / setWindowOpenHandler records (absent on real Electron). */
-async function standinDecisions(s: AppSession): Promise<{ navigations: { url: string; action: 'allow' | 'deny' }[]; windowOpen: { url: string; action: 'allow' | 'deny' }[] } | null> {
-  return (await s.app.evaluate((electron) => {
-    const se = (electron as unknown as { __standin?: { sideEffects: Record<string, unknown[]> } }).__standin?.sideEffects;
-    return se && se.navigations && se.windowOpen ? { navigations: [...se.navigations], windowOpen: [...se.windowOpen] } : null;
-  })) as never;
+/** Where the stand-in's decision records stand (runner/standin/main/decisions.cjs); null on real Electron, which keeps none. */
+type DecisionMark = Record<'navigations' | 'windowOpen' | 'windows' | 'loads', number>;
+interface StandinDecision { action: 'allow' | 'deny'; windowsCreated: number; pageLoaded: boolean }
+interface StandinApi {
+  decisions?: { mark(): DecisionMark; next(kind: string, from: DecisionMark, prefix: string, timeoutMs: number): Promise<StandinDecision | null>; settle(): void };
+  flushIpc?: () => Promise<boolean>;
+}
+
+async function decisionMark(s: AppSession): Promise<DecisionMark | null> {
+  return (await s.app.evaluate((electron) => (electron as unknown as { __standin?: StandinApi }).__standin?.decisions?.mark() ?? null)) as DecisionMark | null;
+}
+
+/** Main's next decision of `kind` for a URL under `prefix` after `from`, as soon as it is made (null: none within timeoutMs, or settled). */
+function nextDecision(s: AppSession, kind: 'navigations' | 'windowOpen', from: DecisionMark, prefix: string, timeoutMs: number): Promise<StandinDecision | null> {
+  return s.app.evaluate((electron, a) => (electron as unknown as { __standin: Required<StandinApi> }).__standin.decisions.next(a.kind, a.from, a.prefix, a.timeoutMs), { kind, from, prefix, timeoutMs }) as Promise<StandinDecision | null>;
+}
+
+/** End the pending nextDecision waits now (each with its record if main made one). */
+async function settleDecisions(s: AppSession): Promise<void> {
+  await s.app.evaluate((electron) => (electron as unknown as { __standin?: StandinApi }).__standin?.decisions?.settle()).catch(() => undefined);
+}
+
+/** Resolves when the page's main frame is on another document than `urlBefore` (stop() removes the listener). */
+function pageLeaving(page: AppSession['page'], urlBefore: string): { left: Promise<void>; stop(): void } {
+  let stop = () => {};
+  const left = new Promise<void>((resolve) => {
+    const onNav = (frame: ReturnType<AppSession['page']['mainFrame']>) => {
+      if (frame === page.mainFrame() && !sameDocument(frame.url(), urlBefore)) resolve();
+    };
+    page.on('framenavigated', onNav);
+    stop = () => page.off('framenavigated', onNav);
+    if (!sameDocument(page.url(), urlBefore)) resolve();
+  });
+  return { left, stop };
+}
+
+/** Resolves false after ms (the timer is cleared by cancel()). */
+function timeout(ms: number): { done: Promise<false>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const done = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  return { done, cancel: () => clearTimeout(timer) };
 }
 
 /** Main's stdout/stderr while the phase runs (raw: the secret-echo check searches it; reports show it redacted only). */
@@ -192,7 +245,11 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
   const cleanup: string[] = [];
   const logs = captureLogs(s);
   try {
-    const roots = await readGuardRoots(s);
+    // Independent main-process round trips run together (the phase is mostly round trips); main's
+    // observations so far are drained while the probes are built (awaited before the batch; a
+    // failure shows again at the batch's own drain, where a gone app is handled).
+    const drained = host.collect().catch(() => undefined);
+    const [roots] = await Promise.all([readGuardRoots(s), installMainRecorders(s)]);
     const env: ProbeEnv = { roots, outsideDir, linkName, nonce };
     obs.paths = { outsideDir, roots };
     const plans = channels.map((ch) => buildProbes(pack, ch, env, opts.seed));
@@ -208,7 +265,7 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
         obs.notes.push(`path: could not create the symlink ${link}: ${(e as Error).message}`);
       }
     }
-    await installMainRecorders(s);
+    await drained;
     const probed = plans.filter((p) => p.probes.length > 0);
     const batched = probed.length > 1 && opts.batch !== false ? await runBatch(probed) : null;
     if (batched) obs.groups.push(...batched);
@@ -228,14 +285,14 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
     /** One renderer batch of probe calls, and what main opened, sent and printed meanwhile. */
     async function probeRound(steps: Step[]): Promise<{ calls: HarnessCall[]; opened: MainProbeState['opened']; events: ProbeGroupObservation['events']; logs: string }> {
       s = await host.session();
-      await host.collect();
-      const before = await readMainState(s);
+      const [, before] = await Promise.all([host.collect(), readMainState(s)]);
       const logStart = logs.text().length;
       obs.probeBatches = (obs.probeBatches ?? 0) + 1;
       const res = await s.harness<{ calls: HarnessCall[] }>({ kind: 'calls', steps }, steps.length * opts.callTimeoutMs + 5_000);
-      await sleep(50); // let fire-and-forget handlers (send channels) run
-      const after = await readMainState(s);
-      const items = await host.collect();
+      // Send channels are fire-and-forget: their handlers get 50 ms to run (and write, open or
+      // print what they do). An invoke's handler has answered before its call returned.
+      if (steps.some((st) => pack.byName.get(st.channel)?.kind === 'send')) await sleep(50);
+      const [after, items] = await Promise.all([readMainState(s), host.collect()]);
       return {
         calls: res.calls,
         opened: after.opened.slice(before.opened.length),
@@ -325,25 +382,26 @@ export async function runSecurityProbes(host: SecurityHost, pack: Pack, channels
     }
 
     // ---------------------------------------------------------------- run-wide probes
+    // The recorders stay from the batch unless the app was relaunched since.
+    const batchSession = s;
     s = await host.session();
-    await installMainRecorders(s);
+    if (s !== batchSession || !batched) await installMainRecorders(s);
     const didNotRun = (what: string) => (err: unknown): undefined => {
       obs.notes.push(`${what} probe did not run: ${(err as Error).message.split('\n')[0]}`);
       return undefined;
     };
-    // Same order as ever (bridge, CSP, window.open, navigation LAST); what is only waited for
-    // overlaps: main's record of the bridge calls is read after the other probes, and the wait for
-    // the popup decision runs while the navigation (started after window.open returned) is watched.
-    const bridgeCalls = await callBridgeFunctions(s, pack).catch(didNotRun('bridge'));
-    obs.csp = await probeCsp(s).catch(didNotRun('csp'));
+    // Bridge calls (with the CSP probe beside them: it only reads the page), then window.open, then
+    // navigation LAST (started once window.open returned); what is only waited for overlaps: the
+    // popup decision, the navigation and main's record of the bridge calls are awaited together.
+    const [bridgeCalls, csp] = await Promise.all([callBridgeFunctions(s, pack).catch(didNotRun('bridge')), probeCsp(s).catch(didNotRun('csp'))]);
+    obs.csp = csp;
     const popup = await openPopup(s).catch(didNotRun('window.open'));
-    [obs.windowOpen, obs.navigation] = await Promise.all([
+    [obs.windowOpen, obs.navigation, obs.bridge] = await Promise.all([
       popup ? watchPopup(s, popup).catch(didNotRun('window.open')) : undefined,
-      probeNavigation(s).catch(didNotRun('navigation')),
+      probeNavigation(s, popup?.mark).catch(didNotRun('navigation')),
+      bridgeCalls ? bridgeReceived(s, bridgeCalls).catch(didNotRun('bridge')) : undefined,
     ]);
-    if (bridgeCalls) obs.bridge = await bridgeReceived(s, bridgeCalls).catch(didNotRun('bridge'));
-    await removeMainRecorders(s).catch(() => undefined);
-    await host.collect().catch(() => undefined);
+    await Promise.all([removeMainRecorders(s).catch(() => undefined), host.collect().catch(() => undefined)]);
     const nav = obs.navigation;
     // A page that left (or that main let leave) is not the app's page any more: relaunch for what follows.
     // So is one whose navigation probe saw nothing (it may still leave later).
@@ -416,9 +474,15 @@ async function callBridgeFunctions(s: AppSession, pack: Pack): Promise<{ candida
 }
 
 async function bridgeReceived(s: AppSession, found: Awaited<ReturnType<typeof callBridgeFunctions>>): Promise<SecurityObservations['bridge']> {
-  // Sends are fire-and-forget: give them 100 ms to reach main.
-  await sleep(Math.max(0, found.at + 100 - Date.now()));
-  const main = await readMainState(s);
+  // A forwarding bridge function may send (fire-and-forget): on the stand-in, its ordered flush
+  // says main has dispatched every message the page sent (the probe channel's recorder runs
+  // synchronously); real Electron has no such marker: 100 ms for them to reach main.
+  // Nothing was sent when no bridge function was called.
+  let main = found.candidates.length > 0 ? await readMainStateFlushed(s) : null;
+  if (!main) {
+    if (found.candidates.length > 0) await sleep(Math.max(0, found.at + 100 - Date.now()));
+    main = await readMainState(s);
+  }
   return {
     candidates: found.candidates,
     rawIpc: found.rawIpc,
@@ -445,7 +509,7 @@ async function probeCsp(s: AppSession): Promise<SecurityObservations['csp']> {
 /** window.open of an external origin in the page; watchPopup then sees what main decided. */
 async function openPopup(s: AppSession) {
   const before = new Set(s.app.windows());
-  const d0 = await standinDecisions(s);
+  const mark = await decisionMark(s);
   const returned = (await s.page.evaluate((url) => {
     try {
       return window.open(url) ? 'window' : 'null';
@@ -453,26 +517,29 @@ async function openPopup(s: AppSession) {
       return 'threw';
     }
   }, POPUP_URL)) as 'null' | 'window' | 'threw';
-  return { before, d0, returned };
+  return { before, mark, returned };
 }
 
-async function watchPopup(s: AppSession, { before, d0, returned }: Awaited<ReturnType<typeof openPopup>>): Promise<SecurityObservations['windowOpen']> {
+async function watchPopup(s: AppSession, { before, mark, returned }: Awaited<ReturnType<typeof openPopup>>): Promise<SecurityObservations['windowOpen']> {
   let decision: 'allow' | 'deny' | undefined;
   const fresh = () => s.app.windows().filter((p) => !before.has(p) && !p.isClosed());
-  // Poll: the stand-in records the handler's decision (always: wait for it, however loaded the
-  // machine); a denied popup is closed right after. Real Electron records none: a bounded look.
-  for (let t = 0; t < (d0 ? DECISION_WAIT_MS : 1_000); t += 50) {
-    const d = d0 ? await standinDecisions(s) : null;
-    decision = d?.windowOpen.slice(d0!.windowOpen.length).find((x) => x.url.startsWith(POPUP_URL))?.action ?? decision;
-    if (decision === 'allow' && fresh().length) break;
-    if (decision === 'deny' && fresh().length === 0 && t >= 150) break;
-    if (!d0 && t >= 600) break;
-    await sleep(50);
+  if (mark) {
+    // The stand-in records the handler's decision (always: wait for it, however loaded the machine).
+    const d = await nextDecision(s, 'windowOpen', mark, POPUP_URL, DECISION_WAIT_MS);
+    decision = d?.action;
+    // An allowed popup becomes a window. A denied one opens nothing on the stand-in, but the
+    // handler may open a window itself (main counted the windows it created by the time it
+    // decided): wait for exactly those windows, never for a fixed look.
+    const expected = d ? Math.max(d.windowsCreated, d.action === 'allow' ? 1 : 0) : 0;
+    if (expected > 0) await windowsAppear(s, fresh, expected, d!.action === 'allow' ? DECISION_WAIT_MS : FOLLOW_UP_WAIT_MS);
+  } else {
+    // Real Electron records no decision: a bounded look.
+    await sleep(600);
   }
   const open = fresh();
   const newWindows = open.map((p) => p.url());
   for (const p of open) await p.close().catch(() => undefined);
-  if (d0 && !decision && !newWindows.length) throw new Error(`main made no window-open decision within ${DECISION_WAIT_MS / 1000} s`);
+  if (mark && !decision && !newWindows.length) throw new Error(`main made no window-open decision within ${DECISION_WAIT_MS / 1000} s`);
   if (returned === 'threw' && !decision && !newWindows.length) {
     // window.open failed in the page before main's window-open handler was asked: nothing to judge.
     throw new Error('window.open threw in the renderer before the main process was asked');
@@ -480,34 +547,62 @@ async function watchPopup(s: AppSession, { before, d0, returned }: Awaited<Retur
   return { attempted: POPUP_URL, returned, newWindows, decision };
 }
 
-async function probeNavigation(s: AppSession): Promise<SecurityObservations['navigation']> {
-  const urlBefore = s.page.url();
-  const d0 = await standinDecisions(s);
-  // Navigate from a timer so this evaluation returns before the page (maybe) goes away.
-  await s.page.evaluate((url) => {
-    setTimeout(() => {
-      location.href = url;
-    }, 0);
-  }, NAV_URL);
-  let decision: 'allow' | 'deny' | undefined;
-  let urlAfter = urlBefore;
-  for (let t = 0; t < (d0 ? DECISION_WAIT_MS : 1_500); t += 50) {
-    await sleep(50);
-    urlAfter = s.page.url();
-    if (!sameDocument(urlAfter, urlBefore)) break;
-    const d = d0 ? await standinDecisions(s) : null;
-    decision = d?.navigations.slice(d0!.navigations.length).find((x) => x.url.startsWith(NAV_URL))?.action ?? decision;
-    if (decision === 'deny' && t >= 100) break;
-    if (decision === 'allow') {
-      // Main let it go: the page is leaving, however slowly; wait for it, so no later call of the
-      // run meets the navigation half-way ("Execution context was destroyed").
-      await s.page.waitForURL((u) => !sameDocument(u.href, urlBefore), { timeout: 5_000 }).catch(() => undefined);
-      urlAfter = s.page.url();
-      break;
-    }
-    if (!d0 && t >= 800) break;
+/** Until `n` new windows are open (Playwright's window events) or `ms` passed. */
+async function windowsAppear(s: AppSession, fresh: () => unknown[], n: number, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (fresh().length < n) {
+    const left = deadline - Date.now();
+    if (left <= 0) return;
+    const more = await s.app.waitForEvent('window', { timeout: left }).then(() => true, () => false);
+    if (!more) return;
   }
-  // The stand-in always decides: none seen means the probe saw nothing, never that it was refused.
-  if (d0 && !decision && sameDocument(urlAfter, urlBefore)) throw new Error(`main made no will-navigate decision within ${DECISION_WAIT_MS / 1000} s`);
-  return { attempted: NAV_URL, urlBefore, urlAfter, decision };
+}
+
+/** `since`: a decision mark taken before (window.open's), else one is taken now. */
+async function probeNavigation(s: AppSession, since?: DecisionMark | null): Promise<SecurityObservations['navigation']> {
+  const urlBefore = s.page.url();
+  const mark = since !== undefined ? since : await decisionMark(s);
+  const leaving = pageLeaving(s.page, urlBefore);
+  /** Wait for the page to leave, at most ms. */
+  const leaves = async (ms: number) => {
+    const t = timeout(ms);
+    await Promise.race([leaving.left, t.done]);
+    t.cancel();
+  };
+  try {
+    // Navigate from a timer so this evaluation returns before the page (maybe) goes away.
+    await s.page.evaluate((url) => {
+      setTimeout(() => {
+        location.href = url;
+      }, 0);
+    }, NAV_URL);
+    let decision: 'allow' | 'deny' | undefined;
+    if (mark) {
+      // The stand-in records main's will-navigate decision as it is made (however late: the
+      // navigation may start seconds later on a loaded machine). An app with no will-navigate
+      // listener is never asked: its page just leaves.
+      const decided = nextDecision(s, 'navigations', mark, NAV_URL, DECISION_WAIT_MS).catch(() => null);
+      const first = await Promise.race([decided, leaving.left.then(() => 'left' as const)]);
+      if (first === 'left') {
+        await settleDecisions(s);
+        decision = (await decided)?.action;
+      } else if (first) {
+        decision = first.action;
+        // Allowed, or denied and then loaded by main itself (counted when it decided): the page is
+        // leaving, however slowly; wait for it, so no later call of the run meets the navigation
+        // half-way ("Execution context was destroyed"). A plain deny leaves nothing to wait for:
+        // the stand-in cancelled the request.
+        if (first.action === 'allow' || first.pageLoaded) await leaves(FOLLOW_UP_WAIT_MS);
+      }
+    } else {
+      // Real Electron records no decision: a bounded look for the page leaving.
+      await leaves(850);
+    }
+    const urlAfter = s.page.url();
+    // The stand-in always decides: none seen means the probe saw nothing, never that it was refused.
+    if (mark && !decision && sameDocument(urlAfter, urlBefore)) throw new Error(`main made no will-navigate decision within ${DECISION_WAIT_MS / 1000} s`);
+    return { attempted: NAV_URL, urlBefore, urlAfter, decision };
+  } finally {
+    leaving.stop();
+  }
 }

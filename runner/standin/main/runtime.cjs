@@ -9,6 +9,7 @@ const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const { makeCodec, encode, decode, NOT_CLONEABLE } = require('../shared/codec.cjs');
 const { createInertApis } = require('./inert.cjs');
+const { createDecisions } = require('./decisions.cjs');
 
 // The Electron the app declares (launchApp passes it), else the stand-in's nominal version.
 const STANDIN_ELECTRON_VERSION = /^\d+\.\d+\.\d+/.test(process.env.CONFORM_ELECTRON_VERSION || '') ? process.env.CONFORM_ELECTRON_VERSION : '41.0.0';
@@ -70,9 +71,13 @@ const state = {
   bySession: new Map(),
   nextWindowId: 1,
   nextContentsId: 1,
+  // Bumped by every loadURL (webContents._loadSeq keeps its own last one): tells a page the app
+  // loaded itself from one the renderer navigated (decisions.cjs).
+  loadSeq: 0,
   paths: {},
   appInfo: { name: 'Electron', version: STANDIN_ELECTRON_VERSION, appPath: process.cwd() },
 };
+const decisions = createDecisions({ sideEffects, state });
 
 const t0 = Date.now();
 /** Start-up and window timeline on stderr with CONFORM_STANDIN_DEBUG=1 (for diagnosing launches). */
@@ -530,7 +535,7 @@ ${source}
     const action = decision.action === 'allow' ? 'allow' : 'deny';
     // The renderer is blocked on this answer: send it first, whatever happens next.
     this._syncAnswer(msg.id, encode({ action }));
-    sideEffects.windowOpen.push({ url: msg.url, frameName: msg.frameName, action });
+    decisions.record('windowOpen', { url: msg.url, frameName: msg.frameName, action }, this);
     if (action === 'allow') this._allowedOpens.push({ details, overrides: decision.overrideBrowserWindowOptions || {} });
   }
 
@@ -594,7 +599,7 @@ ${source}
     if (params.frameId !== this._targetId || this._appNavigations.delete(url.split('#')[0])) return go();
     const ev = makeEvent({ url, isMainFrame: true, isSameDocument: false });
     this.emit('will-navigate', ev, url, false, true);
-    sideEffects.navigations.push({ url, action: ev.defaultPrevented ? 'deny' : 'allow' });
+    decisions.record('navigations', { url, action: ev.defaultPrevented ? 'deny' : 'allow' }, this);
     if (!ev.defaultPrevented) return go();
     return this._cdp('Fetch.failRequest', { requestId: params.requestId, errorReason: 'Aborted' }).catch(() => {});
   }
@@ -606,6 +611,7 @@ ${source}
   loadURL(url) {
     this._assertAlive();
     const target = String(url);
+    this._loadSeq = ++state.loadSeq;
     if (this._navGuard) this._appNavigations.add(target.split('#')[0]);
     for (const l of this._pendingLoads.splice(0)) {
       l.reject(Object.assign(new Error(`ERR_ABORTED (-3) loading '${target}'`), { errno: -3, code: 'ERR_ABORTED', url: target }));
@@ -1071,7 +1077,7 @@ function adoptPopup(opener, info) {
     // Opened without asking main (a form with target=_blank, a popup the renderer runtime could
     // not intercept): Electron would have asked; it is recorded as such.
     open = { details: { url: info.url, frameName: '', features: '', disposition: 'new-window' }, overrides: {} };
-    sideEffects.windowOpen.push({ url: info.url, frameName: '', action: 'allow', asked: false });
+    decisions.record('windowOpen', { url: info.url, frameName: '', action: 'allow', asked: false }, opener);
   }
   const overrides = open.overrides;
   const win = new BrowserWindow({
@@ -1131,12 +1137,38 @@ function start(config) {
   });
 }
 
+/**
+ * Resolves true once every renderer->main message sent before the call has been dispatched to
+ * its listeners: a round trip on each window's own CDP session, whose events (the IPC binding's
+ * calls) arrive in order ahead of the answer. A window that goes away meanwhile never answers (its
+ * messages are moot then); one that does not answer within timeoutMs (a renderer that hangs, a
+ * window still attaching) makes it resolve false. Replaces a fixed wait for fire-and-forget sends.
+ */
+function flushIpc(timeoutMs = 2_000) {
+  const live = [...state.contents.values()].filter((wc) => !wc._destroyed && wc._sessionId);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
+    if (timer.unref) timer.unref();
+    Promise.all(live.map((wc) => new Promise((done) => {
+      const gone = () => done();
+      wc.once('destroyed', gone);
+      wc._cdp('Runtime.evaluate', { expression: '0', returnByValue: true }).catch(() => undefined).then(() => {
+        wc.off('destroyed', gone);
+        done();
+      });
+    }))).then(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
 const electronModule = {
   app, ipcMain, BrowserWindow, webContents: WebContents, WebContentsView: inert.WebContentsView,
   BaseWindow: inert.BaseWindow, BrowserView: inert.BrowserView,
   ...inert.apis,
   webFrameMain: { fromId: (pid, rid) => { const wc = state.contents.get(pid); return wc && rid === 1 ? wc.mainFrame : undefined; }, fromFrameToken: () => null },
-  __standin: { sideEffects, inertCalls, queueDialogAnswer, kind: 'standin', version: STANDIN_ELECTRON_VERSION },
+  __standin: { sideEffects, inertCalls, queueDialogAnswer, decisions: decisions.api, flushIpc, kind: 'standin', version: STANDIN_ELECTRON_VERSION },
 };
 
 module.exports = { electronModule, start, state, debug, STANDIN_ELECTRON_VERSION, NOT_CLONEABLE };
