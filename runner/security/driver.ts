@@ -144,8 +144,8 @@ async function readMainStateFlushed(s: AppSession): Promise<MainProbeState | nul
 
 /** How long a probe waits for the stand-in's record of main's decision (it always makes one). */
 const DECISION_WAIT_MS = 10_000;
-/** How long a window or a page load main has already started is waited for. */
-const FOLLOW_UP_WAIT_MS = 5_000;
+/** How long a window or a page load main has already started is waited for (as long as a decision: a loaded machine). */
+const FOLLOW_UP_WAIT_MS = DECISION_WAIT_MS;
 
 /** Where the stand-in's decision records stand (runner/standin/main/decisions.cjs); null on real Electron, which keeps none. */
 type DecisionMark = Record<'navigations' | 'windowOpen' | 'windows' | 'loads', number>;
