@@ -127,6 +127,8 @@ export function channelMatcher(grep: string | undefined): (name: string) => bool
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const GRACE_MS = 250;
 const QUIET_MS = 500;
+/** How long the app must stay up after a cleanup whose quiet window is watched (main's clock). */
+export const QUIET_WINDOW_MS = GRACE_MS + QUIET_MS;
 /** Most channel groups in one renderer batch (keeps one evaluate's payload and result small). */
 const MAX_BATCH_GROUPS = 24;
 
