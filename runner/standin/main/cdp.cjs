@@ -50,8 +50,19 @@ class CdpPipe extends EventEmitter {
       else p.resolve(msg.result);
       return;
     }
+    // Commands in flight on a session whose target went away get no answer from Chromium: they
+    // fail now, so nobody awaits a window that is gone (and the map does not keep them).
+    if (msg.method === 'Target.detachedFromTarget' && msg.params && msg.params.sessionId) this._failSession(msg.params.sessionId);
     // Events are emitted as (method, params, sessionId) on the connection.
     this.emit('event', msg.method, msg.params, msg.sessionId);
+  }
+
+  _failSession(sessionId) {
+    for (const [id, p] of this._pending) {
+      if (p.sessionId !== sessionId) continue;
+      this._pending.delete(id);
+      p.reject(new Error(`${p.method}: the target went away (session detached)`));
+    }
   }
 
   _onClose() {
@@ -69,7 +80,7 @@ class CdpPipe extends EventEmitter {
     const msg = { id, method, params };
     if (sessionId) msg.sessionId = sessionId;
     this._out.write(JSON.stringify(msg) + '\0');
-    return new Promise((resolve, reject) => this._pending.set(id, { resolve, reject, method }));
+    return new Promise((resolve, reject) => this._pending.set(id, { resolve, reject, method, sessionId }));
   }
 
   /** `take(msg)` sees every message first; returning true consumes it. Returns the remover. */
