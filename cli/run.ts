@@ -20,7 +20,7 @@ import { prepareOutDir } from './out-dir.ts';
 import { mergeRunConfig, type RunFlags } from '../config/merge.ts';
 import { startServers } from '../runner/servers.ts';
 
-type RunCliOptions = RunFlags & { node?: string };
+type RunCliOptions = RunFlags;
 
 /** Flags shared by `run` and `merge-reports`: the gate and the report files. */
 export function reporterList(raw: string): string[] {

@@ -33,6 +33,8 @@ export interface ConformConfig {
   pack?: string;
   /** An Electron binary; default: the app's installed Electron, else Conform's stand-in. */
   electron?: string;
+  /** Node for main on the stand-in: a binary (relative to the file) or a version such as `24` or `24.11.1` (like `--node`). */
+  node?: string;
   seed?: number;
   grep?: string;
   /** Run reporters: list, json, junit, html, md (...). */
@@ -221,6 +223,8 @@ function resolvePaths(c: ConformConfig, dir: string): ConformConfig {
     app: abs(c.app),
     pack,
     electron: abs(c.electron),
+    // A version stays a version; anything else is a binary's path.
+    node: c.node === undefined || /^v?\d+(\.\d+){0,2}$/.test(c.node) ? c.node : abs(c.node),
     out: abs(c.out),
     baseline: abs(c.baseline),
     waivers: abs(c.waivers),

@@ -9,6 +9,8 @@ export interface RunFlags {
   config?: string;
   app?: string;
   electron?: string;
+  /** `--node <path|version>`: filled from the config's node when not typed. */
+  node?: string;
   seed: string;
   grep?: string;
   reporter: string;
@@ -40,6 +42,7 @@ export interface MergedRun<F extends RunFlags> {
 const FLAG_FROM_CONFIG: { [K in keyof RunFlags]?: (c: ConformConfig) => string | undefined } = {
   app: (c) => c.app,
   electron: (c) => c.electron,
+  node: (c) => c.node,
   seed: (c) => c.seed?.toString(),
   grep: (c) => c.grep,
   reporter: (c) => c.reporters?.join(','),

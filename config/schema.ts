@@ -12,6 +12,7 @@ export const CONFIG_SCHEMA = {
     app: { type: 'string', minLength: 1 },
     pack: { type: 'string', minLength: 1 },
     electron: { type: 'string', minLength: 1 },
+    node: { type: 'string', minLength: 1 },
     seed: { type: 'integer', minimum: 0 },
     grep: { type: 'string' },
     reporters: { type: 'array', items: { type: 'string' }, minItems: 1 },

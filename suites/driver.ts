@@ -173,6 +173,8 @@ export interface ConformOptions {
   /** Extra arguments for the app (replace the config's launch.args). */
   args?: string[];
   electron?: string;
+  /** Node for main on the stand-in, a binary or a version (over the config's `node`). */
+  node?: string;
   /** Launch timeout (first window), ms. */
   launchTimeout?: number;
 }
@@ -197,7 +199,7 @@ export async function launchConform(opts: ConformOptions = {}): Promise<Launched
   const servers = await startServers(c.launch?.servers, env);
   try {
     const session = await AppSession.start({
-      main: app, roots: pack.roots, env, args: opts.args ?? c.launch?.args, electron: opts.electron ?? c.electron,
+      main: app, roots: pack.roots, env, args: opts.args ?? c.launch?.args, electron: opts.electron ?? c.electron, node: opts.node ?? c.node,
       cwd: c.launch?.cwd, launchTimeoutMs: opts.launchTimeout ?? c.launch?.timeout,
     }, 1);
     return {

@@ -59,7 +59,7 @@ describe('mergeRunConfig', () => {
     const cmd = new Command('run').exitOverride().argument('[pack]').option('--config <file>').option('--app <path>').option('--electron <path>')
       .option('--seed <n>', '', '1').option('--grep <p>').option('--reporter <list>', '', 'list').option('--out <dir>', '', 'conform-report')
       .option('--call-timeout <ms>', '', '3000').option('--stream-timeout <ms>', '', '15000')
-      .option('--baseline <file>').option('--update-baseline <file>').option('--waivers <file>');
+      .option('--baseline <file>').option('--update-baseline <file>').option('--waivers <file>').option('--node <path|version>');
     cmd.parse(argv, { from: 'user' });
     return cmd;
   };
@@ -84,6 +84,19 @@ describe('mergeRunConfig', () => {
     });
     const typed = command(['--config', cfg, '--baseline', 'other.json']);
     expect((await mergeRunConfig(typed.args[0], typed.opts<RunFlags>(), typed)).flags).toMatchObject({ baseline: 'other.json', waivers: join(d, 'ci/waivers.yaml') });
+  });
+
+  it('takes node from the file: a version as written, a binary relative to it; a typed --node wins', async () => {
+    const withNode = (node: string) => folderWith('conform.config.json', JSON.stringify({ app: 'main.js', pack: './pack', node }));
+    const flagsOf = async (argv: string[]) => {
+      const cmd = command(argv);
+      return (await mergeRunConfig(cmd.args[0], cmd.opts<RunFlags>(), cmd)).flags;
+    };
+    const v = join(withNode('24.11.1'), 'conform.config.json');
+    expect((await flagsOf(['--config', v])).node).toBe('24.11.1');
+    const b = withNode('tools/node');
+    expect((await flagsOf(['--config', join(b, 'conform.config.json')])).node).toBe(join(b, 'tools/node'));
+    expect((await flagsOf(['--config', v, '--node', '22'])).node).toBe('22');
   });
 
   it('says where to set pack or app when neither flags nor file give them', async () => {
