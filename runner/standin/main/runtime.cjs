@@ -1140,23 +1140,17 @@ function start(config) {
 /**
  * Resolves true once every renderer->main message sent before the call has been dispatched to
  * its listeners: a round trip on each window's own CDP session, whose events (the IPC binding's
- * calls) arrive in order ahead of the answer. A window that goes away meanwhile never answers (its
- * messages are moot then); one that does not answer within timeoutMs (a renderer that hangs, a
- * window still attaching) makes it resolve false. Replaces a fixed wait for fire-and-forget sends.
+ * calls) arrive in order ahead of the answer. A window that goes away meanwhile fails its round
+ * trip (cdp.cjs fails the commands of a detached session; its messages are moot then); one that
+ * does not answer within timeoutMs (a renderer that hangs, a window still attaching) makes it
+ * resolve false. Replaces a fixed wait for fire-and-forget sends.
  */
 function flushIpc(timeoutMs = 2_000) {
   const live = [...state.contents.values()].filter((wc) => !wc._destroyed && wc._sessionId);
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(false), timeoutMs);
     if (timer.unref) timer.unref();
-    Promise.all(live.map((wc) => new Promise((done) => {
-      const gone = () => done();
-      wc.once('destroyed', gone);
-      wc._cdp('Runtime.evaluate', { expression: '0', returnByValue: true }).catch(() => undefined).then(() => {
-        wc.off('destroyed', gone);
-        done();
-      });
-    }))).then(() => {
+    Promise.all(live.map((wc) => wc._cdp('Runtime.evaluate', { expression: '0', returnByValue: true }).catch(() => undefined))).then(() => {
       clearTimeout(timer);
       resolve(true);
     });
