@@ -9,6 +9,7 @@ import { LineCounter, parseDocument, isMap, isSeq, type Node } from 'yaml';
 import { createAjv } from '../specs/schema-store.ts';
 import { closeNames } from '../specs/loader.ts';
 import { UsageError } from '../cli/errors.ts';
+import { isNodeVersion } from '../runner/standin/node-choice.ts';
 import { CONFIG_SCHEMA } from './schema.ts';
 
 /** A command (stub backend, dev server) started before the app and stopped after it. */
@@ -224,7 +225,7 @@ function resolvePaths(c: ConformConfig, dir: string): ConformConfig {
     pack,
     electron: abs(c.electron),
     // A version stays a version; anything else is a binary's path.
-    node: c.node === undefined || /^v?\d+(\.\d+){0,2}$/.test(c.node) ? c.node : abs(c.node),
+    node: c.node === undefined || isNodeVersion(c.node) ? c.node : abs(c.node),
     out: abs(c.out),
     baseline: abs(c.baseline),
     waivers: abs(c.waivers),

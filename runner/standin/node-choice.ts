@@ -180,10 +180,15 @@ function automaticNode(declared: string | undefined): NodeChoice {
   }
 }
 
+/** Whether a --node value (or the config's node) names a version (24, 24.11, 24.11.1) rather than a binary. */
+export function isNodeVersion(given: string): boolean {
+  return /^\d+(\.\d+){0,2}$/.test(given);
+}
+
 /** A --node / CONFORM_NODE value: a version taken from the registry or cache, or a binary. */
 function givenNode(given: string, source: string, declared: string | undefined): NodeChoice {
   const declares = declared ? `the app declares Electron ${declared}` : 'the app declares no Electron version';
-  if (/^\d+(\.\d+){0,2}$/.test(given)) {
+  if (isNodeVersion(given)) {
     try {
       const got = obtainNode(given);
       const version = nodeVersion(got.bin);
