@@ -124,6 +124,13 @@ describe('values a UI can render', () => {
 describe('streams that agree with state (specs/packs/script-manager/mock/state.yaml)', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'conform-state-test-'));
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+  /** A copy of a shipped pack with its mock/state.yaml replaced, and what createEngine threw for it. */
+  const withStateFile = async (pack: string, stateYaml: string) => {
+    const dir = join(tmp, pack);
+    cpSync(join(PACKS, pack), dir, { recursive: true });
+    writeFileSync(join(dir, 'mock', 'state.yaml'), stateYaml);
+    return { dir, err: await createEngine({ pack: dir }).catch((e: unknown) => e) };
+  };
 
   it('start -> starting, running; stop -> stopping, stopped; snapshots and readLog say what the events said', async () => {
     const { engine } = await createEngine({ pack: 'script-manager', seed: 3, speed: 0 });
@@ -183,20 +190,14 @@ describe('streams that agree with state (specs/packs/script-manager/mock/state.y
   });
 
   it('a state file list naming a channel the pack lacks is an error with file:line', async () => {
-    const dir = join(tmp, 'ollama-desktop');
-    cpSync(join(PACKS, 'ollama-desktop'), dir, { recursive: true });
-    writeFileSync(join(dir, 'mock', 'state.yaml'), 'lists:\n  models:\n    list: ollama:list\n    keyField: name\n    add:\n      - { call: ollama:install, key: "param:name" }\n');
-    const err = await createEngine({ pack: dir }).catch((e: unknown) => e);
+    const { dir, err } = await withStateFile('ollama-desktop', 'lists:\n  models:\n    list: ollama:list\n    keyField: name\n    add:\n      - { call: ollama:install, key: "param:name" }\n');
     expect(err).toBeInstanceOf(ContractError);
     expect(String((err as Error).message)).toMatch(/add: "ollama:install" is not a channel of pack ollama-desktop/);
     expect((err as ContractError).pos).toMatchObject({ file: join(dir, 'mock', 'state.yaml'), line: 5 });
   });
 
   it('a state file that names what the pack lacks is an error with file:line', async () => {
-    const dir = join(tmp, 'script-manager');
-    cpSync(join(PACKS, 'script-manager'), dir, { recursive: true });
-    writeFileSync(join(dir, 'mock', 'state.yaml'), 'streams:\n  process-run:\n    key: param:id\n    field: status\n    start: [running]\n    stop: [stopped]\n    snapshots: [process:peek]\n');
-    const err = await createEngine({ pack: dir }).catch((e: unknown) => e);
+    const { dir, err } = await withStateFile('script-manager', 'streams:\n  process-run:\n    key: param:id\n    field: status\n    start: [running]\n    stop: [stopped]\n    snapshots: [process:peek]\n');
     expect(err).toBeInstanceOf(ContractError);
     expect(String((err as Error).message)).toMatch(/snapshots: "process:peek" is not a channel of pack script-manager/);
     expect((err as ContractError).pos).toMatchObject({ file: join(dir, 'mock', 'state.yaml'), line: 7 });
