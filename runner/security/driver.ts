@@ -121,25 +121,22 @@ async function removeMainRecorders(s: AppSession): Promise<void> {
   }, PROBE_CHANNEL);
 }
 
-async function readMainState(s: AppSession): Promise<MainProbeState> {
-  return (await s.app.evaluate(() => {
-    const g = (globalThis as unknown as { __conformSecurity?: MainProbeState }).__conformSecurity;
-    return g ? { opened: [...g.opened], received: [...g.received] } : { opened: [], received: [] };
-  })) as MainProbeState;
-}
-
 /**
- * readMainState once main has dispatched every renderer->main message sent before the call (the
- * stand-in's ordered flush, runner/standin/main/runtime.cjs flushIpc); null on real Electron, which
- * has no such marker, and when a window did not answer the flush.
+ * What the recorders saw. `afterFlush`: once main has dispatched every renderer->main message sent
+ * before the call (the stand-in's ordered flush, runner/standin/main/runtime.cjs flushIpc); null on
+ * real Electron, which has no such marker, and when a window did not answer the flush.
  */
-async function readMainStateFlushed(s: AppSession): Promise<MainProbeState | null> {
-  return (await s.app.evaluate(async (electron) => {
-    const flush = (electron as unknown as { __standin?: StandinApi }).__standin?.flushIpc;
-    if (!flush || !(await flush())) return null;
+function readMainState(s: AppSession): Promise<MainProbeState>;
+function readMainState(s: AppSession, afterFlush: true): Promise<MainProbeState | null>;
+async function readMainState(s: AppSession, afterFlush = false): Promise<MainProbeState | null> {
+  return (await s.app.evaluate(async (electron, afterFlush) => {
+    if (afterFlush) {
+      const flush = (electron as unknown as { __standin?: StandinApi }).__standin?.flushIpc;
+      if (!flush || !(await flush())) return null;
+    }
     const g = (globalThis as unknown as { __conformSecurity?: MainProbeState }).__conformSecurity;
     return g ? { opened: [...g.opened], received: [...g.received] } : { opened: [], received: [] };
-  })) as MainProbeState | null;
+  }, afterFlush)) as MainProbeState | null;
 }
 
 /** How long a probe waits for the stand-in's record of main's decision (it always makes one). */
@@ -478,7 +475,7 @@ async function bridgeReceived(s: AppSession, found: Awaited<ReturnType<typeof ca
   // says main has dispatched every message the page sent (the probe channel's recorder runs
   // synchronously); real Electron has no such marker: 100 ms for them to reach main.
   // Nothing was sent when no bridge function was called.
-  let main = found.candidates.length > 0 ? await readMainStateFlushed(s) : null;
+  let main = found.candidates.length > 0 ? await readMainState(s, true) : null;
   if (!main) {
     if (found.candidates.length > 0) await sleep(Math.max(0, found.at + 100 - Date.now()));
     main = await readMainState(s);
